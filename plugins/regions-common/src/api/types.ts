@@ -1,0 +1,72 @@
+import {
+  RegionLifecycle,
+  RegionType,
+  ReplicationRole,
+} from '../entity/RegionEntity';
+
+/** What kind of cross-region problem a conflict is. @public */
+export type RegionConflictType =
+  | 'cidr-overlap'
+  | 'hub-cycle'
+  | 'unresolved-ref'
+  | 'invalid-replication-source'
+  | (string & {});
+
+/**
+ * A problem the catalog cannot see from one entity alone, found by the
+ * regions backend across all regions.
+ * @public
+ */
+export interface RegionConflict {
+  type: RegionConflictType;
+  /** Canonical refs of every region involved. */
+  regions: string[];
+  /** The field that causes it, e.g. `spec.network.cidr`. */
+  field: string;
+  message: string;
+}
+
+/** A region as the topology graph sees it. @public */
+export interface TopologyRegion {
+  ref: string;
+  namespace: string;
+  name: string;
+  title?: string;
+  type: RegionType;
+  tier: 1 | 2 | 3;
+  lifecycle: RegionLifecycle;
+  owner: string;
+  provider?: string;
+  location?: { city?: string; country?: string; latitude?: number; longitude?: number };
+  cidr?: string;
+  hub?: string;
+  replication?: { role?: ReplicationRole; source?: string };
+  /** `conflict` when any conflict names this region, else `ok`. */
+  status: 'ok' | 'conflict';
+  conflicts: number;
+}
+
+/** An edge of the topology graph. @public */
+export interface TopologyEdge {
+  from: string;
+  to: string;
+  kind: 'hub' | 'link' | 'replication';
+  latencyTargetMs?: number;
+  transport?: string;
+}
+
+/** Answer of `GET /api/regions/topology`. @public */
+export interface TopologyResponse {
+  regions: TopologyRegion[];
+  edges: TopologyEdge[];
+  conflicts: RegionConflict[];
+  /** When the backend last read the regions from the catalog; null before the first read. */
+  syncedAt: string | null;
+}
+
+/** Answer of `GET /api/regions/regions/:namespace/:name`. @public */
+export interface RegionSummaryResponse {
+  region: TopologyRegion;
+  conflicts: RegionConflict[];
+  syncedAt: string | null;
+}

@@ -1,0 +1,13 @@
+/**
+ * Types, schema, validators, relation and annotation names, permissions and
+ * API types shared by the Meridian regions packages.
+ *
+ * @packageDocumentation
+ */
+export * from './entity/constants';
+export * from './entity/RegionEntity';
+export * from './entity/refs';
+export * from './entity/validation';
+export * from './cidr/cidr';
+export * from './permissions/permissions';
+export * from './api/types';
