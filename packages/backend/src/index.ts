@@ -1,9 +1,6 @@
 /*
- * Hi!
- *
- * Note that this is an EXAMPLE Backstage backend. Please check the README.
- *
- * Happy hacking!
+ * The Meridian portal's backend: a stock Backstage backend plus the Meridian
+ * suite (catalog Region kind, regions plugin, scaffolder region actions).
  */
 
 import { createBackend } from '@backstage/backend-defaults';
@@ -19,6 +16,7 @@ backend.add(import('@backstage/plugin-scaffolder-backend-module-github'));
 backend.add(
   import('@backstage/plugin-scaffolder-backend-module-notifications'),
 );
+backend.add(import('@meridian/plugin-scaffolder-backend-module-regions'));
 
 // techdocs plugin
 backend.add(import('@backstage/plugin-techdocs-backend'));
@@ -34,6 +32,11 @@ backend.add(import('@backstage/plugin-catalog-backend'));
 backend.add(
   import('@backstage/plugin-catalog-backend-module-scaffolder-entity-model'),
 );
+
+backend.add(import('@meridian/plugin-catalog-backend-module-regions'));
+
+// Meridian: regions storage, conflict detection and the /api/regions API
+backend.add(import('@meridian/plugin-regions-backend'));
 
 // See https://backstage.io/docs/features/software-catalog/configuration#subscribing-to-catalog-errors
 backend.add(import('@backstage/plugin-catalog-backend-module-logs'));

@@ -1,0 +1,7 @@
+/**
+ * Scaffolder actions to allocate, provision and fail over Meridian regions.
+ *
+ * @packageDocumentation
+ */
+export { scaffolderModuleRegions as default } from './module';
+export { createRegionCreateAction } from './actions/regionCreate';

@@ -1,0 +1,42 @@
+# Helpers for scripts/test.sh and scripts/start.sh: install and start the
+# machine services the tests use, from Debian's packages, only when missing.
+
+apt_install() {
+  if [ -z "${MERIDIAN_APT_UPDATED:-}" ]; then
+    apt-get update -qq >&2
+    MERIDIAN_APT_UPDATED=1
+  fi
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >&2
+}
+
+# The Backstage database tests run each suite on SQLite and on this PostgreSQL.
+ensure_postgres() {
+  if pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then return; fi
+  if ! command -v pg_ctlcluster >/dev/null; then
+    echo "services: installing PostgreSQL" >&2
+    apt_install postgresql
+  fi
+  local version
+  version=$(ls /etc/postgresql | sort -V | tail -n 1)
+  # trust on loopback: these clusters hold only throwaway test databases
+  local hba="/etc/postgresql/$version/main/pg_hba.conf"
+  if ! grep -q '^host all all 127.0.0.1/32 trust' "$hba"; then
+    sed -i '1i host all all 127.0.0.1/32 trust' "$hba"
+  fi
+  pg_ctlcluster --skip-systemctl-redirect "$version" main start || true
+  for _ in $(seq 1 30); do
+    pg_isready -q -h 127.0.0.1 -p 5432 && return
+    sleep 1
+  done
+  echo "services: PostgreSQL did not start on 127.0.0.1:5432" >&2
+  return 1
+}
+
+ensure_chromium() {
+  if [ -n "${CHROMIUM_PATH:-}" ] && [ -x "$CHROMIUM_PATH" ]; then return; fi
+  if [ ! -x /usr/bin/chromium ]; then
+    echo "services: installing Chromium" >&2
+    apt_install chromium
+  fi
+  export CHROMIUM_PATH=/usr/bin/chromium
+}

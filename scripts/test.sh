@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs what the tests need and runs every test: type check, unit and
+# integration tests of every package (SQLite and the local PostgreSQL), then the
+# end-to-end run in Chromium. Idempotent; safe to run again.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+source "$ROOT/scripts/bootstrap.sh"
+source "$ROOT/scripts/lib/services.sh"
+cd "$ROOT"
+
+ensure_postgres
+ensure_chromium
+export BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING="${BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING:-postgresql://postgres@127.0.0.1:5432}"
+
+results="$ROOT/node_modules/.cache"
+mkdir -p "$results"
+rm -f "$results/jest-results.json" "$results/e2e-results.json"
+
+echo "== type check"
+yarn tsc
+
+echo "== unit and integration tests"
+status=0
+CI=true yarn backstage-cli repo test --json --outputFile="$results/jest-results.json" || status=$?
+
+echo "== end-to-end (backend + frontend + Chromium)"
+CI=true yarn playwright test || status=$?
+
+node "$ROOT/scripts/lib/summarize-results.js" "$results/jest-results.json" "$results/e2e-results.json"
+exit $status
