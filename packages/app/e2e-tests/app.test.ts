@@ -1,33 +1,50 @@
-/*
- * Copyright 2020 The Backstage Authors
- *
- * Licensed under the Apache License, Version 2.0 (the "License");
- * you may not use this file except in compliance with the License.
- * You may obtain a copy of the License at
- *
- *     http://www.apache.org/licenses/LICENSE-2.0
- *
- * Unless required by applicable law or agreed to in writing, software
- * distributed under the License is distributed on an "AS IS" BASIS,
- * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
- * See the License for the specific language governing permissions and
- * limitations under the License.
- */
+import { expect, Page, test } from '@playwright/test';
 
-import { test, expect } from '@playwright/test';
-
-test('App should render the welcome page', async ({ page }) => {
+async function signInAsGuest(page: Page) {
   await page.goto('/');
+  const enter = page.getByRole('button', { name: 'Enter' });
+  await enter.waitFor();
+  await enter.click();
+  await page.getByRole('navigation', { name: 'sidebar nav' }).waitFor();
+}
 
-  const enterButton = page.getByRole('button', { name: 'Enter' });
-  await expect(enterButton).toBeVisible();
-  await enterButton.click();
+test('the sidebar leads to the Regions page, which lists every example region', async ({
+  page,
+}) => {
+  await signInAsGuest(page);
+  await page
+    .getByRole('navigation', { name: 'sidebar nav' })
+    .getByRole('link', { name: 'Regions', exact: true })
+    .click();
+  await expect(page).toHaveURL(/\/regions$/);
 
-  const nav = page.getByRole('navigation', { name: 'sidebar nav' });
-  await expect(
-    nav.getByRole('link', { name: 'Catalog', exact: true }),
-  ).toBeVisible();
-  await expect(
-    page.getByRole('link', { name: 'APIs', exact: true }),
-  ).toBeVisible();
+  // the backend reads regions from the catalog on a schedule: allow for the first pass
+  const table = page.getByRole('table');
+  for (const name of ['studio-primary', 'studio-sul', 'us-east-1', 'us-west']) {
+    await expect(table.getByRole('link', { name, exact: true })).toBeVisible();
+  }
+  await expect(table.getByText('10.16.0.0/16')).toBeVisible();
+});
+
+test('a Region page shows its hub and the components it hosts', async ({ page }) => {
+  await signInAsGuest(page);
+  await page.goto('/regions');
+  await page.getByRole('table').getByRole('link', { name: 'studio-sul', exact: true }).click();
+  await expect(page).toHaveURL(/\/catalog\/default\/region\/studio-sul/);
+
+  const main = page.getByRole('main');
+  await expect(main.getByText('10.16.0.0/16').first()).toBeVisible();
+  const relations = main.getByTestId('region-relations');
+  await expect(relations.getByRole('link', { name: /studio-primary/i }).first()).toBeVisible();
+  await expect(relations.getByRole('link', { name: /render-farm/i }).first()).toBeVisible();
+});
+
+test('the topology view draws every region as a link to its page', async ({ page }) => {
+  await signInAsGuest(page);
+  await page.goto('/regions');
+  await page.getByRole('tab', { name: /topology/i }).click();
+  const graph = page.getByTestId('region-topology');
+  await expect(graph.getByRole('link', { name: /studio-n\b/i })).toBeVisible();
+  await graph.getByRole('link', { name: /us-west/i }).click();
+  await expect(page).toHaveURL(/\/catalog\/default\/region\/us-west/);
 });

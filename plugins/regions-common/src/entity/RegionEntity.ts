@@ -18,14 +18,18 @@ export type ReplicationRole = (typeof REPLICATION_ROLES)[number];
 export type ReplicationMode = (typeof REPLICATION_MODES)[number];
 
 /** A declared network link from a region to another. @public */
-export interface RegionLink {
+export type RegionLink = {
   to: string;
   latencyTargetMs?: number;
   transport?: string;
-}
+};
 
-/** The `spec` of a Region entity. @public */
-export interface RegionSpec {
+/**
+ * The `spec` of a Region entity. A type alias, not an interface, so that it is
+ * assignable to the catalog's JsonObject.
+ * @public
+ */
+export type RegionSpec = {
   type: RegionType;
   lifecycle: RegionLifecycle;
   owner: string;
@@ -51,7 +55,7 @@ export interface RegionSpec {
   };
   budget?: { monthly?: number; currency?: string };
   capabilities?: string[];
-}
+};
 
 /** A Region entity, `meridian.dev/v1alpha1`. @public */
 export interface RegionEntityV1alpha1 extends Entity {

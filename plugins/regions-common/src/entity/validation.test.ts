@@ -6,7 +6,7 @@ function region(spec: Record<string, unknown>, namespace?: string): Entity {
     apiVersion: 'meridian.dev/v1alpha1',
     kind: 'Region',
     metadata: { name: 'studio-sul', ...(namespace ? { namespace } : {}) },
-    spec,
+    spec: spec as Entity['spec'],
   };
 }
 

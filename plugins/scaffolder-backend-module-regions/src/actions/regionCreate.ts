@@ -97,13 +97,28 @@ export function createRegionCreateAction() {
       },
     },
     async handler(ctx) {
-      const { name, title, description, namespace, targetPath, ...fields } =
-        ctx.input;
-      const spec = Object.fromEntries(
-        Object.entries({ lifecycle: 'provisioning', ...fields }).filter(
-          ([, value]) => value !== undefined && value !== '',
+      const {
+        name,
+        title,
+        description,
+        namespace,
+        targetPath,
+        type,
+        lifecycle,
+        owner,
+        ...optional
+      } = ctx.input;
+      const spec = {
+        type,
+        lifecycle: lifecycle ?? 'provisioning',
+        owner,
+        // template forms send '' for fields left blank
+        ...Object.fromEntries(
+          Object.entries(optional).filter(
+            ([, value]) => value !== undefined && value !== '',
+          ),
         ),
-      );
+      };
       const entity = {
         apiVersion: REGION_API_VERSION,
         kind: REGION_KIND,
