@@ -24,6 +24,11 @@ test('the sidebar leads to the Regions page, which lists every example region', 
     await expect(table.getByRole('link', { name, exact: true })).toBeVisible();
   }
   await expect(table.getByText('10.16.0.0/16')).toBeVisible();
+  // MERIDIAN_SCREENSHOT=path refreshes the README's picture of this page
+  if (process.env.MERIDIAN_SCREENSHOT) {
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await page.screenshot({ path: process.env.MERIDIAN_SCREENSHOT });
+  }
 });
 
 test('a Region page shows its hub and the components it hosts', async ({ page }) => {

@@ -82,14 +82,32 @@ describe('validateRegionEntity', () => {
     );
   });
 
-  it('reports every problem at once', () => {
+  it('reports every problem at once, schema and semantic alike', () => {
     const problems = validateRegionEntity(
-      region({ type: 'moon', lifecycle: 'live', owner: 'sre', availabilityTarget: -1 }),
+      region({
+        type: 'moon',
+        lifecycle: 'live',
+        owner: 'sre',
+        availabilityTarget: -1,
+        network: { cidr: '10.16.1.0/16' },
+        hub: 'group:sre',
+        replication: { role: 'cold-standby' },
+      }),
     );
     expect(problems.map(p => p.field).sort()).toEqual([
       'spec.availabilityTarget',
+      'spec.hub',
       'spec.lifecycle',
+      'spec.network.cidr',
+      'spec.replication.source',
       'spec.type',
     ]);
+  });
+
+  it('survives a spec of the wrong shape', () => {
+    const problems = validateRegionEntity(
+      region({ type: 'edge', lifecycle: 'planned', owner: 'sre', links: 'studio-sul', network: 7 }),
+    );
+    expect(problems.map(p => p.field).sort()).toEqual(['spec.links', 'spec.network']);
   });
 });

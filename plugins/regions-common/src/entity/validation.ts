@@ -2,7 +2,7 @@ import Ajv, { ErrorObject } from 'ajv';
 import { Entity, parseEntityRef } from '@backstage/catalog-model';
 import { parseCidr } from '../cidr/cidr';
 import { REGION_KIND, STANDBY_ROLES } from './constants';
-import { RegionEntity } from './RegionEntity';
+import { RegionEntity, RegionSpec } from './RegionEntity';
 import regionSchema from './Region.v1alpha1.schema.json';
 
 /** One reason a Region entity is invalid. @public */
@@ -33,6 +33,11 @@ function show(value: unknown): string {
   return value === undefined ? 'missing' : JSON.stringify(value);
 }
 
+const PATTERN_HINTS: Record<string, string> = {
+  'spec.location.country': 'must be an ISO 3166-1 alpha-2 code like BR',
+  'spec.budget.currency': 'must be an ISO 4217 code like USD',
+};
+
 function schemaProblem(entity: unknown, error: ErrorObject): RegionValidationProblem {
   const path = error.instancePath.split('/').slice(1);
   if (error.keyword === 'required') {
@@ -59,12 +64,7 @@ function schemaProblem(entity: unknown, error: ErrorObject): RegionValidationPro
       reason = `must be ${error.keyword === 'minimum' ? '≥' : '≤'} ${error.params.limit}`;
       break;
     case 'pattern':
-      reason =
-        field === 'spec.location.country'
-          ? 'must be an ISO 3166-1 alpha-2 code like BR'
-          : field === 'spec.budget.currency'
-            ? 'must be an ISO 4217 code like USD'
-            : `must match ${error.params.pattern}`;
+      reason = PATTERN_HINTS[field] ?? `must match ${error.params.pattern}`;
       break;
     default:
       reason = error.message ?? 'is invalid';
@@ -107,15 +107,17 @@ function refProblem(
  * @public
  */
 export function validateRegionEntity(entity: Entity): RegionValidationProblem[] {
-  if (!validateSchema(entity)) {
-    return (validateSchema.errors ?? []).map(e => schemaProblem(entity, e));
-  }
-  const { spec } = entity as RegionEntity;
-  const namespace = entity.metadata.namespace ?? 'default';
-  const problems: RegionValidationProblem[] = [];
+  const problems: RegionValidationProblem[] = validateSchema(entity)
+    ? []
+    : (validateSchema.errors ?? []).map(e => schemaProblem(entity, e));
   const add = (p?: RegionValidationProblem) => p && problems.push(p);
+  // The checks below run on whatever parts are well-typed, so one pass reports every problem.
+  const spec = ((entity as RegionEntity).spec ?? {}) as Partial<RegionSpec>;
+  const namespace = entity.metadata?.namespace ?? 'default';
+  const isText = (value: unknown): value is string =>
+    typeof value === 'string' && value.length > 0;
 
-  if (spec.network?.cidr !== undefined) {
+  if (isText(spec.network?.cidr)) {
     try {
       parseCidr(spec.network.cidr);
     } catch (e) {
@@ -126,12 +128,16 @@ export function validateRegionEntity(entity: Entity): RegionValidationProblem[] 
       });
     }
   }
-  if (spec.hub) add(refProblem('spec.hub', spec.hub, namespace));
-  spec.links?.forEach((link, i) =>
-    add(refProblem(`spec.links[${i}].to`, link.to, namespace)),
-  );
+  if (isText(spec.hub)) add(refProblem('spec.hub', spec.hub, namespace));
+  if (Array.isArray(spec.links)) {
+    spec.links.forEach((link, i) => {
+      if (isText(link?.to)) {
+        add(refProblem(`spec.links[${i}].to`, link.to, namespace));
+      }
+    });
+  }
   const replication = spec.replication;
-  if (replication?.source) {
+  if (isText(replication?.source)) {
     add(refProblem('spec.replication.source', replication.source, namespace));
   }
   if (
