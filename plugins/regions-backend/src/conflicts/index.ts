@@ -1,0 +1,2 @@
+export { builtInConflictRules, detectConflicts } from './detectConflicts';
+export { canonicalRegionRef, RegionIndex } from './RegionIndex';

@@ -1,0 +1,201 @@
+import {
+  DatabaseService,
+  resolvePackagePath,
+} from '@backstage/backend-plugin-api';
+import { stringifyEntityRef } from '@backstage/catalog-model';
+import { RegionConflict, RegionEntity } from '@meridian/plugin-regions-common';
+import { Knex } from 'knex';
+
+const migrationsDir = resolvePackagePath(
+  '@meridian/plugin-regions-backend',
+  'migrations',
+);
+
+/** The collector id of the catalog sync in `region_sync_state`. */
+const CATALOG_COLLECTOR = 'catalog';
+
+// Keeps inserts under SQLite's limit on bound variables per statement.
+const INSERT_CHUNK_SIZE = 100;
+
+type RegionRow = {
+  ref: string;
+  namespace: string;
+  name: string;
+  entity: string;
+  synced_at: Date | string | number;
+};
+
+type ConflictRow = {
+  id: number;
+  type: string;
+  field: string;
+  message: string;
+  region_refs: string;
+};
+
+/** What the last catalog sync stored. */
+export interface RegionsSnapshot {
+  /** Every region, ordered by ref. */
+  regions: RegionEntity[];
+  /** Every conflict, in the order the rules reported them. */
+  conflicts: RegionConflict[];
+  /** When the catalog was read; null before the first sync. */
+  syncedAt: Date | null;
+}
+
+/** Stores the regions snapshot and its conflicts through knex. */
+export class DatabaseRegionsStore {
+  /** Connects to the plugin's database and brings its schema up to date. */
+  static async create(options: {
+    database: DatabaseService;
+  }): Promise<DatabaseRegionsStore> {
+    const { database } = options;
+    const client = await database.getClient();
+    if (!database.migrations?.skip) {
+      await client.migrate.latest({ directory: migrationsDir });
+    }
+    return new DatabaseRegionsStore(client);
+  }
+
+  private constructor(private readonly db: Knex) {}
+
+  /**
+   * Replaces the whole snapshot in one transaction, so readers see either the
+   * previous sync or this one, never a mix.
+   */
+  async replaceSnapshot(snapshot: {
+    regions: RegionEntity[];
+    conflicts: RegionConflict[];
+    syncedAt: Date;
+  }): Promise<void> {
+    const { regions, conflicts, syncedAt } = snapshot;
+    await this.db.transaction(async tx => {
+      await tx('regions').delete();
+      await insertInChunks(
+        tx,
+        'regions',
+        regions.map(region => ({
+          ref: stringifyEntityRef(region),
+          namespace: region.metadata.namespace ?? 'default',
+          name: region.metadata.name,
+          entity: JSON.stringify(region),
+          synced_at: syncedAt,
+        })),
+      );
+      await tx('region_conflicts').delete();
+      await insertInChunks(
+        tx,
+        'region_conflicts',
+        conflicts.map(conflict => ({
+          type: conflict.type,
+          field: conflict.field,
+          message: conflict.message,
+          region_refs: JSON.stringify(conflict.regions),
+        })),
+      );
+      await tx('region_sync_state')
+        .insert({ collector: CATALOG_COLLECTOR, synced_at: syncedAt })
+        .onConflict('collector')
+        .merge();
+    });
+  }
+
+  /** Reads regions, conflicts and sync time as of one moment. */
+  async getSnapshot(): Promise<RegionsSnapshot> {
+    return this.readConsistently(async tx => {
+      const regionRows = await tx<RegionRow>('regions');
+      // Sorted here rather than in SQL, where collations differ by engine.
+      regionRows.sort((a, b) => compareRefs(a.ref, b.ref));
+      return {
+        regions: regionRows.map(row => JSON.parse(row.entity)),
+        conflicts: await readConflicts(tx),
+        syncedAt: await readSyncedAt(tx),
+      };
+    });
+  }
+
+  /** One region with the conflicts that name it; undefined when unknown. */
+  async getRegion(ref: string): Promise<
+    | {
+        region: RegionEntity;
+        conflicts: RegionConflict[];
+        syncedAt: Date | null;
+      }
+    | undefined
+  > {
+    return this.readConsistently(async tx => {
+      const row = await tx<RegionRow>('regions').where({ ref }).first();
+      if (!row) {
+        return undefined;
+      }
+      const conflicts = await readConflicts(tx);
+      return {
+        region: JSON.parse(row.entity),
+        conflicts: conflicts.filter(c => c.regions.includes(ref)),
+        syncedAt: await readSyncedAt(tx),
+      };
+    });
+  }
+
+  /** Every conflict and when it was computed. */
+  async getConflicts(): Promise<{
+    conflicts: RegionConflict[];
+    syncedAt: Date | null;
+  }> {
+    return this.readConsistently(async tx => ({
+      conflicts: await readConflicts(tx),
+      syncedAt: await readSyncedAt(tx),
+    }));
+  }
+
+  // PostgreSQL's default READ COMMITTED lets each statement of a transaction
+  // see a different commit; REPEATABLE READ pins them to one snapshot. SQLite
+  // transactions are serializable already and warn on an isolation level.
+  private readConsistently<T>(fn: (tx: Knex.Transaction) => Promise<T>) {
+    const isPostgres = this.db.client.config.client === 'pg';
+    return this.db.transaction(fn, {
+      isolationLevel: isPostgres ? 'repeatable read' : undefined,
+      readOnly: isPostgres,
+    });
+  }
+}
+
+async function insertInChunks(
+  tx: Knex.Transaction,
+  table: string,
+  rows: object[],
+) {
+  for (let i = 0; i < rows.length; i += INSERT_CHUNK_SIZE) {
+    await tx(table).insert(rows.slice(i, i + INSERT_CHUNK_SIZE));
+  }
+}
+
+async function readConflicts(tx: Knex.Transaction): Promise<RegionConflict[]> {
+  const rows = await tx<ConflictRow>('region_conflicts').orderBy('id');
+  return rows.map(row => ({
+    type: row.type,
+    regions: JSON.parse(row.region_refs),
+    field: row.field,
+    message: row.message,
+  }));
+}
+
+async function readSyncedAt(tx: Knex.Transaction): Promise<Date | null> {
+  const row = await tx('region_sync_state')
+    .where({ collector: CATALOG_COLLECTOR })
+    .first();
+  return row ? toDate(row.synced_at) : null;
+}
+
+/** Orders canonical refs by code point, the same on every engine. */
+export function compareRefs(a: string, b: string): number {
+  if (a === b) {
+    return 0;
+  }
+  return a < b ? -1 : 1;
+}
+
+// PostgreSQL returns timestamps as Date; SQLite as epoch milliseconds or text.
+function toDate(value: Date | string | number): Date {
+  return value instanceof Date ? value : new Date(value);
+}

@@ -1,0 +1,81 @@
+import { TestDatabases } from '@backstage/backend-test-utils';
+import { Knex } from 'knex';
+import { resolve as resolvePath } from 'node:path';
+
+const migrationsDir = resolvePath(__dirname, '../../migrations');
+
+jest.setTimeout(60_000);
+
+// Matched on the message: better-sqlite3's errors fail instanceof checks when
+// a second test file in the same Jest worker loads the native module again.
+const uniqueViolation = expect.stringMatching(
+  /UNIQUE constraint failed|duplicate key value violates unique constraint/,
+);
+
+async function tableNames(knex: Knex): Promise<string[]> {
+  const rows =
+    knex.client.config.client === 'pg'
+      ? await knex('information_schema.tables')
+          .where({ table_schema: 'public' })
+          .select({ name: 'table_name' })
+      : await knex('sqlite_master').where({ type: 'table' }).select('name');
+  return rows
+    .map((row: { name: string }) => row.name)
+    .filter(name => !name.startsWith('knex_') && !name.startsWith('sqlite_'))
+    .sort();
+}
+
+describe('migrations', () => {
+  const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
+
+  it.each(databases.eachSupportedId())(
+    'creates the snapshot tables and removes them again, %p',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+
+      await knex.migrate.latest({ directory: migrationsDir });
+      expect(await tableNames(knex)).toEqual([
+        'region_conflicts',
+        'region_sync_state',
+        'regions',
+      ]);
+
+      const syncedAt = new Date('2026-11-01T12:00:00Z');
+      await knex('regions').insert({
+        ref: 'region:default/studio-sul',
+        namespace: 'default',
+        name: 'studio-sul',
+        entity: '{}',
+        synced_at: syncedAt,
+      });
+      await expect(
+        knex('regions').insert({
+          ref: 'region:default/studio-sul-2',
+          namespace: 'default',
+          name: 'studio-sul',
+          entity: '{}',
+          synced_at: syncedAt,
+        }),
+      ).rejects.toMatchObject({ message: uniqueViolation });
+      await knex('region_conflicts').insert({
+        type: 'cidr-overlap',
+        field: 'spec.network.cidr',
+        message: 'overlap',
+        region_refs: '["region:default/studio-sul"]',
+      });
+      await knex('region_sync_state').insert({
+        collector: 'catalog',
+        synced_at: syncedAt,
+      });
+
+      await knex.migrate.rollback({ directory: migrationsDir }, true);
+      expect(await tableNames(knex)).toEqual([]);
+
+      // down is complete: up runs again on the emptied database
+      await knex.migrate.latest({ directory: migrationsDir });
+      expect(await knex('regions').select()).toEqual([]);
+
+      await knex.destroy();
+    },
+  );
+});

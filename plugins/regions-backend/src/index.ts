@@ -1,0 +1,8 @@
+/**
+ * The Meridian `regions` backend plugin: a snapshot of the catalog's Region
+ * entities in its own database, conflict detection across regions, and the
+ * `/api/regions` REST API.
+ *
+ * @packageDocumentation
+ */
+export { regionsPlugin as default } from './plugin';

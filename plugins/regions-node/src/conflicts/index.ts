@@ -1,0 +1,3 @@
+export type { RegionConflictRule } from './types';
+export type { RegionsConflictRulesExtensionPoint } from './extensions';
+export { regionsConflictRulesExtensionPoint } from './extensions';

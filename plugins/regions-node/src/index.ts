@@ -1,0 +1,7 @@
+/**
+ * Extension points and interfaces for backend modules that extend the Meridian
+ * `regions` backend plugin.
+ *
+ * @packageDocumentation
+ */
+export * from './conflicts';

@@ -1,0 +1,84 @@
+import { renderTestApp } from '@backstage/frontend-test-utils';
+import { catalogApiRef } from '@backstage/plugin-catalog-react';
+import {
+  catalogApiMock,
+  createTestEntityPage,
+} from '@backstage/plugin-catalog-react/testUtils';
+import { screen, within } from '@testing-library/react';
+import regionsPlugin from './alpha';
+import { regionsApiRef } from './api';
+import {
+  allRegions,
+  checkout,
+  fakeRegionsApi,
+  mountedRoutes,
+  studioSul,
+} from './testing/fixtures';
+
+const apis = [
+  [catalogApiRef, catalogApiMock({ entities: [...allRegions, checkout] })],
+  [regionsApiRef, fakeRegionsApi()],
+] as const;
+
+const entityCards = [
+  'entity-card:regions/region-details',
+  'entity-card:regions/region-conflicts',
+  'entity-card:regions/region-relations',
+  'entity-card:regions/region-runbooks',
+  'entity-card:regions/deployed-regions',
+] as const;
+
+describe('regions plugin for the new frontend system', () => {
+  it('puts the Region overview cards on Region pages only', async () => {
+    renderTestApp({
+      apis,
+      extensions: [
+        createTestEntityPage({ entity: studioSul }),
+        ...entityCards.map(id => regionsPlugin.getExtension(id)),
+      ],
+    });
+
+    for (const title of ['Region details', 'Relations', 'Runbooks']) {
+      expect(await screen.findByText(title)).toBeInTheDocument();
+    }
+    expect(await screen.findByText('Conflicts (1)')).toBeInTheDocument();
+    expect(
+      screen.queryByText('Not deployed in any region'),
+    ).not.toBeInTheDocument();
+  });
+
+  it('puts the regions card on the pages of deployable entities', async () => {
+    renderTestApp({
+      apis,
+      extensions: [
+        createTestEntityPage({ entity: checkout }),
+        ...entityCards.map(id => regionsPlugin.getExtension(id)),
+      ],
+    });
+
+    expect(
+      await screen.findByRole('table', { name: 'Regions' }),
+    ).toBeInTheDocument();
+    expect(screen.queryByText('Region details')).not.toBeInTheDocument();
+  });
+
+  it('serves the Regions page at /regions, with a sidebar entry', async () => {
+    renderTestApp({
+      apis,
+      mountedRoutes,
+      features: [regionsPlugin],
+      initialRouteEntries: ['/regions'],
+    });
+
+    expect(await screen.findByText('Regions (4)')).toBeInTheDocument();
+    expect(
+      screen.getByRole('heading', { level: 1, name: 'Regions' }),
+    ).toBeInTheDocument();
+    expect(
+      within(screen.getByRole('navigation', { name: 'sidebar nav' })).getByRole(
+        'link',
+        { name: 'Regions' },
+      ),
+    ).toHaveAttribute('href', '/regions');
+  });
+});

@@ -1,0 +1,134 @@
+import { Content } from '@backstage/core-components';
+import {
+  ApiBlueprint,
+  PageBlueprint,
+  createFrontendPlugin,
+  discoveryApiRef,
+  fetchApiRef,
+} from '@backstage/frontend-plugin-api';
+import { EntityCardBlueprint } from '@backstage/plugin-catalog-react/alpha';
+import PublicIcon from '@material-ui/icons/Public';
+import { RegionsClient, regionsApiRef } from './api';
+import { rootRouteRef } from './routes';
+
+const regionCardFilter = { kind: 'region' };
+
+/** The HTTP client of the regions backend: `api:regions`. */
+const regionsApi = ApiBlueprint.make({
+  params: defineParams =>
+    defineParams({
+      api: regionsApiRef,
+      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
+      factory: ({ discoveryApi, fetchApi }) =>
+        new RegionsClient({ discoveryApi, fetchApi }),
+    }),
+});
+
+/**
+ * The Regions page at /regions, `page:regions`. Its title and icon make it a
+ * sidebar entry; the app draws the page header.
+ */
+const regionsPage = PageBlueprint.make({
+  params: {
+    path: '/regions',
+    title: 'Regions',
+    icon: <PublicIcon fontSize="inherit" />,
+    routeRef: rootRouteRef,
+    loader: () =>
+      import('./components/RegionsPage').then(m => (
+        <Content>
+          <m.RegionsPageContent />
+        </Content>
+      )),
+  },
+});
+
+/*
+ * The Region overview cards attach to the catalog's Overview tab. Its default
+ * layout puts `content` cards in the main column and `info` cards in the
+ * narrow column next to the catalog's About card.
+ */
+
+/** `entity-card:regions/region-details` */
+const regionDetailsCard = EntityCardBlueprint.make({
+  name: 'region-details',
+  params: {
+    type: 'content',
+    filter: regionCardFilter,
+    loader: () =>
+      import('./components/RegionOverview').then(m => <m.RegionDetailsCard />),
+  },
+});
+
+/** `entity-card:regions/region-conflicts` */
+const regionConflictsCard = EntityCardBlueprint.make({
+  name: 'region-conflicts',
+  params: {
+    type: 'content',
+    filter: regionCardFilter,
+    loader: () =>
+      import('./components/RegionOverview').then(m => (
+        <m.RegionConflictsCard />
+      )),
+  },
+});
+
+/** `entity-card:regions/region-relations` */
+const regionRelationsCard = EntityCardBlueprint.make({
+  name: 'region-relations',
+  params: {
+    type: 'content',
+    filter: regionCardFilter,
+    loader: () =>
+      import('./components/RegionOverview').then(m => (
+        <m.RegionRelationsCard />
+      )),
+  },
+});
+
+/** `entity-card:regions/region-runbooks` */
+const regionRunbooksCard = EntityCardBlueprint.make({
+  name: 'region-runbooks',
+  params: {
+    type: 'info',
+    filter: regionCardFilter,
+    loader: () =>
+      import('./components/RegionOverview').then(m => <m.RegionRunbooksCard />),
+  },
+});
+
+/** `entity-card:regions/deployed-regions`, on the entities that can run in a region. */
+const deployedRegionsCard = EntityCardBlueprint.make({
+  name: 'deployed-regions',
+  params: {
+    type: 'content',
+    filter: { kind: { $in: ['component', 'system', 'resource'] } },
+    loader: () =>
+      import('./components/EntityRegionsCard').then(m => (
+        <m.EntityRegionsCard />
+      )),
+  },
+});
+
+/**
+ * The regions plugin for the new frontend system: the Regions page, the
+ * Region overview cards and the regions card of deployable entities.
+ *
+ * @alpha
+ */
+export default createFrontendPlugin({
+  pluginId: 'regions',
+  title: 'Regions',
+  icon: <PublicIcon fontSize="inherit" />,
+  info: { packageJson: () => import('../package.json') },
+  routes: { root: rootRouteRef },
+  extensions: [
+    regionsApi,
+    regionsPage,
+    regionDetailsCard,
+    regionConflictsCard,
+    regionRelationsCard,
+    regionRunbooksCard,
+    deployedRegionsCard,
+  ],
+});

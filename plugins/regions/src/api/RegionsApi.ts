@@ -1,0 +1,34 @@
+import { CompoundEntityRef } from '@backstage/catalog-model';
+import { createApiRef } from '@backstage/core-plugin-api';
+import {
+  RegionSummaryResponse,
+  TopologyResponse,
+} from '@meridian/plugin-regions-common';
+
+/**
+ * Reads what the regions backend knows across all regions: the topology with
+ * each region's status, and the conflicts the catalog alone cannot see.
+ *
+ * @public
+ */
+export interface RegionsApi {
+  /** Every region with its tier, hub, links and status, plus the edges between them. */
+  getTopology(): Promise<TopologyResponse>;
+
+  /**
+   * One region as the backend sees it, with the conflicts that name it.
+   * Resolves to undefined when the backend does not know the region.
+   */
+  getRegion(
+    ref: Pick<CompoundEntityRef, 'namespace' | 'name'>,
+  ): Promise<RegionSummaryResponse | undefined>;
+}
+
+/**
+ * The {@link RegionsApi} of the regions plugin.
+ *
+ * @public
+ */
+export const regionsApiRef = createApiRef<RegionsApi>({
+  id: 'plugin.regions.service',
+});

@@ -1,0 +1,69 @@
+import { ResponseError } from '@backstage/errors';
+import { backendTopology } from '../testing/fixtures';
+import { RegionsClient } from './RegionsClient';
+
+function jsonResponse(status: number, body: unknown) {
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { 'Content-Type': 'application/json' },
+  });
+}
+
+describe('RegionsClient', () => {
+  const discoveryApi = {
+    getBaseUrl: jest.fn(async () => 'http://backstage:7007/api/regions'),
+  };
+  const fetchApi = { fetch: jest.fn() };
+  const client = new RegionsClient({ discoveryApi, fetchApi });
+
+  beforeEach(() => jest.clearAllMocks());
+
+  it('reads the topology from the regions backend', async () => {
+    const topology = backendTopology();
+    fetchApi.fetch.mockResolvedValue(jsonResponse(200, topology));
+
+    await expect(client.getTopology()).resolves.toEqual(topology);
+    expect(discoveryApi.getBaseUrl).toHaveBeenCalledWith('regions');
+    expect(fetchApi.fetch).toHaveBeenCalledWith(
+      'http://backstage:7007/api/regions/topology',
+    );
+  });
+
+  it('reads one region by namespace and name, encoded', async () => {
+    const summary = { region: {}, conflicts: [], syncedAt: null };
+    fetchApi.fetch.mockResolvedValue(jsonResponse(200, summary));
+
+    await expect(
+      client.getRegion({ namespace: 'default', name: 'são paulo' }),
+    ).resolves.toEqual(summary);
+    expect(fetchApi.fetch).toHaveBeenCalledWith(
+      'http://backstage:7007/api/regions/regions/default/s%C3%A3o%20paulo',
+    );
+  });
+
+  it('answers undefined for a region the backend does not know', async () => {
+    fetchApi.fetch.mockResolvedValue(
+      jsonResponse(404, {
+        error: { name: 'NotFoundError', message: 'No region default/nowhere' },
+      }),
+    );
+
+    await expect(
+      client.getRegion({ namespace: 'default', name: 'nowhere' }),
+    ).resolves.toBeUndefined();
+  });
+
+  it('throws a ResponseError carrying the backend message on failure', async () => {
+    fetchApi.fetch.mockResolvedValue(
+      jsonResponse(500, {
+        error: { name: 'Error', message: 'database is down' },
+        response: { statusCode: 500 },
+      }),
+    );
+
+    const error = await client.getTopology().catch(e => e);
+    expect(error).toBeInstanceOf(ResponseError);
+    expect(error.statusCode).toBe(500);
+    expect(error.cause.message).toBe('database is down');
+  });
+});

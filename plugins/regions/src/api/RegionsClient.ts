@@ -1,0 +1,54 @@
+import { CompoundEntityRef } from '@backstage/catalog-model';
+import { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
+import { ResponseError } from '@backstage/errors';
+import {
+  RegionSummaryResponse,
+  TopologyResponse,
+} from '@meridian/plugin-regions-common';
+import { RegionsApi } from './RegionsApi';
+
+/**
+ * Talks to the `regions` backend plugin over HTTP.
+ *
+ * @public
+ */
+export class RegionsClient implements RegionsApi {
+  private readonly discoveryApi: DiscoveryApi;
+  private readonly fetchApi: FetchApi;
+
+  constructor(options: { discoveryApi: DiscoveryApi; fetchApi: FetchApi }) {
+    this.discoveryApi = options.discoveryApi;
+    this.fetchApi = options.fetchApi;
+  }
+
+  async getTopology(): Promise<TopologyResponse> {
+    const response = await this.request('/topology');
+    if (!response.ok) {
+      throw await ResponseError.fromResponse(response);
+    }
+    return response.json();
+  }
+
+  async getRegion(
+    ref: Pick<CompoundEntityRef, 'namespace' | 'name'>,
+  ): Promise<RegionSummaryResponse | undefined> {
+    const response = await this.request(
+      `/regions/${encodeURIComponent(ref.namespace)}/${encodeURIComponent(
+        ref.name,
+      )}`,
+    );
+    // A region the backend has not read from the catalog yet is not an error.
+    if (response.status === 404) {
+      return undefined;
+    }
+    if (!response.ok) {
+      throw await ResponseError.fromResponse(response);
+    }
+    return response.json();
+  }
+
+  private async request(path: string): Promise<Response> {
+    const baseUrl = await this.discoveryApi.getBaseUrl('regions');
+    return this.fetchApi.fetch(`${baseUrl}${path}`);
+  }
+}

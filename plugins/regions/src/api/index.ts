@@ -1,0 +1,3 @@
+export { regionsApiRef } from './RegionsApi';
+export type { RegionsApi } from './RegionsApi';
+export { RegionsClient } from './RegionsClient';

@@ -1,0 +1,150 @@
+import { Entity } from '@backstage/catalog-model';
+import {
+  EmptyState,
+  InfoCard,
+  InfoCardVariants,
+  Progress,
+  ResponseErrorPanel,
+  WarningPanel,
+} from '@backstage/core-components';
+import { useApi } from '@backstage/core-plugin-api';
+import {
+  EntityRefLink,
+  catalogApiRef,
+  useEntity,
+} from '@backstage/plugin-catalog-react';
+import Box from '@material-ui/core/Box';
+import Table from '@material-ui/core/Table';
+import TableBody from '@material-ui/core/TableBody';
+import TableCell from '@material-ui/core/TableCell';
+import TableHead from '@material-ui/core/TableHead';
+import TableRow from '@material-ui/core/TableRow';
+import {
+  ANNOTATION_DEPLOYED_REGIONS,
+  RELATION_DEPLOYED_IN,
+  RegionEntity,
+} from '@meridian/plugin-regions-common';
+import { ReactNode } from 'react';
+import useAsync from 'react-use/esm/useAsync';
+import { formatLocation, formatTier } from '../../lib/format';
+import { tierOf } from '../../lib/regions';
+
+const REGION_FIELDS = [
+  'apiVersion',
+  'kind',
+  'metadata.name',
+  'metadata.namespace',
+  'metadata.title',
+  'spec.type',
+  'spec.lifecycle',
+  'spec.location',
+];
+
+function DeployedRegionsTable(props: { regions: RegionEntity[] }) {
+  return (
+    <Table size="small" aria-label="Regions">
+      <TableHead>
+        <TableRow>
+          <TableCell>Region</TableCell>
+          <TableCell>Tier</TableCell>
+          <TableCell>Location</TableCell>
+          <TableCell>Lifecycle</TableCell>
+        </TableRow>
+      </TableHead>
+      <TableBody>
+        {props.regions.map(region => (
+          <TableRow
+            key={`${region.metadata.namespace}/${region.metadata.name}`}
+          >
+            <TableCell>
+              <EntityRefLink entityRef={region}>
+                {region.metadata.title ?? region.metadata.name}
+              </EntityRefLink>
+            </TableCell>
+            <TableCell>{formatTier(tierOf(region))}</TableCell>
+            <TableCell>{formatLocation(region.spec.location) ?? '—'}</TableCell>
+            <TableCell>{region.spec.lifecycle}</TableCell>
+          </TableRow>
+        ))}
+      </TableBody>
+    </Table>
+  );
+}
+
+/**
+ * The regions a Component, System or Resource is deployed in, from its
+ * `deployedIn` relations.
+ *
+ * @public
+ */
+export function EntityRegionsCard(props: { variant?: InfoCardVariants }) {
+  const { entity } = useEntity<Entity>();
+  const catalogApi = useApi(catalogApiRef);
+  const refs = (entity.relations ?? [])
+    .filter(relation => relation.type === RELATION_DEPLOYED_IN)
+    .map(relation => relation.targetRef);
+
+  const { value, loading, error } = useAsync(async () => {
+    if (refs.length === 0) {
+      return { regions: [], missing: [] };
+    }
+    const { items } = await catalogApi.getEntitiesByRefs({
+      entityRefs: refs,
+      fields: REGION_FIELDS,
+    });
+    return {
+      regions: items.filter((item): item is RegionEntity => Boolean(item)),
+      missing: refs.filter((_, i) => !items[i]),
+    };
+  }, [catalogApi, refs.join(',')]);
+
+  let content: ReactNode;
+  if (refs.length === 0) {
+    content = (
+      <EmptyState
+        missing="field"
+        title="Not deployed in any region"
+        description={
+          <>
+            Add the <code>{ANNOTATION_DEPLOYED_REGIONS}</code> annotation with
+            the regions this {entity.kind.toLocaleLowerCase('en-US')} runs in,
+            for example <code>sa-east, us-east</code>.
+          </>
+        }
+      />
+    );
+  } else if (loading) {
+    content = <Progress />;
+  } else if (error) {
+    content = (
+      <ResponseErrorPanel
+        title="Could not load the regions from the catalog"
+        error={error}
+      />
+    );
+  } else {
+    const regions = value?.regions ?? [];
+    const missing = value?.missing ?? [];
+    content = (
+      <>
+        {missing.length > 0 && (
+          <Box mb={2}>
+            <WarningPanel
+              title="Some regions are not in the catalog"
+              message={`Deployed in regions the catalog does not know: ${missing.join(
+                ', ',
+              )}.`}
+            />
+          </Box>
+        )}
+        {regions.length > 0 && <DeployedRegionsTable regions={regions} />}
+      </>
+    );
+  }
+
+  return (
+    <InfoCard title="Regions" variant={props.variant}>
+      {content}
+    </InfoCard>
+  );
+}

@@ -1,0 +1,1 @@
+export { EntityRegionsCard } from './EntityRegionsCard';

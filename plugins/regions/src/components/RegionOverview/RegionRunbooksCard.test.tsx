@@ -1,0 +1,32 @@
+import { renderInTestApp } from '@backstage/frontend-test-utils';
+import { EntityProvider } from '@backstage/plugin-catalog-react';
+import { screen } from '@testing-library/react';
+import { studioPrimary, studioSul } from '../../testing/fixtures';
+import { RegionRunbooksCard } from './RegionRunbooksCard';
+
+describe('RegionRunbooksCard', () => {
+  it('links to the region runbooks in TechDocs', async () => {
+    renderInTestApp(
+      <EntityProvider entity={studioSul}>
+        <RegionRunbooksCard />
+      </EntityProvider>,
+    );
+
+    expect(
+      await screen.findByRole('link', { name: /Open the runbooks/ }),
+    ).toHaveAttribute('href', '/docs/default/region/studio-sul');
+  });
+
+  it('says so when no runbooks are registered', async () => {
+    renderInTestApp(
+      <EntityProvider entity={studioPrimary}>
+        <RegionRunbooksCard />
+      </EntityProvider>,
+    );
+
+    expect(
+      await screen.findByText(/No runbooks are registered for this region/),
+    ).toBeInTheDocument();
+    expect(screen.queryByRole('link')).not.toBeInTheDocument();
+  });
+});

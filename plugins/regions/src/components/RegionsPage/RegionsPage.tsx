@@ -1,0 +1,124 @@
+import {
+  Content,
+  Header,
+  Page,
+  Progress,
+  ResponseErrorPanel,
+  WarningPanel,
+} from '@backstage/core-components';
+import { useApi } from '@backstage/core-plugin-api';
+import { catalogApiRef } from '@backstage/plugin-catalog-react';
+import Box from '@material-ui/core/Box';
+import Tab from '@material-ui/core/Tab';
+import Tabs from '@material-ui/core/Tabs';
+import { REGION_KIND, isRegionEntity } from '@meridian/plugin-regions-common';
+import { useSearchParams } from 'react-router-dom';
+import useAsync from 'react-use/esm/useAsync';
+import { regionsApiRef } from '../../api';
+import { topologyFromEntities } from '../../lib/regions';
+import { RegionsTable } from '../RegionsTable';
+import { TopologyGraph } from '../TopologyGraph';
+
+const VIEWS = [
+  { id: 'table', label: 'Table' },
+  { id: 'topology', label: 'Topology' },
+] as const;
+
+type View = (typeof VIEWS)[number]['id'];
+
+/**
+ * The Regions page body: a table and a topology view of every region. The
+ * catalog is the source of the regions and their edges; the backend adds
+ * their status, and the page still works from the catalog alone when the
+ * backend is down.
+ *
+ * @public
+ */
+export function RegionsPageContent() {
+  const catalogApi = useApi(catalogApiRef);
+  const regionsApi = useApi(regionsApiRef);
+  const [searchParams, setSearchParams] = useSearchParams();
+  const view: View =
+    searchParams.get('view') === 'topology' ? 'topology' : 'table';
+
+  const regions = useAsync(async () => {
+    const response = await catalogApi.getEntities({
+      filter: { kind: REGION_KIND },
+    });
+    // Another plugin's Region kind under a different apiVersion is not ours.
+    return response.items.filter(isRegionEntity);
+  }, [catalogApi]);
+  const topology = useAsync(() => regionsApi.getTopology(), [regionsApi]);
+
+  if (regions.loading) {
+    return <Progress />;
+  }
+  if (regions.error) {
+    return (
+      <ResponseErrorPanel
+        title="Could not load regions from the catalog"
+        error={regions.error}
+      />
+    );
+  }
+  const entities = regions.value ?? [];
+  // The catalog decides which regions this user sees, in both views; the
+  // backend only adds their status.
+  const graph = topologyFromEntities(entities, topology.value?.regions);
+
+  return (
+    <>
+      {topology.error && (
+        <Box mb={2}>
+          <WarningPanel
+            title="Region status is unavailable"
+            message="The regions backend could not be reached, so the status and conflicts of the regions are missing."
+          >
+            {topology.error.message}
+          </WarningPanel>
+        </Box>
+      )}
+      <Box mb={2}>
+        <Tabs
+          value={view}
+          onChange={(_, next: View) =>
+            setSearchParams(next === 'table' ? {} : { view: next })
+          }
+          indicatorColor="primary"
+          aria-label="Regions view"
+        >
+          {VIEWS.map(({ id, label }) => (
+            <Tab key={id} value={id} label={label} />
+          ))}
+        </Tabs>
+      </Box>
+      {view === 'table' && (
+        <RegionsTable entities={entities} topology={topology.value} />
+      )}
+      {view === 'topology' && topology.loading && <Progress />}
+      {view === 'topology' && !topology.loading && (
+        <TopologyGraph regions={graph.regions} edges={graph.edges} />
+      )}
+    </>
+  );
+}
+
+/**
+ * The Regions page with its own header, for apps on the legacy frontend
+ * system; the new frontend system draws the header itself.
+ *
+ * @public
+ */
+export function RegionsPage() {
+  return (
+    <Page themeId="tool">
+      <Header
+        title="Regions"
+        subtitle="Where every region is, its tier in the hub-and-spoke topology, and what runs there"
+      />
+      <Content>
+        <RegionsPageContent />
+      </Content>
+    </Page>
+  );
+}

@@ -1,0 +1,1 @@
+export { RegionsPage, RegionsPageContent } from './RegionsPage';

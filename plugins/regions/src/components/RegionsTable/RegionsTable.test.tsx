@@ -1,0 +1,120 @@
+import { renderInTestApp } from '@backstage/frontend-test-utils';
+import { screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import {
+  allRegions,
+  backendTopology,
+  mountedRoutes,
+} from '../../testing/fixtures';
+import { RegionsTable } from './RegionsTable';
+
+function nameOf(row: HTMLElement) {
+  return within(row).queryAllByRole('cell')[0]?.textContent;
+}
+
+function rowOf(name: string) {
+  return screen.getAllByRole('row').find(row => nameOf(row) === name)!;
+}
+
+function visibleRegionNames() {
+  return screen.getAllByRole('row').slice(1).map(nameOf);
+}
+
+describe('RegionsTable', () => {
+  it('shows every column of every region, with the backend status', async () => {
+    renderInTestApp(
+      <RegionsTable entities={allRegions} topology={backendTopology()} />,
+      { mountedRoutes },
+    );
+
+    expect(await screen.findByText('Regions (4)')).toBeInTheDocument();
+    for (const header of [
+      'Name',
+      'Title',
+      'Tier',
+      'Hub',
+      'Location',
+      'Lifecycle',
+      'CIDR',
+      'Owner',
+      'Provider',
+      'Status',
+    ]) {
+      expect(
+        screen.getByRole('columnheader', { name: header }),
+      ).toBeInTheDocument();
+    }
+
+    const sul = within(rowOf('studio-sul'));
+    expect(sul.getByRole('link', { name: 'studio-sul' })).toHaveAttribute(
+      'href',
+      '/catalog/default/region/studio-sul',
+    );
+    expect(sul.getByText('Studio-Sul (Porto Alegre)')).toBeInTheDocument();
+    expect(sul.getByText('2 · regional hub')).toBeInTheDocument();
+    expect(sul.getByRole('link', { name: 'studio-primary' })).toHaveAttribute(
+      'href',
+      '/catalog/default/region/studio-primary',
+    );
+    expect(sul.getByText('Porto Alegre, BR')).toBeInTheDocument();
+    expect(sul.getByText('production')).toBeInTheDocument();
+    expect(sul.getByText('10.16.0.0/16')).toBeInTheDocument();
+    expect(sul.getByRole('link', { name: 'sre' })).toHaveAttribute(
+      'href',
+      '/catalog/default/group/sre',
+    );
+    expect(sul.getByText('colo')).toBeInTheDocument();
+    expect(sul.getByText('1 conflict')).toBeInTheDocument();
+
+    const primary = within(rowOf('studio-primary'));
+    expect(primary.getByText('1 · global hub')).toBeInTheDocument();
+    expect(primary.getByText('OK')).toBeInTheDocument();
+  });
+
+  it('narrows the list by tier, lifecycle, owner and country', async () => {
+    renderInTestApp(
+      <RegionsTable entities={allRegions} topology={backendTopology()} />,
+      { mountedRoutes },
+    );
+    await screen.findByText('Regions (4)');
+
+    await userEvent.selectOptions(screen.getByLabelText('Tier'), '2');
+    expect(visibleRegionNames()).toEqual(['studio-sul', 'us-east']);
+
+    await userEvent.selectOptions(screen.getByLabelText('Country'), 'US');
+    expect(visibleRegionNames()).toEqual(['us-east']);
+
+    await userEvent.selectOptions(screen.getByLabelText('Country'), '');
+    await userEvent.selectOptions(screen.getByLabelText('Tier'), '');
+    await userEvent.selectOptions(
+      screen.getByLabelText('Owner'),
+      screen.getByRole('option', { name: 'edge-team' }),
+    );
+    expect(visibleRegionNames()).toEqual(['studio-pelotas']);
+
+    await userEvent.selectOptions(screen.getByLabelText('Owner'), '');
+    await userEvent.selectOptions(
+      screen.getByLabelText('Lifecycle'),
+      'planned',
+    );
+    expect(visibleRegionNames()).toEqual(['us-east']);
+    expect(screen.getByText('Regions (1)')).toBeInTheDocument();
+
+    await userEvent.selectOptions(screen.getByLabelText('Tier'), '1');
+    expect(
+      screen.getByText('No regions match the selected filters.'),
+    ).toBeInTheDocument();
+  });
+
+  it('marks the status unknown when the backend view is missing', async () => {
+    renderInTestApp(<RegionsTable entities={allRegions} />, { mountedRoutes });
+
+    expect(await screen.findAllByText('Unknown')).toHaveLength(4);
+  });
+
+  it('says so when there are no regions', async () => {
+    renderInTestApp(<RegionsTable entities={[]} />, { mountedRoutes });
+
+    expect(await screen.findByText('No regions yet')).toBeInTheDocument();
+  });
+});

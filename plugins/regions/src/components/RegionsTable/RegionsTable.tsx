@@ -1,0 +1,299 @@
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import {
+  EmptyState,
+  StatusError,
+  StatusOK,
+  StatusPending,
+  Table,
+  TableColumn,
+} from '@backstage/core-components';
+import {
+  EntityRefLink,
+  humanizeEntityRef,
+} from '@backstage/plugin-catalog-react';
+import Box from '@material-ui/core/Box';
+import TextField from '@material-ui/core/TextField';
+import { makeStyles } from '@material-ui/core/styles';
+import {
+  RegionEntity,
+  TopologyResponse,
+} from '@meridian/plugin-regions-common';
+import { ChangeEvent, useMemo, useState } from 'react';
+import { formatLocation, formatTier } from '../../lib/format';
+import { resolveRegionRef, tierOf } from '../../lib/regions';
+
+/** One line of the table, flattened so that search and sorting see plain text. */
+interface RegionRow {
+  id: string;
+  entity: RegionEntity;
+  name: string;
+  title: string;
+  tier: 1 | 2 | 3;
+  tierLabel: string;
+  hubRef?: string;
+  hubName: string;
+  location: string;
+  country: string;
+  lifecycle: string;
+  cidr: string;
+  ownerRef?: string;
+  ownerName: string;
+  provider: string;
+  /** Undefined while the backend status is unknown. */
+  conflicts?: number;
+  status: string;
+}
+
+type FilterKey = 'tier' | 'lifecycle' | 'owner' | 'country';
+type Filters = Record<FilterKey, string>;
+
+const ALL = '';
+const NO_FILTERS: Filters = {
+  tier: ALL,
+  lifecycle: ALL,
+  owner: ALL,
+  country: ALL,
+};
+
+const useStyles = makeStyles(theme => ({
+  filters: {
+    display: 'flex',
+    flexWrap: 'wrap',
+    gap: theme.spacing(2),
+    marginBottom: theme.spacing(2),
+  },
+  filter: {
+    minWidth: 180,
+  },
+  cidr: {
+    fontFamily: 'monospace',
+  },
+}));
+
+function ownerOf(entity: RegionEntity) {
+  try {
+    const ref = parseEntityRef(entity.spec.owner, {
+      defaultKind: 'group',
+      defaultNamespace: entity.metadata.namespace,
+    });
+    return {
+      ownerRef: stringifyEntityRef(ref),
+      ownerName: humanizeEntityRef(ref, { defaultKind: 'group' }),
+    };
+  } catch {
+    return { ownerRef: undefined, ownerName: entity.spec.owner ?? '' };
+  }
+}
+
+function statusText(conflicts: number | undefined) {
+  if (conflicts === undefined) {
+    return 'Unknown';
+  }
+  if (conflicts === 0) {
+    return 'OK';
+  }
+  return `${conflicts} conflict${conflicts === 1 ? '' : 's'}`;
+}
+
+function toRows(
+  entities: RegionEntity[],
+  topology: TopologyResponse | undefined,
+): RegionRow[] {
+  const known = new Map(topology?.regions.map(r => [r.ref, r]));
+  return entities.map(entity => {
+    const id = stringifyEntityRef(entity);
+    const tier = tierOf(entity);
+    const hubRef = resolveRegionRef(entity.spec.hub, entity);
+    // A region the backend has not read yet has no status either.
+    const conflicts = known.get(id)?.conflicts;
+    return {
+      id,
+      entity,
+      name: entity.metadata.name,
+      title: entity.metadata.title ?? '',
+      tier,
+      tierLabel: formatTier(tier),
+      hubRef,
+      hubName: hubRef
+        ? humanizeEntityRef(parseEntityRef(hubRef), { defaultKind: 'region' })
+        : '',
+      location: formatLocation(entity.spec.location) ?? '',
+      country: entity.spec.location?.country ?? '',
+      lifecycle: entity.spec.lifecycle,
+      cidr: entity.spec.network?.cidr ?? '',
+      ...ownerOf(entity),
+      provider: entity.spec.provider ?? '',
+      conflicts,
+      status: statusText(conflicts),
+    };
+  });
+}
+
+function distinct(rows: RegionRow[], pick: (row: RegionRow) => string) {
+  return [...new Set(rows.map(pick).filter(Boolean))].sort((a, b) =>
+    a.localeCompare(b),
+  );
+}
+
+function StatusCell(props: { conflicts?: number; text: string }) {
+  if (props.conflicts === undefined) {
+    return <StatusPending>{props.text}</StatusPending>;
+  }
+  return props.conflicts > 0 ? (
+    <StatusError>{props.text}</StatusError>
+  ) : (
+    <StatusOK>{props.text}</StatusOK>
+  );
+}
+
+/**
+ * Every region with its tier, hub, location, network block, owner and status,
+ * filterable by tier, lifecycle, owner and country.
+ *
+ * @public
+ */
+export function RegionsTable(props: {
+  entities: RegionEntity[];
+  /** The backend's view, for each region's status; omitted when unavailable. */
+  topology?: TopologyResponse;
+}) {
+  const { entities, topology } = props;
+  const classes = useStyles();
+  const [filters, setFilters] = useState<Filters>(NO_FILTERS);
+  const rows = useMemo(() => toRows(entities, topology), [entities, topology]);
+
+  if (entities.length === 0) {
+    return (
+      <EmptyState
+        missing="data"
+        title="No regions yet"
+        description="Register Region entities (apiVersion meridian.dev/v1alpha1, kind Region) in the catalog and they are listed here."
+      />
+    );
+  }
+
+  const options: Record<FilterKey, { value: string; label: string }[]> = {
+    tier: distinct(rows, row => String(row.tier)).map(tier => ({
+      value: tier,
+      label: formatTier(Number(tier) as 1 | 2 | 3),
+    })),
+    lifecycle: distinct(rows, row => row.lifecycle).map(value => ({
+      value,
+      label: value,
+    })),
+    owner: distinct(rows, row => row.ownerRef ?? '').map(value => ({
+      value,
+      label: rows.find(row => row.ownerRef === value)!.ownerName,
+    })),
+    country: distinct(rows, row => row.country).map(value => ({
+      value,
+      label: value,
+    })),
+  };
+  const filterLabels: Record<FilterKey, string> = {
+    tier: 'Tier',
+    lifecycle: 'Lifecycle',
+    owner: 'Owner',
+    country: 'Country',
+  };
+  const matches = (row: RegionRow) =>
+    (!filters.tier || String(row.tier) === filters.tier) &&
+    (!filters.lifecycle || row.lifecycle === filters.lifecycle) &&
+    (!filters.owner || row.ownerRef === filters.owner) &&
+    (!filters.country || row.country === filters.country);
+  const visible = rows.filter(matches);
+
+  const columns: TableColumn<RegionRow>[] = [
+    {
+      title: 'Name',
+      field: 'name',
+      highlight: true,
+      render: row => (
+        <EntityRefLink entityRef={row.entity}>{row.name}</EntityRefLink>
+      ),
+    },
+    { title: 'Title', field: 'title' },
+    {
+      title: 'Tier',
+      field: 'tierLabel',
+      customSort: (a, b) => a.tier - b.tier,
+    },
+    {
+      title: 'Hub',
+      field: 'hubName',
+      render: row =>
+        row.hubRef ? (
+          <EntityRefLink entityRef={row.hubRef}>{row.hubName}</EntityRefLink>
+        ) : null,
+    },
+    { title: 'Location', field: 'location' },
+    { title: 'Lifecycle', field: 'lifecycle' },
+    {
+      title: 'CIDR',
+      field: 'cidr',
+      render: row => <span className={classes.cidr}>{row.cidr}</span>,
+    },
+    {
+      title: 'Owner',
+      field: 'ownerName',
+      render: row =>
+        row.ownerRef ? (
+          <EntityRefLink entityRef={row.ownerRef}>
+            {row.ownerName}
+          </EntityRefLink>
+        ) : (
+          row.ownerName
+        ),
+    },
+    { title: 'Provider', field: 'provider' },
+    {
+      title: 'Status',
+      field: 'status',
+      customSort: (a, b) => (a.conflicts ?? -1) - (b.conflicts ?? -1),
+      render: row => <StatusCell conflicts={row.conflicts} text={row.status} />,
+    },
+  ];
+
+  return (
+    <>
+      <Box className={classes.filters}>
+        {(Object.keys(filterLabels) as FilterKey[]).map(key => (
+          <TextField
+            key={key}
+            id={`regions-filter-${key}`}
+            className={classes.filter}
+            select
+            label={filterLabels[key]}
+            value={filters[key]}
+            onChange={(event: ChangeEvent<{ value: unknown }>) =>
+              setFilters({ ...filters, [key]: String(event.target.value) })
+            }
+            SelectProps={{ native: true }}
+            InputLabelProps={{ shrink: true }}
+            variant="outlined"
+            size="small"
+          >
+            <option value={ALL}>All</option>
+            {options[key].map(option => (
+              <option key={option.value} value={option.value}>
+                {option.label}
+              </option>
+            ))}
+          </TextField>
+        ))}
+      </Box>
+      <Table<RegionRow>
+        title={`Regions (${visible.length})`}
+        columns={columns}
+        data={visible}
+        options={{
+          padding: 'dense',
+          paging: visible.length > 20,
+          pageSize: 20,
+          search: true,
+        }}
+        emptyContent={<Box p={2}>No regions match the selected filters.</Box>}
+      />
+    </>
+  );
+}

@@ -1,0 +1,1 @@
+export { RegionsTable } from './RegionsTable';

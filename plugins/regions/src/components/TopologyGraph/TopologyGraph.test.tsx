@@ -1,0 +1,192 @@
+import { renderInTestApp } from '@backstage/frontend-test-utils';
+import { TopologyEdge, TopologyRegion } from '@meridian/plugin-regions-common';
+import { screen, within } from '@testing-library/react';
+import {
+  allRegions,
+  backendTopology,
+  mountedRoutes,
+} from '../../testing/fixtures';
+import { TopologyGraph } from './TopologyGraph';
+
+function renderGraph(regions: TopologyRegion[], edges: TopologyEdge[]) {
+  return renderInTestApp(<TopologyGraph regions={regions} edges={edges} />, {
+    mountedRoutes,
+  });
+}
+
+function layer(name: string) {
+  return within(screen.getByRole('group', { name }));
+}
+
+function node(ref: string, tier: 1 | 2 | 3): TopologyRegion {
+  const name = ref.split('/')[1];
+  return {
+    ref,
+    namespace: 'default',
+    name,
+    type: (['global-hub', 'regional-hub', 'edge'] as const)[tier - 1],
+    tier,
+    lifecycle: 'production',
+    owner: 'group:default/sre',
+    status: 'ok',
+    conflicts: 0,
+  };
+}
+
+describe('TopologyGraph', () => {
+  it('draws one node per region in the layer of its tier', async () => {
+    const { regions, edges } = backendTopology();
+    renderGraph(regions, edges);
+
+    expect(
+      await screen.findByRole('group', { name: 'Region topology' }),
+    ).toBeInTheDocument();
+    expect(
+      layer('Tier 1 · global hubs')
+        .getAllByRole('link')
+        .map(link => link.getAttribute('aria-label')),
+    ).toEqual(['Studio Primary, São Paulo, BR']);
+    expect(
+      layer('Tier 2 · regional hubs')
+        .getAllByRole('link')
+        .map(link => link.getAttribute('aria-label')),
+    ).toEqual([
+      'Studio-Sul (Porto Alegre), Porto Alegre, BR, 1 conflict',
+      'US East, Ashburn, US, 1 conflict',
+    ]);
+    expect(
+      layer('Tier 3 · edges')
+        .getAllByRole('link')
+        .map(link => link.getAttribute('aria-label')),
+    ).toEqual(['Studio Pelotas, Pelotas, BR']);
+    expect(screen.getAllByRole('link')).toHaveLength(allRegions.length);
+  });
+
+  it('links every node to its region page', async () => {
+    const { regions, edges } = backendTopology();
+    renderGraph(regions, edges);
+
+    expect(
+      await screen.findByRole('link', { name: /^Studio-Sul/ }),
+    ).toHaveAttribute('href', '/catalog/default/region/studio-sul');
+    expect(
+      screen.getByRole('link', { name: /^Studio Pelotas/ }),
+    ).toHaveAttribute('href', '/catalog/default/region/studio-pelotas');
+  });
+
+  it('draws solid hub edges, dashed links labelled with their latency target and replication edges', async () => {
+    const { regions, edges } = backendTopology();
+    renderGraph(regions, edges);
+
+    const hubEdges = within(
+      await screen.findByRole('group', { name: 'Hub edges' }),
+    );
+    const spoke = hubEdges.getByLabelText(
+      'Studio Pelotas is a spoke of Studio-Sul (Porto Alegre)',
+    );
+    expect(spoke).not.toHaveAttribute('stroke-dasharray');
+    expect(
+      hubEdges.getByLabelText(
+        'Studio-Sul (Porto Alegre) is a spoke of Studio Primary',
+      ),
+    ).toBeInTheDocument();
+    expect(
+      hubEdges.getByLabelText('US East is a spoke of Studio Primary'),
+    ).toBeInTheDocument();
+
+    const links = within(screen.getByRole('group', { name: 'Declared links' }));
+    expect(
+      links.getByLabelText(
+        'Link between Studio-Sul (Porto Alegre) and Studio Primary, latency target 35 ms',
+      ),
+    ).toHaveAttribute('stroke-dasharray');
+    expect(links.getByText('35 ms')).toBeInTheDocument();
+    expect(links.getByText('120 ms')).toBeInTheDocument();
+
+    expect(
+      within(
+        screen.getByRole('group', { name: 'Replication edges' }),
+      ).getByLabelText(
+        'Studio-Sul (Porto Alegre) replicates from Studio Primary',
+      ),
+    ).toBeInTheDocument();
+  });
+
+  it('draws a link declared on both ends once, with every distinct latency target', async () => {
+    const regions = [node('region:default/a', 2), node('region:default/b', 2)];
+    renderGraph(regions, [
+      {
+        from: regions[0].ref,
+        to: regions[1].ref,
+        kind: 'link',
+        latencyTargetMs: 40,
+      },
+      {
+        from: regions[1].ref,
+        to: regions[0].ref,
+        kind: 'link',
+        latencyTargetMs: 35,
+      },
+    ]);
+
+    const links = within(
+      await screen.findByRole('group', { name: 'Declared links' }),
+    );
+    expect(links.getAllByLabelText(/^Link between/)).toHaveLength(1);
+    expect(links.getByText('35 / 40 ms')).toBeInTheDocument();
+  });
+
+  it('orders each layer by hub so that spokes sit under their hub', async () => {
+    // Names alone would interleave the spokes of the two hubs.
+    const regions = [
+      node('region:default/hub-a', 2),
+      node('region:default/hub-b', 2),
+      { ...node('region:default/a-spoke', 3), hub: 'region:default/hub-b' },
+      { ...node('region:default/b-spoke', 3), hub: 'region:default/hub-a' },
+      { ...node('region:default/c-spoke', 3), hub: 'region:default/hub-b' },
+    ];
+    renderGraph(regions, []);
+
+    expect(
+      (await screen.findAllByRole('link'))
+        .filter(link => link.getAttribute('href')!.includes('spoke'))
+        .map(link => link.getAttribute('aria-label')),
+    ).toEqual(['b-spoke', 'a-spoke', 'c-spoke']);
+  });
+
+  it('highlights regions with conflicts and explains the drawing in a legend', async () => {
+    const { regions, edges } = backendTopology();
+    renderGraph(regions, edges);
+
+    expect(
+      await screen.findByRole('link', { name: /^US East.*1 conflict$/ }),
+    ).toBeInTheDocument();
+    expect(screen.getByText('Spoke to hub')).toBeInTheDocument();
+    expect(
+      screen.getByText('Declared link, with its latency target'),
+    ).toBeInTheDocument();
+    expect(screen.getByText('Replication from a source')).toBeInTheDocument();
+    expect(
+      screen.getByText('Region with conflicts (count in the badge)'),
+    ).toBeInTheDocument();
+  });
+
+  it('leaves out edges to regions it does not draw', async () => {
+    const regions = [node('region:default/a', 2)];
+    renderGraph(regions, [
+      { from: 'region:default/a', to: 'region:default/gone', kind: 'hub' },
+    ]);
+
+    expect(await screen.findByRole('link', { name: 'a' })).toBeInTheDocument();
+    expect(screen.queryByLabelText(/is a spoke of/)).not.toBeInTheDocument();
+  });
+
+  it('says so when there are no regions', async () => {
+    renderGraph([], []);
+
+    expect(await screen.findByText('No regions to draw')).toBeInTheDocument();
+    expect(
+      screen.queryByRole('group', { name: 'Region topology' }),
+    ).not.toBeInTheDocument();
+  });
+});

@@ -1,0 +1,1 @@
+export { TopologyGraph } from './TopologyGraph';

@@ -1,0 +1,20 @@
+/**
+ * The Meridian regions frontend plugin: the Regions page, the Region entity
+ * overview and a regions card for the entities deployed in them.
+ *
+ * This entry point serves apps on the legacy frontend system; the new
+ * frontend system plugin is the default export of `./alpha`.
+ *
+ * @packageDocumentation
+ */
+export {
+  regionsPlugin,
+  RegionsPage,
+  EntityRegionOverviewContent,
+  EntityRegionDetailsCard,
+  EntityRegionRelationsCard,
+  EntityRegionConflictsCard,
+  EntityRegionRunbooksCard,
+  EntityRegionsCard,
+} from './plugin';
+export * from './api';

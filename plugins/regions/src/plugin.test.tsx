@@ -1,0 +1,59 @@
+import { EntityProvider, catalogApiRef } from '@backstage/plugin-catalog-react';
+import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
+import { TestApiProvider, renderInTestApp } from '@backstage/test-utils';
+import { screen } from '@testing-library/react';
+import { regionsApiRef } from './api';
+import {
+  EntityRegionOverviewContent,
+  EntityRegionsCard,
+  regionsPlugin,
+} from './plugin';
+import {
+  allRegions,
+  checkout,
+  fakeRegionsApi,
+  mountedRoutes,
+  studioSul,
+} from './testing/fixtures';
+
+describe('regions plugin for the legacy frontend system', () => {
+  const apis = [
+    [catalogApiRef, catalogApiMock({ entities: allRegions })],
+    [regionsApiRef, fakeRegionsApi()],
+  ] as const;
+
+  it('is the regions plugin', () => {
+    expect(regionsPlugin.getId()).toBe('regions');
+  });
+
+  it('shows the Region overview cards', async () => {
+    await renderInTestApp(
+      <TestApiProvider apis={apis}>
+        <EntityProvider entity={studioSul}>
+          <EntityRegionOverviewContent />
+        </EntityProvider>
+      </TestApiProvider>,
+      { mountedRoutes },
+    );
+
+    expect(await screen.findByText('Region details')).toBeInTheDocument();
+    expect(await screen.findByText('Conflicts (1)')).toBeInTheDocument();
+    expect(screen.getByText('Relations')).toBeInTheDocument();
+    expect(screen.getByText('Runbooks')).toBeInTheDocument();
+  });
+
+  it('shows the regions card of a deployed component', async () => {
+    await renderInTestApp(
+      <TestApiProvider apis={apis}>
+        <EntityProvider entity={checkout}>
+          <EntityRegionsCard />
+        </EntityProvider>
+      </TestApiProvider>,
+      { mountedRoutes },
+    );
+
+    expect(
+      await screen.findByRole('link', { name: 'Studio-Sul (Porto Alegre)' }),
+    ).toHaveAttribute('href', '/catalog/default/region/studio-sul');
+  });
+});

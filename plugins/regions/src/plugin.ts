@@ -1,0 +1,137 @@
+import {
+  createApiFactory,
+  createComponentExtension,
+  createPlugin,
+  createRoutableExtension,
+  discoveryApiRef,
+  fetchApiRef,
+} from '@backstage/core-plugin-api';
+import { RegionsClient, regionsApiRef } from './api';
+import { rootRouteRef } from './routes';
+
+/**
+ * The regions plugin for apps on the legacy frontend system. New apps use the
+ * default export of `@meridian/plugin-regions/alpha` instead.
+ *
+ * @public
+ */
+export const regionsPlugin = createPlugin({
+  id: 'regions',
+  apis: [
+    createApiFactory({
+      api: regionsApiRef,
+      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
+      factory: ({ discoveryApi, fetchApi }) =>
+        new RegionsClient({ discoveryApi, fetchApi }),
+    }),
+  ],
+  routes: {
+    root: rootRouteRef,
+  },
+});
+
+/**
+ * The Regions page: every region in a table and as a topology graph.
+ *
+ * @public
+ */
+export const RegionsPage = regionsPlugin.provide(
+  createRoutableExtension({
+    name: 'RegionsPage',
+    component: () =>
+      import('./components/RegionsPage').then(m => m.RegionsPage),
+    mountPoint: rootRouteRef,
+  }),
+);
+
+/**
+ * The overview of a Region entity: details, relations, conflicts and runbooks.
+ *
+ * @public
+ */
+export const EntityRegionOverviewContent = regionsPlugin.provide(
+  createComponentExtension({
+    name: 'EntityRegionOverviewContent',
+    component: {
+      lazy: () =>
+        import('./components/RegionOverview').then(
+          m => m.RegionOverviewContent,
+        ),
+    },
+  }),
+);
+
+/**
+ * Every spec field of a Region entity.
+ *
+ * @public
+ */
+export const EntityRegionDetailsCard = regionsPlugin.provide(
+  createComponentExtension({
+    name: 'EntityRegionDetailsCard',
+    component: {
+      lazy: () =>
+        import('./components/RegionOverview').then(m => m.RegionDetailsCard),
+    },
+  }),
+);
+
+/**
+ * The hub, spokes, replication and hosted entities of a Region entity.
+ *
+ * @public
+ */
+export const EntityRegionRelationsCard = regionsPlugin.provide(
+  createComponentExtension({
+    name: 'EntityRegionRelationsCard',
+    component: {
+      lazy: () =>
+        import('./components/RegionOverview').then(m => m.RegionRelationsCard),
+    },
+  }),
+);
+
+/**
+ * The conflicts the regions backend found for a Region entity.
+ *
+ * @public
+ */
+export const EntityRegionConflictsCard = regionsPlugin.provide(
+  createComponentExtension({
+    name: 'EntityRegionConflictsCard',
+    component: {
+      lazy: () =>
+        import('./components/RegionOverview').then(m => m.RegionConflictsCard),
+    },
+  }),
+);
+
+/**
+ * A link to a Region entity's runbooks in TechDocs.
+ *
+ * @public
+ */
+export const EntityRegionRunbooksCard = regionsPlugin.provide(
+  createComponentExtension({
+    name: 'EntityRegionRunbooksCard',
+    component: {
+      lazy: () =>
+        import('./components/RegionOverview').then(m => m.RegionRunbooksCard),
+    },
+  }),
+);
+
+/**
+ * The regions a Component, System or Resource is deployed in.
+ *
+ * @public
+ */
+export const EntityRegionsCard = regionsPlugin.provide(
+  createComponentExtension({
+    name: 'EntityRegionsCard',
+    component: {
+      lazy: () =>
+        import('./components/EntityRegionsCard').then(m => m.EntityRegionsCard),
+    },
+  }),
+);
