@@ -5,7 +5,10 @@ async function signInAsGuest(page: Page) {
   const enter = page.getByRole('button', { name: 'Enter' });
   await enter.waitFor();
   await enter.click();
-  await page.getByRole('navigation', { name: 'sidebar nav' }).waitFor();
+  await page
+    .getByRole('navigation', { name: 'sidebar nav' })
+    .getByRole('link', { name: 'Regions', exact: true })
+    .waitFor();
 }
 
 test('the sidebar leads to the Regions page, which lists every example region', async ({
@@ -20,36 +23,61 @@ test('the sidebar leads to the Regions page, which lists every example region', 
 
   // the backend reads regions from the catalog on a schedule: allow for the first pass
   const table = page.getByRole('table');
-  for (const name of ['studio-primary', 'studio-sul', 'us-east-1', 'us-west']) {
-    await expect(table.getByRole('link', { name, exact: true })).toBeVisible();
+  // a hub's name also stands in its spokes' rows; its own row comes first (tier order)
+  for (const name of ['studio-primary', 'studio-sul', 'us-east-1', 'us-west', 'studio-n']) {
+    await expect(table.getByRole('link', { name, exact: true }).first()).toBeVisible();
   }
+  await expect(table.getByRole('row')).toHaveCount(12);
   await expect(table.getByText('10.16.0.0/16')).toBeVisible();
   // MERIDIAN_SCREENSHOT=path refreshes the README's picture of this page
   if (process.env.MERIDIAN_SCREENSHOT) {
-    await page.setViewportSize({ width: 1440, height: 900 });
-    await page.screenshot({ path: process.env.MERIDIAN_SCREENSHOT });
+    await page.setViewportSize({ width: 1680, height: 1000 });
+    await expect(table.getByText('10.16.0.0/16')).toBeVisible();
+    await page.screenshot({ path: process.env.MERIDIAN_SCREENSHOT, fullPage: true });
   }
 });
 
-test('a Region page shows its hub and the components it hosts', async ({ page }) => {
+test('a Region page shows its hub and the components it hosts, and they show it back', async ({
+  page,
+}) => {
   await signInAsGuest(page);
   await page.goto('/regions');
-  await page.getByRole('table').getByRole('link', { name: 'studio-sul', exact: true }).click();
+  await page
+    .getByRole('table')
+    .getByRole('link', { name: 'studio-sul', exact: true })
+    .first()
+    .click();
   await expect(page).toHaveURL(/\/catalog\/default\/region\/studio-sul/);
 
   const main = page.getByRole('main');
   await expect(main.getByText('10.16.0.0/16').first()).toBeVisible();
-  const relations = main.getByTestId('region-relations');
-  await expect(relations.getByRole('link', { name: /studio-primary/i }).first()).toBeVisible();
-  await expect(relations.getByRole('link', { name: /render-farm/i }).first()).toBeVisible();
+  await expect(main.getByText('No conflicts')).toBeVisible();
+  const relations = main
+    .locator('.MuiCard-root')
+    .filter({ hasText: 'Hub, replicas and workloads' });
+  await expect(
+    relations.getByRole('link', { name: 'Studio-Primary (São Paulo)' }).first(),
+  ).toBeVisible();
+  await relations.getByRole('link', { name: 'Render farm' }).click();
+
+  // the component's own page lists the regions it is deployed in
+  await expect(page).toHaveURL(/\/catalog\/default\/component\/render-farm/);
+  const regionsCard = page
+    .getByRole('main')
+    .locator('.MuiCard-root')
+    .filter({ hasText: 'Regions' })
+    .filter({ hasText: 'Studio-Sul (Porto Alegre)' });
+  await expect(regionsCard.getByRole('link', { name: 'Studio-Sul (Porto Alegre)' })).toBeVisible();
 });
 
 test('the topology view draws every region as a link to its page', async ({ page }) => {
   await signInAsGuest(page);
   await page.goto('/regions');
-  await page.getByRole('tab', { name: /topology/i }).click();
-  const graph = page.getByTestId('region-topology');
-  await expect(graph.getByRole('link', { name: /studio-n\b/i })).toBeVisible();
-  await graph.getByRole('link', { name: /us-west/i }).click();
+  await page.getByRole('tab', { name: 'Topology' }).click();
+  const graph = page.getByRole('group', { name: 'Region topology' });
+  for (const name of ['studio-primary', 'studio-n', 'eu-west-1', 'us-east']) {
+    await expect(graph.getByRole('link', { name: new RegExp(`^${name},`) })).toBeVisible();
+  }
+  await graph.getByRole('link', { name: /^us-west,/ }).click();
   await expect(page).toHaveURL(/\/catalog\/default\/region\/us-west/);
 });

@@ -38,7 +38,7 @@ describe('regions plugin for the legacy frontend system', () => {
 
     expect(await screen.findByText('Region details')).toBeInTheDocument();
     expect(await screen.findByText('Conflicts (1)')).toBeInTheDocument();
-    expect(screen.getByText('Relations')).toBeInTheDocument();
+    expect(screen.getByText('Hub, replicas and workloads')).toBeInTheDocument();
     expect(screen.getByText('Runbooks')).toBeInTheDocument();
   });
 

@@ -188,7 +188,7 @@ export function RegionRelationsCard(props: { variant?: InfoCardVariants }) {
   }
 
   return (
-    <InfoCard title="Relations" variant={props.variant}>
+    <InfoCard title="Hub, replicas and workloads" variant={props.variant}>
       {content}
     </InfoCard>
   );

@@ -201,13 +201,17 @@ export function RegionsTable(props: {
     (!filters.lifecycle || row.lifecycle === filters.lifecycle) &&
     (!filters.owner || row.ownerRef === filters.owner) &&
     (!filters.country || row.country === filters.country);
-  const visible = rows.filter(matches);
+  // tier first, so global hubs lead and each topology reads top-down
+  const visible = rows
+    .filter(matches)
+    .sort((a, b) => a.tier - b.tier || a.name.localeCompare(b.name));
 
   const columns: TableColumn<RegionRow>[] = [
     {
       title: 'Name',
       field: 'name',
       highlight: true,
+      cellStyle: { whiteSpace: 'nowrap' },
       render: row => (
         <EntityRefLink entityRef={row.entity}>{row.name}</EntityRefLink>
       ),
@@ -231,6 +235,7 @@ export function RegionsTable(props: {
     {
       title: 'CIDR',
       field: 'cidr',
+      cellStyle: { whiteSpace: 'nowrap' },
       render: row => <span className={classes.cidr}>{row.cidr}</span>,
     },
     {

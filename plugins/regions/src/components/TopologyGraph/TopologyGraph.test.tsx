@@ -45,20 +45,20 @@ describe('TopologyGraph', () => {
       layer('Tier 1 · global hubs')
         .getAllByRole('link')
         .map(link => link.getAttribute('aria-label')),
-    ).toEqual(['Studio Primary, São Paulo, BR']);
+    ).toEqual(['studio-primary, Studio Primary, São Paulo, BR']);
     expect(
       layer('Tier 2 · regional hubs')
         .getAllByRole('link')
         .map(link => link.getAttribute('aria-label')),
     ).toEqual([
-      'Studio-Sul (Porto Alegre), Porto Alegre, BR, 1 conflict',
-      'US East, Ashburn, US, 1 conflict',
+      'studio-sul, Studio-Sul (Porto Alegre), Porto Alegre, BR, 1 conflict',
+      'us-east, US East, Ashburn, US, 1 conflict',
     ]);
     expect(
       layer('Tier 3 · edges')
         .getAllByRole('link')
         .map(link => link.getAttribute('aria-label')),
-    ).toEqual(['Studio Pelotas, Pelotas, BR']);
+    ).toEqual(['studio-pelotas, Studio Pelotas, Pelotas, BR']);
     expect(screen.getAllByRole('link')).toHaveLength(allRegions.length);
   });
 
@@ -67,10 +67,10 @@ describe('TopologyGraph', () => {
     renderGraph(regions, edges);
 
     expect(
-      await screen.findByRole('link', { name: /^Studio-Sul/ }),
+      await screen.findByRole('link', { name: /^studio-sul,/ }),
     ).toHaveAttribute('href', '/catalog/default/region/studio-sul');
     expect(
-      screen.getByRole('link', { name: /^Studio Pelotas/ }),
+      screen.getByRole('link', { name: /^studio-pelotas,/ }),
     ).toHaveAttribute('href', '/catalog/default/region/studio-pelotas');
   });
 
@@ -154,12 +154,39 @@ describe('TopologyGraph', () => {
     ).toEqual(['b-spoke', 'a-spoke', 'c-spoke']);
   });
 
+  it('keeps unrelated topologies apart and centres each hub over its spokes', async () => {
+    const regions = [
+      node('region:default/alpha-hub', 1),
+      { ...node('region:default/alpha-edge-1', 3), hub: 'region:default/alpha-hub' },
+      { ...node('region:default/alpha-edge-2', 3), hub: 'region:default/alpha-hub' },
+      node('region:default/beta-hub', 1),
+      { ...node('region:default/beta-edge', 3), hub: 'region:default/beta-hub' },
+    ];
+    const edges: TopologyEdge[] = regions
+      .filter(region => region.hub)
+      .map(region => ({ from: region.ref, to: region.hub!, kind: 'hub' }));
+    renderGraph(regions, edges);
+
+    const x = async (name: string) =>
+      Number(
+        (await screen.findByRole('link', { name }))
+          .querySelector('rect')!
+          .getAttribute('x'),
+      );
+    const [hubA, edgeA1, edgeA2, hubB, edgeB] = await Promise.all(
+      ['alpha-hub', 'alpha-edge-1', 'alpha-edge-2', 'beta-hub', 'beta-edge'].map(x),
+    );
+    expect(hubA).toBe((edgeA1 + edgeA2) / 2);
+    expect(hubB).toBe(edgeB);
+    expect(Math.max(hubA, edgeA1, edgeA2)).toBeLessThan(Math.min(hubB, edgeB));
+  });
+
   it('highlights regions with conflicts and explains the drawing in a legend', async () => {
     const { regions, edges } = backendTopology();
     renderGraph(regions, edges);
 
     expect(
-      await screen.findByRole('link', { name: /^US East.*1 conflict$/ }),
+      await screen.findByRole('link', { name: /^us-east, US East.*1 conflict$/ }),
     ).toBeInTheDocument();
     expect(screen.getByText('Spoke to hub')).toBeInTheDocument();
     expect(

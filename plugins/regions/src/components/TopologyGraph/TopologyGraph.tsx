@@ -120,7 +120,8 @@ function RegionNode(props: { node: PlacedRegion; href: string }) {
   const location = formatLocation(region.location);
   const conflicted = region.conflicts > 0;
   const description = [
-    regionLabel(region),
+    region.name,
+    region.title,
     location,
     conflicted &&
       `${region.conflicts} conflict${region.conflicts === 1 ? '' : 's'}`,
@@ -151,7 +152,7 @@ function RegionNode(props: { node: PlacedRegion; href: string }) {
         textAnchor="middle"
         className={classes.nodeTitle}
       >
-        {truncate(regionLabel(region))}
+        {truncate(region.name)}
       </text>
       <text
         x={node.x}
@@ -269,8 +270,9 @@ export function TopologyGraph(props: {
       <div className={classes.scroller}>
         <svg
           className={classes.svg}
-          width={layout.width}
-          height={layout.height}
+          // fit the card, shrinking to 70 % at most before scrolling sideways
+          style={{ maxWidth: layout.width, minWidth: layout.width * 0.7 }}
+          width="100%"
           viewBox={`0 0 ${layout.width} ${layout.height}`}
           role="group"
           aria-label="Region topology"

@@ -8,6 +8,8 @@ const PADDING_X = 24;
 const PADDING_TOP = 48;
 /** How far link and replication curves bow away from the straight hub line. */
 const CURVE_OFFSET = 36;
+/** Empty columns between two unrelated topologies. */
+const TOPOLOGY_GAP = 0.5;
 
 const TIERS = [1, 2, 3] as const;
 
@@ -46,38 +48,101 @@ function byName(a: TopologyRegion, b: TopologyRegion) {
 }
 
 /**
- * Places one layer per tier, global hubs on top, and orders each layer by the
- * position of the hub its regions hang from, so spokes sit under their hub.
+ * The hub tree: a region hangs under its hub when the hub is drawn in a layer
+ * above it; anything else (no hub, unknown hub, a hub in the same or a lower
+ * tier, a cycle) is a root.
+ */
+function hubChildren(regions: TopologyRegion[]) {
+  const byRef = new Map(regions.map(region => [region.ref, region]));
+  const children = new Map<string, TopologyRegion[]>();
+  const roots: TopologyRegion[] = [];
+  for (const region of regions) {
+    const hub = region.hub ? byRef.get(region.hub) : undefined;
+    if (hub && hub.tier < region.tier) {
+      children.set(hub.ref, [...(children.get(hub.ref) ?? []), region]);
+    } else {
+      roots.push(region);
+    }
+  }
+  return { roots, children };
+}
+
+/**
+ * Regions joined by any edge form one topology (the Brazil expansion, an AWS
+ * set, an active-passive pair); each gets its own block of columns so their
+ * edges do not cross each other.
+ */
+function topologyOf(regions: TopologyRegion[], edges: TopologyEdge[]) {
+  const parent = new Map(regions.map(region => [region.ref, region.ref]));
+  const find = (ref: string): string => {
+    const up = parent.get(ref)!;
+    return up === ref ? ref : find(up);
+  };
+  for (const edge of edges) {
+    if (parent.has(edge.from) && parent.has(edge.to)) {
+      parent.set(find(edge.from), find(edge.to));
+    }
+  }
+  return find;
+}
+
+/**
+ * Places one layer per tier, global hubs on top, as a tidy tree: every region
+ * without spokes takes the next column and a hub sits centred over its spokes.
  * Pure and deterministic: the same regions always give the same picture.
  */
-function placeRegions(regions: TopologyRegion[]) {
-  const widest = Math.max(
-    1,
-    ...TIERS.map(tier => regions.filter(r => r.tier === tier).length),
-  );
-  const innerWidth = widest * COLUMN_WIDTH;
-  const placed = new Map<string, PlacedRegion>();
+function placeRegions(regions: TopologyRegion[], edges: TopologyEdge[]) {
+  const { roots, children } = hubChildren(regions);
+  const topology = topologyOf(regions, edges);
+  const topologyName = new Map<string, string>();
+  for (const region of [...regions].sort(byName)) {
+    if (!topologyName.has(topology(region.ref))) {
+      topologyName.set(topology(region.ref), region.name);
+    }
+  }
+  const rootOrder = (a: TopologyRegion, b: TopologyRegion) =>
+    topologyName
+      .get(topology(a.ref))!
+      .localeCompare(topologyName.get(topology(b.ref))!) ||
+    a.tier - b.tier ||
+    byName(a, b);
 
+  const column = new Map<string, number>();
+  let next = 0;
+  const place = (region: TopologyRegion): number => {
+    const spokes = [...(children.get(region.ref) ?? [])].sort(byName);
+    const x = spokes.length
+      ? spokes.map(place).reduce((sum, c) => sum + c, 0) / spokes.length
+      : next++;
+    column.set(region.ref, x);
+    return x;
+  };
+  let previousTopology: string | undefined;
+  for (const root of [...roots].sort(rootOrder)) {
+    if (previousTopology !== undefined && topology(root.ref) !== previousTopology) {
+      next += TOPOLOGY_GAP;
+    }
+    previousTopology = topology(root.ref);
+    place(root);
+  }
+
+  const placed = new Map<string, PlacedRegion>();
   const layers = TIERS.map((tier, index): TopologyLayer => {
-    const hubX = (region: TopologyRegion) =>
-      (region.hub ? placed.get(region.hub)?.x : undefined) ??
-      Number.POSITIVE_INFINITY;
-    const members = regions
-      .filter(region => region.tier === tier)
-      .sort((a, b) => hubX(a) - hubX(b) || byName(a, b));
     const y = PADDING_TOP + index * LAYER_HEIGHT + NODE_HEIGHT / 2;
-    const step = innerWidth / Math.max(members.length, 1);
-    const nodes = members.map((region, i) => ({
-      region,
-      x: PADDING_X + step * (i + 0.5),
-      y,
-    }));
+    const nodes = regions
+      .filter(region => region.tier === tier)
+      .map(region => ({
+        region,
+        x: PADDING_X + COLUMN_WIDTH * (column.get(region.ref)! + 0.5),
+        y,
+      }))
+      .sort((a, b) => a.x - b.x);
     nodes.forEach(node => placed.set(node.region.ref, node));
     return { tier, y, nodes };
   });
 
   return {
-    width: innerWidth + 2 * PADDING_X,
+    width: Math.max(next, 1) * COLUMN_WIDTH + 2 * PADDING_X,
     height: PADDING_TOP + TIERS.length * LAYER_HEIGHT - NODE_HEIGHT,
     layers,
     placed,
@@ -122,7 +187,7 @@ export function layoutTopology(
   regions: TopologyRegion[],
   edges: TopologyEdge[],
 ): TopologyLayout {
-  const { width, height, layers, placed } = placeRegions(regions);
+  const { width, height, layers, placed } = placeRegions(regions, edges);
   const drawn: DrawnEdge[] = [];
   const ends = (edge: TopologyEdge) => {
     const from = placed.get(edge.from);
