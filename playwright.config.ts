@@ -11,7 +11,10 @@ export default defineConfig({
   forbidOnly: !!process.env.CI,
   retries: process.env.CI ? 1 : 0,
   workers: 1,
-  reporter: [['list'], ['json', { outputFile: 'node_modules/.cache/e2e-results.json' }]],
+  reporter: [
+    ['list'],
+    ['json', { outputFile: 'node_modules/.cache/e2e-results.json' }],
+  ],
   outputDir: 'node_modules/.cache/e2e-test-results',
 
   webServer: [

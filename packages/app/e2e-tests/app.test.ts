@@ -24,8 +24,16 @@ test('the sidebar leads to the Regions page, which lists every example region', 
   // the backend reads regions from the catalog on a schedule: allow for the first pass
   const table = page.getByRole('table');
   // a hub's name also stands in its spokes' rows; its own row comes first (tier order)
-  for (const name of ['studio-primary', 'studio-sul', 'us-east-1', 'us-west', 'studio-n']) {
-    await expect(table.getByRole('link', { name, exact: true }).first()).toBeVisible();
+  for (const name of [
+    'studio-primary',
+    'studio-sul',
+    'us-east-1',
+    'us-west',
+    'studio-n',
+  ]) {
+    await expect(
+      table.getByRole('link', { name, exact: true }).first(),
+    ).toBeVisible();
   }
   await expect(table.getByRole('row')).toHaveCount(12);
   await expect(table.getByText('10.16.0.0/16')).toBeVisible();
@@ -33,7 +41,10 @@ test('the sidebar leads to the Regions page, which lists every example region', 
   if (process.env.MERIDIAN_SCREENSHOT) {
     await page.setViewportSize({ width: 1680, height: 1000 });
     await expect(table.getByText('10.16.0.0/16')).toBeVisible();
-    await page.screenshot({ path: process.env.MERIDIAN_SCREENSHOT, fullPage: true });
+    await page.screenshot({
+      path: process.env.MERIDIAN_SCREENSHOT,
+      fullPage: true,
+    });
   }
 });
 
@@ -67,16 +78,22 @@ test('a Region page shows its hub and the components it hosts, and they show it 
     .locator('.MuiCard-root')
     .filter({ hasText: 'Regions' })
     .filter({ hasText: 'Studio-Sul (Porto Alegre)' });
-  await expect(regionsCard.getByRole('link', { name: 'Studio-Sul (Porto Alegre)' })).toBeVisible();
+  await expect(
+    regionsCard.getByRole('link', { name: 'Studio-Sul (Porto Alegre)' }),
+  ).toBeVisible();
 });
 
-test('the topology view draws every region as a link to its page', async ({ page }) => {
+test('the topology view draws every region as a link to its page', async ({
+  page,
+}) => {
   await signInAsGuest(page);
   await page.goto('/regions');
   await page.getByRole('tab', { name: 'Topology' }).click();
   const graph = page.getByRole('group', { name: 'Region topology' });
   for (const name of ['studio-primary', 'studio-n', 'eu-west-1', 'us-east']) {
-    await expect(graph.getByRole('link', { name: new RegExp(`^${name},`) })).toBeVisible();
+    await expect(
+      graph.getByRole('link', { name: new RegExp(`^${name},`) }),
+    ).toBeVisible();
   }
   await graph.getByRole('link', { name: /^us-west,/ }).click();
   await expect(page).toHaveURL(/\/catalog\/default\/region\/us-west/);

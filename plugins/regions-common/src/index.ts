@@ -11,3 +11,4 @@ export * from './entity/validation';
 export * from './cidr/cidr';
 export * from './permissions/permissions';
 export * from './api/types';
+export * from './api/topology';

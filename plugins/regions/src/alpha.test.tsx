@@ -38,7 +38,11 @@ describe('regions plugin for the new frontend system', () => {
       ],
     });
 
-    for (const title of ['Region details', 'Hub, replicas and workloads', 'Runbooks']) {
+    for (const title of [
+      'Region details',
+      'Hub, replicas and workloads',
+      'Runbooks',
+    ]) {
       expect(await screen.findByText(title)).toBeInTheDocument();
     }
     expect(await screen.findByText('Conflicts (1)')).toBeInTheDocument();

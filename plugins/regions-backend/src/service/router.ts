@@ -9,7 +9,7 @@ import {
 import express from 'express';
 import Router from 'express-promise-router';
 import { DatabaseRegionsStore } from '../database/DatabaseRegionsStore';
-import { buildTopology, toTopologyRegion } from './topology';
+import { buildTopology, summarizeRegion } from './topology';
 
 const validator = makeValidator();
 
@@ -39,7 +39,7 @@ export async function createRouter(options: {
       throw new NotFoundError(`No region ${ref} in the catalog`);
     }
     const body: RegionSummaryResponse = {
-      region: toTopologyRegion(found.region, found.conflicts),
+      region: summarizeRegion(found.region, found.conflicts),
       conflicts: found.conflicts,
       syncedAt: found.syncedAt?.toISOString() ?? null,
     };

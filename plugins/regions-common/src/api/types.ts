@@ -37,7 +37,12 @@ export interface TopologyRegion {
   lifecycle: RegionLifecycle;
   owner: string;
   provider?: string;
-  location?: { city?: string; country?: string; latitude?: number; longitude?: number };
+  location?: {
+    city?: string;
+    country?: string;
+    latitude?: number;
+    longitude?: number;
+  };
   cidr?: string;
   hub?: string;
   replication?: { role?: ReplicationRole; source?: string };

@@ -3,7 +3,11 @@ import { cidrsOverlap, parseCidr } from './cidr';
 describe('parseCidr', () => {
   it('parses canonical IPv4 and IPv6 blocks', () => {
     const block = parseCidr('10.16.0.0/12');
-    expect(block).toMatchObject({ canonical: '10.16.0.0/12', family: 'ipv4', prefixLength: 12 });
+    expect(block).toMatchObject({
+      canonical: '10.16.0.0/12',
+      family: 'ipv4',
+      prefixLength: 12,
+    });
     expect(block.last - block.first + 1n).toBe(1n << 20n);
     expect(parseCidr('2001:db8::/32').family).toBe('ipv6');
   });
@@ -14,13 +18,17 @@ describe('parseCidr', () => {
     );
   });
 
-  it.each(['10.16.0.0', '10.16.0.0/40', '300.1.1.1/8', ''])('rejects %p', value => {
-    expect(() => parseCidr(value)).toThrow(`"${value}" is not a CIDR block`);
-  });
+  it.each(['10.16.0.0', '10.16.0.0/40', '300.1.1.1/8', ''])(
+    'rejects %p',
+    value => {
+      expect(() => parseCidr(value)).toThrow(`"${value}" is not a CIDR block`);
+    },
+  );
 });
 
 describe('cidrsOverlap', () => {
-  const overlap = (a: string, b: string) => cidrsOverlap(parseCidr(a), parseCidr(b));
+  const overlap = (a: string, b: string) =>
+    cidrsOverlap(parseCidr(a), parseCidr(b));
   it('finds containment and identity', () => {
     expect(overlap('10.16.0.0/12', '10.17.0.0/16')).toBe(true);
     expect(overlap('10.17.0.0/16', '10.16.0.0/12')).toBe(true);

@@ -46,7 +46,14 @@ export function parseCidr(cidr: string): ParsedCidr {
   }
   const bits = family === 'ipv4' ? 32 : 128;
   const size = 1n << BigInt(bits - prefixLength);
-  return { cidr, canonical, family, prefixLength, first, last: first + size - 1n };
+  return {
+    cidr,
+    canonical,
+    family,
+    prefixLength,
+    first,
+    last: first + size - 1n,
+  };
 }
 
 /** True when two parsed blocks share at least one address. @public */

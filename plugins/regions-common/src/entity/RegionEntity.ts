@@ -71,7 +71,8 @@ export type RegionEntity = RegionEntityV1alpha1;
 export function isRegionEntity(entity: Entity): entity is RegionEntity {
   return (
     entity.apiVersion === REGION_API_VERSION &&
-    entity.kind.toLocaleLowerCase('en-US') === REGION_KIND.toLocaleLowerCase('en-US')
+    entity.kind.toLocaleLowerCase('en-US') ===
+      REGION_KIND.toLocaleLowerCase('en-US')
   );
 }
 
@@ -81,7 +82,11 @@ const TIERS: Record<RegionType, 1 | 2 | 3> = {
   edge: 3,
 };
 
-/** The hub-and-spoke tier of a region type: 1 global hub, 2 regional hub, 3 edge. @public */
+/**
+ * The hub-and-spoke tier of a region type: 1 global hub, 2 regional hub, 3 edge.
+ * An unknown type (which the catalog rejects) counts as an edge.
+ * @public
+ */
 export function regionTier(type: RegionType): 1 | 2 | 3 {
-  return TIERS[type];
+  return TIERS[type] ?? 3;
 }

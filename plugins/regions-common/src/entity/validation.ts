@@ -24,7 +24,8 @@ const validateSchema = new Ajv({ allErrors: true, strict: false }).compile(
 
 function valueAt(root: unknown, path: string[]): unknown {
   return path.reduce<any>(
-    (node, key) => (node === undefined || node === null ? undefined : node[key]),
+    (node, key) =>
+      node === undefined || node === null ? undefined : node[key],
     root,
   );
 }
@@ -38,7 +39,10 @@ const PATTERN_HINTS: Record<string, string> = {
   'spec.budget.currency': 'must be an ISO 4217 code like USD',
 };
 
-function schemaProblem(entity: unknown, error: ErrorObject): RegionValidationProblem {
+function schemaProblem(
+  entity: unknown,
+  error: ErrorObject,
+): RegionValidationProblem {
   const path = error.instancePath.split('/').slice(1);
   if (error.keyword === 'required') {
     path.push(String(error.params.missingProperty));
@@ -57,11 +61,15 @@ function schemaProblem(entity: unknown, error: ErrorObject): RegionValidationPro
       reason = 'is not a Region field';
       break;
     case 'enum':
-      reason = `must be one of ${(error.params.allowedValues as unknown[]).join(', ')}`;
+      reason = `must be one of ${(error.params.allowedValues as unknown[]).join(
+        ', ',
+      )}`;
       break;
     case 'minimum':
     case 'maximum':
-      reason = `must be ${error.keyword === 'minimum' ? '≥' : '≤'} ${error.params.limit}`;
+      reason = `must be ${error.keyword === 'minimum' ? '≥' : '≤'} ${
+        error.params.limit
+      }`;
       break;
     case 'pattern':
       reason = PATTERN_HINTS[field] ?? `must match ${error.params.pattern}`;
@@ -95,7 +103,9 @@ function refProblem(
     return {
       field,
       value,
-      message: `${field} "${value}" is not an entity reference: ${(e as Error).message}`,
+      message: `${field} "${value}" is not an entity reference: ${
+        (e as Error).message
+      }`,
     };
   }
 }
@@ -106,7 +116,9 @@ function refProblem(
  * every problem; an empty list means valid.
  * @public
  */
-export function validateRegionEntity(entity: Entity): RegionValidationProblem[] {
+export function validateRegionEntity(
+  entity: Entity,
+): RegionValidationProblem[] {
   const problems: RegionValidationProblem[] = validateSchema(entity)
     ? []
     : (validateSchema.errors ?? []).map(e => schemaProblem(entity, e));
@@ -158,7 +170,9 @@ export function validateRegionEntity(entity: Entity): RegionValidationProblem[] 
  * Throws a TypeError listing every problem when the entity is not a valid Region.
  * @public
  */
-export function assertValidRegionEntity(entity: Entity): asserts entity is RegionEntity {
+export function assertValidRegionEntity(
+  entity: Entity,
+): asserts entity is RegionEntity {
   const problems = validateRegionEntity(entity);
   if (problems.length > 0) {
     const name = entity.metadata?.name ?? '<unnamed>';

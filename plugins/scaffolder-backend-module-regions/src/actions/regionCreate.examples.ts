@@ -3,7 +3,8 @@ import yaml from 'yaml';
 
 export const examples: TemplateExample[] = [
   {
-    description: 'Write a Brazilian edge region that hangs off the Porto Alegre hub',
+    description:
+      'Write a Brazilian edge region that hangs off the Porto Alegre hub',
     example: yaml.stringify({
       steps: [
         {
@@ -16,10 +17,21 @@ export const examples: TemplateExample[] = [
             type: 'edge',
             owner: 'group:default/sre',
             provider: 'colo',
-            location: { city: 'Florianópolis', country: 'BR', latitude: -27.6, longitude: -48.55 },
+            location: {
+              city: 'Florianópolis',
+              country: 'BR',
+              latitude: -27.6,
+              longitude: -48.55,
+            },
             hub: 'region:default/studio-sul',
             network: { cidr: '10.20.0.0/16', pool: 'brazil' },
-            links: [{ to: 'region:default/studio-sul', latencyTargetMs: 15, transport: 'wireguard' }],
+            links: [
+              {
+                to: 'region:default/studio-sul',
+                latencyTargetMs: 15,
+                transport: 'wireguard',
+              },
+            ],
             residency: ['LGPD'],
           },
         },

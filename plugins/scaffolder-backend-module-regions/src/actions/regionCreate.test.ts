@@ -30,7 +30,9 @@ describe('meridian:region:create', () => {
       residency: ['LGPD'],
     });
     await done;
-    const written = yaml.parse(workspace.content()!['catalog-info.yaml'] as string);
+    const written = yaml.parse(
+      workspace.content()!['catalog-info.yaml'] as string,
+    );
     expect(written).toEqual({
       apiVersion: 'meridian.dev/v1alpha1',
       kind: 'Region',
@@ -44,14 +46,29 @@ describe('meridian:region:create', () => {
         residency: ['LGPD'],
       },
     });
-    expect(ctx.output).toHaveBeenCalledWith('entityRef', 'region:default/studio-s2');
-    expect(ctx.output).toHaveBeenCalledWith('catalogInfoPath', 'catalog-info.yaml');
+    expect(ctx.output).toHaveBeenCalledWith(
+      'entityRef',
+      'region:default/studio-s2',
+    );
+    expect(ctx.output).toHaveBeenCalledWith(
+      'catalogInfoPath',
+      'catalog-info.yaml',
+    );
   });
 
   it.each([
-    [{ network: { cidr: '10.20.1.0/16' } }, 'spec.network.cidr "10.20.1.0/16" is not canonical'],
-    [{ hub: 'component:default/web' }, 'spec.hub "component:default/web" must refer to a Region'],
-    [{ replication: { role: 'warm-standby' } }, 'spec.replication.source is required'],
+    [
+      { network: { cidr: '10.20.1.0/16' } },
+      'spec.network.cidr "10.20.1.0/16" is not canonical',
+    ],
+    [
+      { hub: 'component:default/web' },
+      'spec.hub "component:default/web" must refer to a Region',
+    ],
+    [
+      { replication: { role: 'warm-standby' } },
+      'spec.replication.source is required',
+    ],
     [{ userLatencyTargetMs: -3 }, 'spec.userLatencyTargetMs -3 must be ≥ 0'],
   ])('refuses %j and writes nothing', async (extra, message) => {
     const { done } = run({ name: 'bad', type: 'edge', owner: 'sre', ...extra });
@@ -60,7 +77,12 @@ describe('meridian:region:create', () => {
   });
 
   it('refuses a target path outside the workspace', async () => {
-    const { done } = run({ name: 'x', type: 'edge', owner: 'sre', targetPath: '../escape' });
+    const { done } = run({
+      name: 'x',
+      type: 'edge',
+      owner: 'sre',
+      targetPath: '../escape',
+    });
     await expect(done).rejects.toThrow(/outside/i);
     expect(workspace.content()).toEqual({});
   });

@@ -31,7 +31,9 @@ export function createRegionCreateAction() {
     schema: {
       input: {
         name: z =>
-          z.string({ description: 'metadata.name of the region, e.g. studio-sul' }),
+          z.string({
+            description: 'metadata.name of the region, e.g. studio-sul',
+          }),
         title: z => z.string({ description: 'Human title' }).optional(),
         description: z => z.string().optional(),
         namespace: z => z.string().optional(),
@@ -39,7 +41,8 @@ export function createRegionCreateAction() {
         lifecycle: z =>
           z
             .enum(REGION_LIFECYCLES, {
-              description: 'Defaults to provisioning for a region being created',
+              description:
+                'Defaults to provisioning for a region being created',
             })
             .optional(),
         owner: z => z.string({ description: 'Entity ref of the owner' }),
@@ -55,7 +58,12 @@ export function createRegionCreateAction() {
             .optional(),
         hub: z => z.string({ description: 'Ref of the hub region' }).optional(),
         network: z =>
-          z.object({ cidr: z.string().optional(), pool: z.string().optional() }).optional(),
+          z
+            .object({
+              cidr: z.string().optional(),
+              pool: z.string().optional(),
+            })
+            .optional(),
         links: z =>
           z
             .array(
@@ -81,13 +89,17 @@ export function createRegionCreateAction() {
             .optional(),
         budget: z =>
           z
-            .object({ monthly: z.number().optional(), currency: z.string().optional() })
+            .object({
+              monthly: z.number().optional(),
+              currency: z.string().optional(),
+            })
             .optional(),
         capabilities: z => z.array(z.string()).optional(),
         targetPath: z =>
           z
             .string({
-              description: 'Folder inside the workspace to write catalog-info.yaml to',
+              description:
+                'Folder inside the workspace to write catalog-info.yaml to',
             })
             .optional(),
       },
@@ -145,7 +157,9 @@ export function createRegionCreateAction() {
       await fs.writeFile(file, yaml.stringify(entity), 'utf8');
 
       const entityRef = `region:${namespace ?? 'default'}/${name}`;
-      ctx.logger.info(`Wrote ${entityRef} to ${path.relative(ctx.workspacePath, file)}`);
+      ctx.logger.info(
+        `Wrote ${entityRef} to ${path.relative(ctx.workspacePath, file)}`,
+      );
       ctx.output('entityRef', entityRef);
       ctx.output('catalogInfoPath', path.relative(ctx.workspacePath, file));
     },

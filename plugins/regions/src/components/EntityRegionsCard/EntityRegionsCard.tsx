@@ -21,13 +21,13 @@ import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
 import {
   ANNOTATION_DEPLOYED_REGIONS,
-  RELATION_DEPLOYED_IN,
   RegionEntity,
+  regionTier,
+  RELATION_DEPLOYED_IN,
 } from '@meridian/plugin-regions-common';
 import { ReactNode } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import { formatLocation, formatTier } from '../../lib/format';
-import { tierOf } from '../../lib/regions';
 
 const REGION_FIELDS = [
   'apiVersion',
@@ -61,7 +61,7 @@ function DeployedRegionsTable(props: { regions: RegionEntity[] }) {
                 {region.metadata.title ?? region.metadata.name}
               </EntityRefLink>
             </TableCell>
-            <TableCell>{formatTier(tierOf(region))}</TableCell>
+            <TableCell>{formatTier(regionTier(region.spec.type))}</TableCell>
             <TableCell>{formatLocation(region.spec.location) ?? '—'}</TableCell>
             <TableCell>{region.spec.lifecycle}</TableCell>
           </TableRow>

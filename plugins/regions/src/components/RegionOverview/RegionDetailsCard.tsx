@@ -10,7 +10,11 @@ import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
-import { RegionEntity } from '@meridian/plugin-regions-common';
+import {
+  RegionEntity,
+  regionTier,
+  resolveRegionRef,
+} from '@meridian/plugin-regions-common';
 import {
   formatAvailability,
   formatBudget,
@@ -18,7 +22,6 @@ import {
   formatSeconds,
   formatTier,
 } from '../../lib/format';
-import { resolveRegionRef, tierOf } from '../../lib/regions';
 import { DetailField, DetailSection } from './DetailField';
 
 const useStyles = makeStyles(theme => ({
@@ -105,7 +108,9 @@ export function RegionDetailsCard(props: { variant?: InfoCardVariants }) {
     <InfoCard title="Region details" variant={props.variant}>
       <Box className={classes.sections}>
         <DetailSection title="Placement">
-          <DetailField label="Tier">{formatTier(tierOf(entity))}</DetailField>
+          <DetailField label="Tier">
+            {formatTier(regionTier(entity.spec.type))}
+          </DetailField>
           <DetailField label="Type">{spec.type}</DetailField>
           <DetailField label="Lifecycle">{spec.lifecycle}</DetailField>
           <DetailField label="Hub">

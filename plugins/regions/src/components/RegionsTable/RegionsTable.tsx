@@ -16,11 +16,12 @@ import TextField from '@material-ui/core/TextField';
 import { makeStyles } from '@material-ui/core/styles';
 import {
   RegionEntity,
+  regionTier,
+  resolveRegionRef,
   TopologyResponse,
 } from '@meridian/plugin-regions-common';
 import { ChangeEvent, useMemo, useState } from 'react';
 import { formatLocation, formatTier } from '../../lib/format';
-import { resolveRegionRef, tierOf } from '../../lib/regions';
 
 /** One line of the table, flattened so that search and sorting see plain text. */
 interface RegionRow {
@@ -102,7 +103,7 @@ function toRows(
   const known = new Map(topology?.regions.map(r => [r.ref, r]));
   return entities.map(entity => {
     const id = stringifyEntityRef(entity);
-    const tier = tierOf(entity);
+    const tier = regionTier(entity.spec.type);
     const hubRef = resolveRegionRef(entity.spec.hub, entity);
     // A region the backend has not read yet has no status either.
     const conflicts = known.get(id)?.conflicts;

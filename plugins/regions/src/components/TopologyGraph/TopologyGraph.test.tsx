@@ -157,10 +157,19 @@ describe('TopologyGraph', () => {
   it('keeps unrelated topologies apart and centres each hub over its spokes', async () => {
     const regions = [
       node('region:default/alpha-hub', 1),
-      { ...node('region:default/alpha-edge-1', 3), hub: 'region:default/alpha-hub' },
-      { ...node('region:default/alpha-edge-2', 3), hub: 'region:default/alpha-hub' },
+      {
+        ...node('region:default/alpha-edge-1', 3),
+        hub: 'region:default/alpha-hub',
+      },
+      {
+        ...node('region:default/alpha-edge-2', 3),
+        hub: 'region:default/alpha-hub',
+      },
       node('region:default/beta-hub', 1),
-      { ...node('region:default/beta-edge', 3), hub: 'region:default/beta-hub' },
+      {
+        ...node('region:default/beta-edge', 3),
+        hub: 'region:default/beta-hub',
+      },
     ];
     const edges: TopologyEdge[] = regions
       .filter(region => region.hub)
@@ -174,7 +183,13 @@ describe('TopologyGraph', () => {
           .getAttribute('x'),
       );
     const [hubA, edgeA1, edgeA2, hubB, edgeB] = await Promise.all(
-      ['alpha-hub', 'alpha-edge-1', 'alpha-edge-2', 'beta-hub', 'beta-edge'].map(x),
+      [
+        'alpha-hub',
+        'alpha-edge-1',
+        'alpha-edge-2',
+        'beta-hub',
+        'beta-edge',
+      ].map(x),
     );
     expect(hubA).toBe((edgeA1 + edgeA2) / 2);
     expect(hubB).toBe(edgeB);
@@ -186,7 +201,9 @@ describe('TopologyGraph', () => {
     renderGraph(regions, edges);
 
     expect(
-      await screen.findByRole('link', { name: /^us-east, US East.*1 conflict$/ }),
+      await screen.findByRole('link', {
+        name: /^us-east, US East.*1 conflict$/,
+      }),
     ).toBeInTheDocument();
     expect(screen.getByText('Spoke to hub')).toBeInTheDocument();
     expect(

@@ -119,7 +119,10 @@ function placeRegions(regions: TopologyRegion[], edges: TopologyEdge[]) {
   };
   let previousTopology: string | undefined;
   for (const root of [...roots].sort(rootOrder)) {
-    if (previousTopology !== undefined && topology(root.ref) !== previousTopology) {
+    if (
+      previousTopology !== undefined &&
+      topology(root.ref) !== previousTopology
+    ) {
       next += TOPOLOGY_GAP;
     }
     previousTopology = topology(root.ref);
