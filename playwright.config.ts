@@ -19,7 +19,9 @@ export default defineConfig({
 
   webServer: [
     {
-      command: 'yarn start backend',
+      command:
+        // --config paths are relative to packages/backend
+        'yarn start backend --config ../../app-config.yaml --config ../../packages/app/e2e-tests/app-config.e2e.yaml',
       url: 'http://localhost:7007/.backstage/health/v1/readiness',
       reuseExistingServer: !process.env.CI,
       timeout: 240_000,

@@ -35,7 +35,7 @@ test('the sidebar leads to the Regions page, which lists every example region', 
       table.getByRole('link', { name, exact: true }).first(),
     ).toBeVisible();
   }
-  await expect(table.getByRole('row')).toHaveCount(12);
+  await expect(table.getByRole('row')).toHaveCount(13); // 11 examples, 1 e2e fixture, header
   await expect(table.getByText('10.16.0.0/16')).toBeVisible();
   // MERIDIAN_SCREENSHOT=path refreshes the README's picture of this page
   if (process.env.MERIDIAN_SCREENSHOT) {
@@ -97,4 +97,38 @@ test('the topology view draws every region as a link to its page', async ({
   }
   await graph.getByRole('link', { name: /^us-west,/ }).click();
   await expect(page).toHaveURL(/\/catalog\/default\/region\/us-west/);
+});
+
+test('a conflict found by the backend shows on both regions and in the table', async ({
+  page,
+}) => {
+  await signInAsGuest(page);
+  await page.goto('/regions');
+  const table = page.getByRole('table');
+  await table
+    .getByRole('link', { name: 'studio-overlap', exact: true })
+    .click();
+  await expect(page).toHaveURL(/\/catalog\/default\/region\/studio-overlap/);
+
+  const conflicts = page
+    .getByRole('main')
+    .locator('.MuiCard-root')
+    .filter({ hasText: 'Conflicts' });
+  const overlap = conflicts.getByText(/overlaps/);
+  await expect(overlap).toContainText('10.17.128.0/17');
+  await expect(overlap).toContainText('10.17.0.0/16');
+
+  await page.goto('/catalog/default/region/studio-ne');
+  await expect(
+    page
+      .getByRole('main')
+      .getByText(/overlaps/)
+      .first(),
+  ).toBeVisible();
+
+  await page.goto('/regions');
+  const row = page.getByRole('row').filter({
+    has: page.getByRole('link', { name: 'studio-ne', exact: true }),
+  });
+  await expect(row.getByText('1 conflict')).toBeVisible();
 });
