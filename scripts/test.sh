@@ -16,8 +16,10 @@ results="$ROOT/node_modules/.cache"
 mkdir -p "$results"
 rm -f "$results/jest-results.json" "$results/e2e-results.json"
 
-echo "== type check"
+echo "== type check, lint, formatting"
 yarn tsc
+yarn backstage-cli repo lint
+yarn prettier --check . >/dev/null
 
 echo "== unit and integration tests"
 status=0

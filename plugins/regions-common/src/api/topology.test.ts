@@ -12,8 +12,13 @@ const sul: RegionEntity = {
     hub: 'studio-primary',
     network: { cidr: '10.16.0.0/16' },
     links: [
-      { to: 'region:default/studio-primary', latencyTargetMs: 35, transport: 'wireguard' },
-      { to: 'group:default/sre' }, { to: 'region:' },
+      {
+        to: 'region:default/studio-primary',
+        latencyTargetMs: 35,
+        transport: 'wireguard',
+      },
+      { to: 'group:default/sre' },
+      { to: 'region:' },
     ],
     replication: { role: 'warm-standby', source: 'studio-primary' },
   },
@@ -34,7 +39,10 @@ describe('toTopologyRegion', () => {
       location: undefined,
       cidr: '10.16.0.0/16',
       hub: 'region:brazil/studio-primary',
-      replication: { role: 'warm-standby', source: 'region:brazil/studio-primary' },
+      replication: {
+        role: 'warm-standby',
+        source: 'region:brazil/studio-primary',
+      },
       status: 'conflict',
       conflicts: 2,
     });
@@ -45,7 +53,11 @@ describe('toTopologyRegion', () => {
 describe('topologyEdgesOf', () => {
   it('lists hub, link and replication edges and skips refs that are malformed or not regions', () => {
     expect(topologyEdgesOf(sul)).toEqual([
-      { from: 'region:brazil/studio-sul', to: 'region:brazil/studio-primary', kind: 'hub' },
+      {
+        from: 'region:brazil/studio-sul',
+        to: 'region:brazil/studio-primary',
+        kind: 'hub',
+      },
       {
         from: 'region:brazil/studio-sul',
         to: 'region:default/studio-primary',
@@ -53,7 +65,11 @@ describe('topologyEdgesOf', () => {
         latencyTargetMs: 35,
         transport: 'wireguard',
       },
-      { from: 'region:brazil/studio-sul', to: 'region:brazil/studio-primary', kind: 'replication' },
+      {
+        from: 'region:brazil/studio-sul',
+        to: 'region:brazil/studio-primary',
+        kind: 'replication',
+      },
     ]);
   });
 });
