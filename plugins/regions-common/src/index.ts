@@ -12,3 +12,4 @@ export * from './cidr/cidr';
 export * from './permissions/permissions';
 export * from './api/types';
 export * from './api/topology';
+export * from './api/replication';

@@ -5,3 +5,4 @@
  * @packageDocumentation
  */
 export * from './conflicts';
+export * from './replication';

@@ -1,3 +1,4 @@
+import { ReplicationStatus } from './replication';
 import {
   RegionLifecycle,
   RegionType,
@@ -45,7 +46,16 @@ export interface TopologyRegion {
   };
   cidr?: string;
   hub?: string;
-  replication?: { role?: ReplicationRole; source?: string };
+  replication?: {
+    role?: ReplicationRole;
+    source?: string;
+    /** The latest replication sample's verdict, when the collector has one. */
+    status?: ReplicationStatus;
+    /** The worst replica's lag in the latest sample. */
+    lagSeconds?: number | null;
+    lagBytes?: number | null;
+    sampledAt?: string | null;
+  };
   /** `conflict` when any conflict names this region, else `ok`. */
   status: 'ok' | 'conflict';
   conflicts: number;

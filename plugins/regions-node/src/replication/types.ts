@@ -1,0 +1,43 @@
+import {
+  RegionEntity,
+  ReplicaState,
+  StandbyState,
+} from '@meridian/plugin-regions-common';
+
+/**
+ * What a replication source saw of one region at one moment.
+ * @public
+ */
+export interface ReplicationObservation {
+  sampledAt: Date;
+  /** `primary` when the observed node takes writes, `standby` when it is in recovery. */
+  nodeRole: 'primary' | 'standby';
+  /** For a primary: one row per replica attached to it (or known to have been). */
+  replicas: Omit<ReplicaState, 'sampledAt'>[];
+  /** For a standby: its own view. */
+  standby?: StandbyState;
+  /** The `regions.databases` node observed, by name. */
+  database?: string;
+}
+
+/**
+ * Samples the replication state of regions, e.g. from PostgreSQL directly or
+ * from Prometheus. The collector asks each source in turn for every region;
+ * the first source that `observes` a region samples it.
+ * @public
+ */
+export interface ReplicationSource {
+  /** Stable id, shown to users as where a sample came from: `postgres`, `prometheus`, ... */
+  readonly id: string;
+  /** True when this source knows how to observe the region (e.g. it names a configured database). */
+  observes(region: RegionEntity): boolean;
+  /**
+   * Takes one sample. Throws an Error whose message a user may read (never a
+   * connection string or secret) when the source is down, times out or answers
+   * garbage; the region's status becomes `unknown` with that reason.
+   */
+  sample(
+    region: RegionEntity,
+    options: { signal: AbortSignal },
+  ): Promise<ReplicationObservation>;
+}
