@@ -100,8 +100,20 @@ export interface Config {
        * 1 minute timeout. Only one backend instance runs it at a time.
        */
       catalog?: CollectorSchedule;
-      /** Sampling replication state and lag, e.g. `{ frequency: { seconds: 10 } }`. */
-      replication?: CollectorSchedule;
+      /**
+       * Sampling replication state and lag. Defaults to every 10 seconds,
+       * first 5 seconds after startup, with a 1 minute timeout. Only one
+       * backend instance samples per tick.
+       */
+      replication?: CollectorSchedule & {
+        /** How long samples are kept. */
+        retention?: {
+          /** Raw samples, which answer the 1h and 24h windows. Default 48 hours. */
+          raw?: Duration;
+          /** 5-minute rollups, which answer the 7d and 30d windows. Default 35 days. */
+          rollups?: Duration;
+        };
+      };
       /** Reading costs, e.g. `{ frequency: { hours: 1 } }`. */
       cost?: CollectorSchedule;
     };

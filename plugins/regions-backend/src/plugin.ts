@@ -6,14 +6,25 @@ import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import {
   RegionConflictRule,
   regionsConflictRulesExtensionPoint,
+  regionsReplicationSourcesExtensionPoint,
+  ReplicationSource,
 } from '@meridian/plugin-regions-node';
 import {
   CATALOG_SYNC_TASK_ID,
   readCatalogSyncSchedule,
   syncRegionsFromCatalog,
 } from './catalog/syncRegionsFromCatalog';
+import { PostgresReplicationSource } from './collectors/replication/PostgresReplicationSource';
+import {
+  readReplicationCollectorSchedule,
+  readReplicationRetention,
+  REPLICATION_COLLECTOR_TASK_ID,
+  ReplicationCollector,
+  staleAfterMsOf,
+} from './collectors/replication/ReplicationCollector';
 import { builtInConflictRules } from './conflicts';
 import { DatabaseRegionsStore } from './database/DatabaseRegionsStore';
+import { ReplicationStore } from './database/ReplicationStore';
 import { createRouter } from './service/router';
 
 /**
@@ -41,6 +52,14 @@ export const regionsPlugin = createBackendPlugin({
       },
     });
 
+    // Sources added by modules, asked before the built-in ones.
+    const addedReplicationSources: ReplicationSource[] = [];
+    env.registerExtensionPoint(regionsReplicationSourcesExtensionPoint, {
+      addReplicationSource(...sources) {
+        addedReplicationSources.push(...sources);
+      },
+    });
+
     env.registerInit({
       deps: {
         auth: coreServices.auth,
@@ -48,6 +67,7 @@ export const regionsPlugin = createBackendPlugin({
         config: coreServices.rootConfig,
         database: coreServices.database,
         httpRouter: coreServices.httpRouter,
+        lifecycle: coreServices.lifecycle,
         logger: coreServices.logger,
         scheduler: coreServices.scheduler,
       },
@@ -57,10 +77,30 @@ export const regionsPlugin = createBackendPlugin({
         config,
         database,
         httpRouter,
+        lifecycle,
         logger,
         scheduler,
       }) {
         const store = await DatabaseRegionsStore.create({ database });
+
+        const replicationSchedule = readReplicationCollectorSchedule(config);
+        const replicationStore = await ReplicationStore.create({
+          database,
+          staleAfterMs: staleAfterMsOf(replicationSchedule),
+          retention: readReplicationRetention(config),
+        });
+        // The sources that ship with the plugin, asked after those of modules.
+        const postgresSource = PostgresReplicationSource.fromConfig(config, {
+          logger,
+        });
+        lifecycle.addShutdownHook(() => postgresSource.close());
+        const builtInReplicationSources: ReplicationSource[] = [postgresSource];
+        const replicationCollector = new ReplicationCollector({
+          regions: store,
+          store: replicationStore,
+          sources: [...addedReplicationSources, ...builtInReplicationSources],
+          logger,
+        });
 
         await scheduler.scheduleTask({
           id: CATALOG_SYNC_TASK_ID,
@@ -75,7 +115,21 @@ export const regionsPlugin = createBackendPlugin({
             }),
         });
 
-        httpRouter.use(await createRouter({ store }));
+        await scheduler.scheduleTask({
+          id: REPLICATION_COLLECTOR_TASK_ID,
+          ...replicationSchedule,
+          fn: signal => replicationCollector.run(signal),
+        });
+
+        httpRouter.use(
+          await createRouter({
+            store,
+            replication: {
+              store: replicationStore,
+              collector: replicationCollector,
+            },
+          }),
+        );
       },
     });
   },

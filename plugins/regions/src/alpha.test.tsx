@@ -51,6 +51,20 @@ describe('regions plugin for the new frontend system', () => {
     ).not.toBeInTheDocument();
   });
 
+  it('adds a Replication tab to Region pages', async () => {
+    renderTestApp({
+      apis,
+      extensions: [
+        createTestEntityPage({ entity: studioSul }),
+        regionsPlugin.getExtension('entity-content:regions/replication'),
+      ],
+    });
+
+    expect(
+      await screen.findByText('Seen from the standby'),
+    ).toBeInTheDocument();
+  });
+
   it('puts the regions card on the pages of deployable entities', async () => {
     renderTestApp({
       apis,

@@ -6,7 +6,10 @@ import {
   discoveryApiRef,
   fetchApiRef,
 } from '@backstage/frontend-plugin-api';
-import { EntityCardBlueprint } from '@backstage/plugin-catalog-react/alpha';
+import {
+  EntityCardBlueprint,
+  EntityContentBlueprint,
+} from '@backstage/plugin-catalog-react/alpha';
 import PublicIcon from '@material-ui/icons/Public';
 import { RegionsClient, regionsApiRef } from './api';
 import { rootRouteRef } from './routes';
@@ -110,9 +113,22 @@ const deployedRegionsCard = EntityCardBlueprint.make({
   },
 });
 
+/** `entity-content:regions/replication`, the Replication tab of Region pages. */
+const replicationContent = EntityContentBlueprint.make({
+  name: 'replication',
+  params: {
+    path: '/replication',
+    title: 'Replication',
+    filter: regionCardFilter,
+    loader: () =>
+      import('./components/ReplicationTab').then(m => <m.ReplicationTab />),
+  },
+});
+
 /**
  * The regions plugin for the new frontend system: the Regions page, the
- * Region overview cards and the regions card of deployable entities.
+ * Region overview cards, the Replication tab of Region pages and the regions
+ * card of deployable entities.
  *
  * @alpha
  */
@@ -130,5 +146,6 @@ export default createFrontendPlugin({
     regionRelationsCard,
     regionRunbooksCard,
     deployedRegionsCard,
+    replicationContent,
   ],
 });

@@ -1,6 +1,6 @@
 /**
  * The Meridian regions frontend plugin: the Regions page, the Region entity
- * overview and a regions card for the entities deployed in them.
+ * overview and Replication tab, and a regions card for the entities deployed in them.
  *
  * This entry point serves apps on the legacy frontend system; the new
  * frontend system plugin is the default export of `./alpha`.
@@ -11,6 +11,7 @@ export {
   regionsPlugin,
   RegionsPage,
   EntityRegionOverviewContent,
+  EntityRegionReplicationContent,
   EntityRegionDetailsCard,
   EntityRegionRelationsCard,
   EntityRegionConflictsCard,

@@ -5,6 +5,7 @@ import { screen } from '@testing-library/react';
 import { regionsApiRef } from './api';
 import {
   EntityRegionOverviewContent,
+  EntityRegionReplicationContent,
   EntityRegionsCard,
   regionsPlugin,
 } from './plugin';
@@ -40,6 +41,21 @@ describe('regions plugin for the legacy frontend system', () => {
     expect(await screen.findByText('Conflicts (1)')).toBeInTheDocument();
     expect(screen.getByText('Hub, replicas and workloads')).toBeInTheDocument();
     expect(screen.getByText('Runbooks')).toBeInTheDocument();
+  });
+
+  it('shows the Replication tab content of a Region', async () => {
+    await renderInTestApp(
+      <TestApiProvider apis={apis}>
+        <EntityProvider entity={studioSul}>
+          <EntityRegionReplicationContent />
+        </EntityProvider>
+      </TestApiProvider>,
+      { mountedRoutes },
+    );
+
+    expect(
+      await screen.findByText('Seen from the standby'),
+    ).toBeInTheDocument();
   });
 
   it('shows the regions card of a deployed component', async () => {

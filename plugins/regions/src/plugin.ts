@@ -62,6 +62,22 @@ export const EntityRegionOverviewContent = regionsPlugin.provide(
 );
 
 /**
+ * The Replication tab of a Region entity: status against the RPO, replicas or
+ * the standby's own view, and the lag history.
+ *
+ * @public
+ */
+export const EntityRegionReplicationContent = regionsPlugin.provide(
+  createComponentExtension({
+    name: 'EntityRegionReplicationContent',
+    component: {
+      lazy: () =>
+        import('./components/ReplicationTab').then(m => m.ReplicationTab),
+    },
+  }),
+);
+
+/**
  * Every spec field of a Region entity.
  *
  * @public

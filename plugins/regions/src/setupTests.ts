@@ -1,1 +1,24 @@
 import '@testing-library/jest-dom';
+
+/*
+ * jsdom lays nothing out and has no ResizeObserver, so recharts'
+ * ResponsiveContainer would fail, or measure 0 × 0 and draw no chart: report a
+ * fixed size for every observed element instead.
+ */
+class FixedSizeResizeObserver {
+  constructor(private readonly callback: ResizeObserverCallback) {}
+
+  observe(target: Element) {
+    const entry = { target, contentRect: { width: 800, height: 320 } };
+    this.callback(
+      [entry as unknown as ResizeObserverEntry],
+      this as unknown as ResizeObserver,
+    );
+  }
+
+  unobserve() {}
+
+  disconnect() {}
+}
+
+global.ResizeObserver = FixedSizeResizeObserver;

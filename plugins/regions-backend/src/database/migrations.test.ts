@@ -29,13 +29,16 @@ describe('migrations', () => {
   const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
 
   it.each(databases.eachSupportedId())(
-    'creates the snapshot tables and removes them again, %p',
+    'creates the snapshot and replication tables and removes them again, %p',
     async databaseId => {
       const knex = await databases.init(databaseId);
 
       await knex.migrate.latest({ directory: migrationsDir });
       expect(await tableNames(knex)).toEqual([
         'region_conflicts',
+        'region_replication_rollups',
+        'region_replication_samples',
+        'region_replication_state',
         'region_sync_state',
         'regions',
       ]);
@@ -67,6 +70,27 @@ describe('migrations', () => {
         collector: 'catalog',
         synced_at: syncedAt,
       });
+
+      await knex('region_replication_samples').insert({
+        region_ref: 'region:default/studio-sul',
+        sampled_at: syncedAt,
+        lag_bytes: 2 ** 40,
+        lag_seconds: 1.5,
+      });
+      // lag bytes beyond 32 bits survive the round trip
+      expect(
+        Number((await knex('region_replication_samples').first()).lag_bytes),
+      ).toBe(2 ** 40);
+      await knex('region_replication_rollups').insert({
+        region_ref: 'region:default/studio-sul',
+        bucket: syncedAt,
+      });
+      await expect(
+        knex('region_replication_rollups').insert({
+          region_ref: 'region:default/studio-sul',
+          bucket: syncedAt,
+        }),
+      ).rejects.toMatchObject({ message: uniqueViolation });
 
       await knex.migrate.rollback({ directory: migrationsDir }, true);
       expect(await tableNames(knex)).toEqual([]);

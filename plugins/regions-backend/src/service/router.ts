@@ -1,14 +1,20 @@
 import { makeValidator, stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError, NotFoundError } from '@backstage/errors';
 import {
+  ANNOTATION_REGION_DATABASE,
   REGION_KIND,
   RegionConflict,
   RegionSummaryResponse,
+  REPLICATION_WINDOWS,
+  ReplicationResponse,
+  ReplicationWindow,
   TopologyResponse,
 } from '@meridian/plugin-regions-common';
 import express from 'express';
 import Router from 'express-promise-router';
+import { ReplicationCollector } from '../collectors/replication/ReplicationCollector';
 import { DatabaseRegionsStore } from '../database/DatabaseRegionsStore';
+import { ReplicationStore } from '../database/ReplicationStore';
 import { buildTopology, summarizeRegion } from './topology';
 
 const validator = makeValidator();
@@ -16,17 +22,13 @@ const validator = makeValidator();
 /** The `/api/regions` routes, answered from the stored snapshot. */
 export async function createRouter(options: {
   store: DatabaseRegionsStore;
+  replication: { store: ReplicationStore; collector: ReplicationCollector };
 }): Promise<express.Router> {
-  const { store } = options;
+  const { store, replication } = options;
   const router = Router();
 
-  router.get('/topology', async (_req, res) => {
-    const body: TopologyResponse = buildTopology(await store.getSnapshot());
-    res.json(body);
-  });
-
-  router.get('/regions/:namespace/:name', async (req, res) => {
-    const { namespace, name } = req.params;
+  async function findRegion(params: { namespace: string; name: string }) {
+    const { namespace, name } = params;
     if (!validator.isValidNamespace(namespace)) {
       throw new InputError(`"${namespace}" is not a valid namespace`);
     }
@@ -38,10 +40,53 @@ export async function createRouter(options: {
     if (!found) {
       throw new NotFoundError(`No region ${ref} in the catalog`);
     }
+    return { ref, ...found };
+  }
+
+  router.get('/topology', async (_req, res) => {
+    const body: TopologyResponse = buildTopology(
+      await store.getSnapshot(),
+      await replication.store.getLatestStates(),
+    );
+    res.json(body);
+  });
+
+  router.get('/regions/:namespace/:name', async (req, res) => {
+    const found = await findRegion(req.params);
     const body: RegionSummaryResponse = {
       region: summarizeRegion(found.region, found.conflicts),
       conflicts: found.conflicts,
       syncedAt: found.syncedAt?.toISOString() ?? null,
+    };
+    res.json(body);
+  });
+
+  router.get('/regions/:namespace/:name/replication', async (req, res) => {
+    const window = readWindow(req.query.window);
+    const { ref, region } = await findRegion(req.params);
+    const spec = region.spec.replication;
+    const observed = replication.collector.sourceOf(region) !== undefined;
+    const latest = observed
+      ? await replication.store.getLatestState(ref)
+      : undefined;
+    const body: ReplicationResponse = {
+      region: ref,
+      role: spec?.role,
+      mode: spec?.mode,
+      rpoSeconds: spec?.rpoSeconds,
+      status: latest?.status ?? 'unknown',
+      reason:
+        latest?.reason ??
+        (observed
+          ? 'no sample yet; the collector samples the region on its next run'
+          : `no replication source observes this region (annotate it with ${ANNOTATION_REGION_DATABASE} naming a node of regions.databases)`),
+      source: latest?.source,
+      database: latest?.database,
+      sampledAt: latest?.sampledAt.toISOString() ?? null,
+      replicas: latest?.replicas ?? [],
+      standby: latest?.standby,
+      window,
+      history: await replication.store.getHistory(ref, window),
     };
     res.json(body);
   });
@@ -56,4 +101,16 @@ export async function createRouter(options: {
   });
 
   return router;
+}
+
+function readWindow(value: unknown): ReplicationWindow {
+  if (value === undefined) {
+    return '24h';
+  }
+  if (!REPLICATION_WINDOWS.includes(value as ReplicationWindow)) {
+    throw new InputError(
+      `window "${value}" is not one of ${REPLICATION_WINDOWS.join(', ')}`,
+    );
+  }
+  return value as ReplicationWindow;
 }

@@ -7,6 +7,7 @@ import {
   toTopologyRegion,
   topologyEdgesOf,
 } from '@meridian/plugin-regions-common';
+import { ReplicationState } from '../database/ReplicationStore';
 
 /** A region with the number of conflicts that name it. */
 export function summarizeRegion(
@@ -21,20 +22,39 @@ export function summarizeRegion(
 }
 
 /**
- * Builds the topology graph: every region, and the hub, link and replication
- * edges between known regions. Edges to refs that resolve to no region are
+ * Builds the topology graph: every region with its latest replication
+ * outcome, and the hub, link and replication edges between known regions. Edges to refs that resolve to no region are
  * left out (so the graph never points at a missing node); the
  * `unresolved-ref` conflicts report them.
  */
-export function buildTopology(snapshot: {
-  regions: RegionEntity[];
-  conflicts: RegionConflict[];
-  syncedAt: Date | null;
-}): TopologyResponse {
+export function buildTopology(
+  snapshot: {
+    regions: RegionEntity[];
+    conflicts: RegionConflict[];
+    syncedAt: Date | null;
+  },
+  replication: Map<string, ReplicationState>,
+): TopologyResponse {
   const { regions, conflicts, syncedAt } = snapshot;
   const known = new Set(regions.map(region => stringifyEntityRef(region)));
   return {
-    regions: regions.map(region => summarizeRegion(region, conflicts)),
+    regions: regions.map(region => {
+      const summary = summarizeRegion(region, conflicts);
+      const latest = replication.get(summary.ref);
+      if (!latest) {
+        return summary;
+      }
+      return {
+        ...summary,
+        replication: {
+          ...summary.replication,
+          status: latest.status,
+          lagSeconds: latest.lagSeconds,
+          lagBytes: latest.lagBytes,
+          sampledAt: latest.sampledAt.toISOString(),
+        },
+      };
+    }),
     edges: regions.flatMap(topologyEdgesOf).filter(edge => known.has(edge.to)),
     conflicts,
     syncedAt: syncedAt?.toISOString() ?? null,

@@ -2,12 +2,15 @@ import { CompoundEntityRef } from '@backstage/catalog-model';
 import { createApiRef } from '@backstage/core-plugin-api';
 import {
   RegionSummaryResponse,
+  ReplicationResponse,
+  ReplicationWindow,
   TopologyResponse,
 } from '@meridian/plugin-regions-common';
 
 /**
  * Reads what the regions backend knows across all regions: the topology with
- * each region's status, and the conflicts the catalog alone cannot see.
+ * each region's status, the conflicts the catalog alone cannot see, and each
+ * region's replication.
  *
  * @public
  */
@@ -22,6 +25,16 @@ export interface RegionsApi {
   getRegion(
     ref: Pick<CompoundEntityRef, 'namespace' | 'name'>,
   ): Promise<RegionSummaryResponse | undefined>;
+
+  /**
+   * The replication of one region's database: its status against the RPO, its
+   * replicas or its standby view, and the lag history over `window`. Rejects
+   * with a `ResponseError` when the backend does not know the region.
+   */
+  getReplication(
+    ref: Pick<CompoundEntityRef, 'namespace' | 'name'>,
+    window: ReplicationWindow,
+  ): Promise<ReplicationResponse>;
 }
 
 /**

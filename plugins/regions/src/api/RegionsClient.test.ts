@@ -1,5 +1,5 @@
 import { ResponseError } from '@backstage/errors';
-import { backendTopology } from '../testing/fixtures';
+import { backendTopology, primaryReplication } from '../testing/fixtures';
 import { RegionsClient } from './RegionsClient';
 
 function jsonResponse(status: number, body: unknown) {
@@ -51,6 +51,34 @@ describe('RegionsClient', () => {
     await expect(
       client.getRegion({ namespace: 'default', name: 'nowhere' }),
     ).resolves.toBeUndefined();
+  });
+
+  it('reads the replication of a region over a window', async () => {
+    const replication = primaryReplication();
+    fetchApi.fetch.mockResolvedValue(jsonResponse(200, replication));
+
+    await expect(
+      client.getReplication({ namespace: 'default', name: 'são paulo' }, '7d'),
+    ).resolves.toEqual(replication);
+    expect(fetchApi.fetch).toHaveBeenCalledWith(
+      'http://backstage:7007/api/regions/regions/default/s%C3%A3o%20paulo/replication?window=7d',
+    );
+  });
+
+  it('rejects the replication of a region the backend does not know', async () => {
+    fetchApi.fetch.mockResolvedValue(
+      jsonResponse(404, {
+        error: { name: 'NotFoundError', message: 'No region default/nowhere' },
+        response: { statusCode: 404 },
+      }),
+    );
+
+    const error = await client
+      .getReplication({ namespace: 'default', name: 'nowhere' }, '24h')
+      .catch(e => e);
+    expect(error).toBeInstanceOf(ResponseError);
+    expect(error.statusCode).toBe(404);
+    expect(error.cause.message).toBe('No region default/nowhere');
   });
 
   it('throws a ResponseError carrying the backend message on failure', async () => {

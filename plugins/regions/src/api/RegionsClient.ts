@@ -3,9 +3,17 @@ import { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import {
   RegionSummaryResponse,
+  ReplicationResponse,
+  ReplicationWindow,
   TopologyResponse,
 } from '@meridian/plugin-regions-common';
 import { RegionsApi } from './RegionsApi';
+
+function regionPath(ref: Pick<CompoundEntityRef, 'namespace' | 'name'>) {
+  return `/regions/${encodeURIComponent(ref.namespace)}/${encodeURIComponent(
+    ref.name,
+  )}`;
+}
 
 /**
  * Talks to the `regions` backend plugin over HTTP.
@@ -32,15 +40,24 @@ export class RegionsClient implements RegionsApi {
   async getRegion(
     ref: Pick<CompoundEntityRef, 'namespace' | 'name'>,
   ): Promise<RegionSummaryResponse | undefined> {
-    const response = await this.request(
-      `/regions/${encodeURIComponent(ref.namespace)}/${encodeURIComponent(
-        ref.name,
-      )}`,
-    );
+    const response = await this.request(regionPath(ref));
     // A region the backend has not read from the catalog yet is not an error.
     if (response.status === 404) {
       return undefined;
     }
+    if (!response.ok) {
+      throw await ResponseError.fromResponse(response);
+    }
+    return response.json();
+  }
+
+  async getReplication(
+    ref: Pick<CompoundEntityRef, 'namespace' | 'name'>,
+    window: ReplicationWindow,
+  ): Promise<ReplicationResponse> {
+    const response = await this.request(
+      `${regionPath(ref)}/replication?window=${encodeURIComponent(window)}`,
+    );
     if (!response.ok) {
       throw await ResponseError.fromResponse(response);
     }

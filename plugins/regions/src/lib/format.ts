@@ -65,3 +65,46 @@ export function formatAvailability(target: number): string {
   const downtime = Math.round(((100 - target) / 100) * SECONDS_PER_30_DAYS);
   return `${target}% (${formatSeconds(downtime)} of downtime per 30 days)`;
 }
+
+/** At most one decimal, none when it is zero: 2.14 → "2.1", 14.0 → "14". */
+function trimmed(value: number): string {
+  return value < 10
+    ? String(Math.round(value * 10) / 10)
+    : `${Math.round(value)}`;
+}
+
+const BYTE_UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+
+/** 512 → "512 B", 14336 → "14 KiB", 2202010 → "2.1 MiB". */
+export function formatBytes(bytes: number): string {
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < BYTE_UNITS.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  return `${unit === 0 ? value : trimmed(value)} ${BYTE_UNITS[unit]}`;
+}
+
+/** A replication lag: 2.14 → "2.1 s", 45 → "45 s", 90 → "1 min 30 s". */
+export function formatLagSeconds(seconds: number): string {
+  return seconds < 60 ? `${trimmed(seconds)} s` : formatSeconds(seconds);
+}
+
+/** "2.1 s / 14 KiB", either half alone when the other is unknown, "—" when both are. */
+export function formatLag(
+  lagSeconds: number | null | undefined,
+  lagBytes: number | null | undefined,
+): string {
+  const parts = [
+    typeof lagSeconds === 'number' ? formatLagSeconds(lagSeconds) : undefined,
+    typeof lagBytes === 'number' ? formatBytes(lagBytes) : undefined,
+  ].filter(Boolean);
+  return parts.length ? parts.join(' / ') : '—';
+}
+
+/** How long ago an ISO time was, e.g. "5 s ago"; "just now" for a time ahead of the clock. */
+export function formatAge(iso: string, now: number = Date.now()): string {
+  const seconds = Math.round((now - Date.parse(iso)) / 1000);
+  return seconds <= 0 ? 'just now' : `${formatSeconds(seconds)} ago`;
+}

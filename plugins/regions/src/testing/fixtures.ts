@@ -4,6 +4,9 @@ import {
   RegionEntity,
   RegionSpec,
   RegionSummaryResponse,
+  ReplicationResponse,
+  ReplicationWindow,
+  TopologyRegion,
   TopologyResponse,
 } from '@meridian/plugin-regions-common';
 import { RegionsApi } from '../api';
@@ -140,18 +143,154 @@ export function backendTopology(
   };
   const { regions: topologyRegions, edges } = topologyFromEntities(regions);
   return {
-    regions: topologyRegions.map(r =>
-      conflict.regions.includes(r.ref)
-        ? { ...r, status: 'conflict' as const, conflicts: 1 }
-        : r,
-    ),
+    regions: topologyRegions
+      .map(r =>
+        conflict.regions.includes(r.ref)
+          ? { ...r, status: 'conflict' as const, conflicts: 1 }
+          : r,
+      )
+      .map(r => withReplicationSample(r)),
     edges,
     conflicts: [conflict],
     syncedAt: '2026-09-20T12:00:00.000Z',
   };
 }
 
-/** A RegionsApi answering from {@link backendTopology}. */
+/** When the replication fixtures below were sampled. */
+export const replicationSampledAt = '2026-09-20T12:00:00.000Z';
+
+/** The latest replication samples: the primary's are fine, studio-sul has no fresh one. */
+function withReplicationSample(topologyRegion: TopologyRegion): TopologyRegion {
+  const samples: Record<string, TopologyRegion['replication']> = {
+    'region:default/studio-primary': {
+      status: 'ok',
+      lagSeconds: 2.1,
+      lagBytes: 14 * 1024,
+      sampledAt: replicationSampledAt,
+    },
+    'region:default/studio-sul': {
+      status: 'unknown',
+      lagSeconds: null,
+      lagBytes: null,
+      sampledAt: null,
+    },
+  };
+  const sample = samples[topologyRegion.ref];
+  return sample
+    ? {
+        ...topologyRegion,
+        replication: { ...topologyRegion.replication, ...sample },
+      }
+    : topologyRegion;
+}
+
+/** A lag history of three points, the last one above the RPO. */
+function lagHistory(): ReplicationResponse['history'] {
+  return [
+    { t: '2026-09-20T11:00:00.000Z', lagBytes: 2048, lagSeconds: 1 },
+    {
+      t: '2026-09-20T11:30:00.000Z',
+      lagBytes: 3 * 1024 * 1024,
+      lagSeconds: 35,
+    },
+    {
+      t: '2026-09-20T12:00:00.000Z',
+      lagBytes: 9 * 1024 * 1024,
+      lagSeconds: 90,
+    },
+  ];
+}
+
+/** studio-primary with one replica in each status: ok, warning and breach. */
+export function primaryReplication(
+  window: ReplicationWindow = '24h',
+): ReplicationResponse {
+  return {
+    region: 'region:default/studio-primary',
+    role: 'primary',
+    mode: 'streaming',
+    rpoSeconds: 60,
+    status: 'breach',
+    reason: 'Replica pelotas-1 is 1 min 30 s behind, above the RPO of 60 s.',
+    source: 'postgres',
+    database: 'studio-primary-db',
+    sampledAt: replicationSampledAt,
+    replicas: [
+      {
+        name: 'sul-1',
+        state: 'streaming',
+        syncState: 'sync',
+        lagBytes: 14 * 1024,
+        lagSeconds: 2.1,
+        sampledAt: replicationSampledAt,
+      },
+      {
+        name: 'us-east-1',
+        state: 'catchup',
+        syncState: 'async',
+        lagBytes: 3 * 1024 * 1024,
+        lagSeconds: 35,
+        sampledAt: replicationSampledAt,
+      },
+      {
+        name: 'pelotas-1',
+        state: 'stopped',
+        syncState: 'async',
+        lagBytes: 9 * 1024 * 1024,
+        lagSeconds: 90,
+        sampledAt: replicationSampledAt,
+      },
+    ],
+    window,
+    history: lagHistory(),
+  };
+}
+
+/** studio-sul as its own standby sees it: caught up while the primary is idle. */
+export function standbyReplication(
+  window: ReplicationWindow = '24h',
+): ReplicationResponse {
+  return {
+    region: 'region:default/studio-sul',
+    role: 'warm-standby',
+    mode: 'streaming',
+    rpoSeconds: 60,
+    status: 'ok',
+    reason: 'Caught up: nothing received waits to be replayed.',
+    source: 'postgres',
+    database: 'studio-sul-db',
+    sampledAt: replicationSampledAt,
+    replicas: [],
+    standby: {
+      receiverStatus: 'streaming',
+      receiveLsn: '0/3000148',
+      replayLsn: '0/3000148',
+      replayBacklogBytes: 0,
+      lastReplayAgeSeconds: 600,
+      caughtUp: true,
+      upstream: '10.0.0.10:5432',
+    },
+    window,
+    history: lagHistory(),
+  };
+}
+
+/** A region no replication source observes (no `meridian.dev/database`). */
+export function unobservedReplication(
+  window: ReplicationWindow = '24h',
+): ReplicationResponse {
+  return {
+    region: 'region:default/studio-pelotas',
+    status: 'unknown',
+    reason: 'No replication source observes this region.',
+    sampledAt: null,
+    replicas: [],
+    window,
+    history: [],
+  };
+}
+
+/** A RegionsApi answering from {@link backendTopology} and the replications above. */
 export function fakeRegionsApi(
   overrides: Partial<RegionsApi> = {},
 ): RegionsApi {
@@ -171,6 +310,15 @@ export function fakeRegionsApi(
           syncedAt: topology.syncedAt,
         }
       );
+    },
+    getReplication: async ({ name }, window) => {
+      if (name === 'studio-primary') {
+        return primaryReplication(window);
+      }
+      if (name === 'studio-sul') {
+        return standbyReplication(window);
+      }
+      return unobservedReplication(window);
     },
     ...overrides,
   };

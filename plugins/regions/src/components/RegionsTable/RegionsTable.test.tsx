@@ -39,6 +39,7 @@ describe('RegionsTable', () => {
       'Owner',
       'Provider',
       'Status',
+      'Replication',
     ]) {
       expect(
         screen.getByRole('columnheader', { name: header }),
@@ -69,6 +70,26 @@ describe('RegionsTable', () => {
     const primary = within(rowOf('studio-primary'));
     expect(primary.getByText('1 · global hub')).toBeInTheDocument();
     expect(primary.getByText('OK')).toBeInTheDocument();
+  });
+
+  it("shows each region's replication status and current lag", async () => {
+    renderInTestApp(
+      <RegionsTable entities={allRegions} topology={backendTopology()} />,
+      { mountedRoutes },
+    );
+    await screen.findByText('Regions (4)');
+
+    const primary = within(rowOf('studio-primary'));
+    expect(primary.getByText('ok')).toBeInTheDocument();
+    expect(primary.getByText('2.1 s / 14 KiB')).toBeInTheDocument();
+
+    // sampled, but with no fresh sample
+    const sul = within(rowOf('studio-sul'));
+    expect(sul.getByText('unknown')).toBeInTheDocument();
+    expect(sul.getByText('—')).toBeInTheDocument();
+
+    // never sampled
+    expect(within(rowOf('studio-pelotas')).getByText('—')).toBeInTheDocument();
   });
 
   it('narrows the list by tier, lifecycle, owner and country', async () => {

@@ -17,11 +17,13 @@ import { makeStyles } from '@material-ui/core/styles';
 import {
   RegionEntity,
   regionTier,
+  ReplicationStatus,
   resolveRegionRef,
   TopologyResponse,
 } from '@meridian/plugin-regions-common';
 import { ChangeEvent, useMemo, useState } from 'react';
-import { formatLocation, formatTier } from '../../lib/format';
+import { formatLag, formatLocation, formatTier } from '../../lib/format';
+import { ReplicationStatusChip } from '../ReplicationTab/ReplicationStatusChip';
 
 /** One line of the table, flattened so that search and sorting see plain text. */
 interface RegionRow {
@@ -43,7 +45,19 @@ interface RegionRow {
   /** Undefined while the backend status is unknown. */
   conflicts?: number;
   status: string;
+  /** Undefined while no replication sample of the region is known. */
+  replicationStatus?: ReplicationStatus;
+  /** "2.1 s / 14 KiB", or "—". */
+  replicationLag: string;
 }
+
+// worst first when sorted descending
+const REPLICATION_SEVERITY: Record<ReplicationStatus, number> = {
+  ok: 0,
+  unknown: 1,
+  warning: 2,
+  breach: 3,
+};
 
 type FilterKey = 'tier' | 'lifecycle' | 'owner' | 'country';
 type Filters = Record<FilterKey, string>;
@@ -107,6 +121,7 @@ function toRows(
     const hubRef = resolveRegionRef(entity.spec.hub, entity);
     // A region the backend has not read yet has no status either.
     const conflicts = known.get(id)?.conflicts;
+    const replication = known.get(id)?.replication;
     return {
       id,
       entity,
@@ -126,6 +141,8 @@ function toRows(
       provider: entity.spec.provider ?? '',
       conflicts,
       status: statusText(conflicts),
+      replicationStatus: replication?.status,
+      replicationLag: formatLag(replication?.lagSeconds, replication?.lagBytes),
     };
   });
 }
@@ -148,8 +165,8 @@ function StatusCell(props: { conflicts?: number; text: string }) {
 }
 
 /**
- * Every region with its tier, hub, location, network block, owner and status,
- * filterable by tier, lifecycle, owner and country.
+ * Every region with its tier, hub, location, network block, owner, status and
+ * replication lag, filterable by tier, lifecycle, owner and country.
  *
  * @public
  */
@@ -257,6 +274,23 @@ export function RegionsTable(props: {
       field: 'status',
       customSort: (a, b) => (a.conflicts ?? -1) - (b.conflicts ?? -1),
       render: row => <StatusCell conflicts={row.conflicts} text={row.status} />,
+    },
+    {
+      title: 'Replication',
+      field: 'replicationLag',
+      cellStyle: { whiteSpace: 'nowrap' },
+      customSort: (a, b) =>
+        (a.replicationStatus ? REPLICATION_SEVERITY[a.replicationStatus] : -1) -
+        (b.replicationStatus ? REPLICATION_SEVERITY[b.replicationStatus] : -1),
+      render: row =>
+        row.replicationStatus ? (
+          <>
+            <ReplicationStatusChip status={row.replicationStatus} />{' '}
+            {row.replicationLag}
+          </>
+        ) : (
+          '—'
+        ),
     },
   ];
 

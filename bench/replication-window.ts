@@ -1,0 +1,194 @@
+/*
+ * Measures how fast the regions backend answers a replication history window
+ * over a realistic amount of data, on PostgreSQL and on SQLite.
+ *
+ * It fills a scratch database the way the collector leaves it with the default
+ * retention: 10-second samples of 50 replicas of one region for the last 48
+ * hours (the raw rows), and the 5-minute rollups of 35 days; then it reads each
+ * window through the store's history query, the path of
+ * GET /api/regions/regions/:namespace/:name/replication?window=…, and prints
+ * p50 and p95.
+ *
+ * Run from the repository root:
+ *
+ *   node --require @backstage/cli/config/nodeTransform.cjs bench/replication-window.ts
+ *
+ * Environment: BENCH_POSTGRES (default postgresql://postgres@127.0.0.1:5432;
+ * empty to skip), BENCH_REPLICAS (50), BENCH_RUNS (50).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { DatabaseService } from '@backstage/backend-plugin-api';
+import { ReplicationWindow } from '@meridian/plugin-regions-common';
+import knexFactory, { Knex } from 'knex';
+import {
+  ReplicationStore,
+  ROLLUP_BUCKET_MS,
+} from '../plugins/regions-backend/src/database/ReplicationStore';
+
+const POSTGRES =
+  process.env.BENCH_POSTGRES ?? 'postgresql://postgres@127.0.0.1:5432';
+const REPLICAS = Number(process.env.BENCH_REPLICAS ?? 50);
+const RUNS = Number(process.env.BENCH_RUNS ?? 50);
+const REGION = 'region:default/bench-primary';
+const SAMPLE_EVERY_MS = 10_000;
+const RAW_SPAN_MS = 48 * 3_600_000;
+const ROLLUP_SPAN_MS = 35 * 86_400_000;
+const WINDOWS: ReplicationWindow[] = ['1h', '24h', '7d', '30d'];
+
+const now = new Date(
+  Math.floor(Date.now() / SAMPLE_EVERY_MS) * SAMPLE_EVERY_MS,
+);
+
+function databaseOf(knex: Knex): DatabaseService {
+  return { getClient: async () => knex, migrations: { skip: false } };
+}
+
+async function fillPostgres(knex: Knex) {
+  await knex.raw(
+    `insert into region_replication_samples
+       (region_ref, replica, sampled_at, state, sync_state, lag_bytes, lag_seconds)
+     select ?, 'replica-' || r, t, 'streaming', 'async',
+            (random() * 1e7)::bigint, random() * 30
+     from generate_series(?::timestamptz, ?::timestamptz, interval '10 seconds') t,
+          generate_series(1, ?) r`,
+    [REGION, new Date(now.getTime() - RAW_SPAN_MS), now, REPLICAS],
+  );
+  await knex.raw(
+    `insert into region_replication_rollups
+       (region_ref, bucket, max_lag_bytes, max_lag_seconds)
+     select ?, b, (random() * 1e7)::bigint, random() * 60
+     from generate_series(?::timestamptz, ?::timestamptz, interval '5 minutes') b`,
+    [REGION, rollupStart(), now],
+  );
+  await knex.raw('analyze');
+}
+
+async function fillSqlite(knex: Knex) {
+  await knex.raw(
+    `insert into region_replication_samples
+       (region_ref, replica, sampled_at, state, sync_state, lag_bytes, lag_seconds)
+     with recursive
+       t(ms) as (select ? union all select ms + ? from t where ms + ? <= ?),
+       r(n) as (select 1 union all select n + 1 from r where n < ?)
+     select ?, 'replica-' || n, ms, 'streaming', 'async',
+            abs(random()) % 10000000, (abs(random()) % 30000) / 1000.0
+     from t, r`,
+    [
+      now.getTime() - RAW_SPAN_MS,
+      SAMPLE_EVERY_MS,
+      SAMPLE_EVERY_MS,
+      now.getTime(),
+      REPLICAS,
+      REGION,
+    ],
+  );
+  await knex.raw(
+    `insert into region_replication_rollups
+       (region_ref, bucket, max_lag_bytes, max_lag_seconds)
+     with recursive b(ms) as (select ? union all select ms + ? from b where ms + ? <= ?)
+     select ?, ms, abs(random()) % 10000000, (abs(random()) % 60000) / 1000.0
+     from b`,
+    [
+      rollupStart().getTime(),
+      ROLLUP_BUCKET_MS,
+      ROLLUP_BUCKET_MS,
+      now.getTime(),
+      REGION,
+    ],
+  );
+  await knex.raw('analyze');
+}
+
+function rollupStart() {
+  return new Date(
+    Math.floor((now.getTime() - ROLLUP_SPAN_MS) / ROLLUP_BUCKET_MS) *
+      ROLLUP_BUCKET_MS,
+  );
+}
+
+function percentile(sorted: number[], p: number) {
+  return sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)];
+}
+
+async function measure(engine: string, knex: Knex, fill: () => Promise<void>) {
+  const store = await ReplicationStore.create({
+    database: databaseOf(knex),
+    staleAfterMs: 30_000,
+  });
+  const started = performance.now();
+  await fill();
+  const [{ n }] = await knex('region_replication_samples').count({ n: '*' });
+  console.log(
+    `${engine}: filled ${Number(n).toLocaleString(
+      'en',
+    )} raw rows (${REPLICAS} replicas, 48 h of 10 s samples) and 35 days of rollups in ${(
+      (performance.now() - started) /
+      1000
+    ).toFixed(1)} s`,
+  );
+  for (const window of WINDOWS) {
+    await store.getHistory(REGION, window, now); // warm up
+    const times: number[] = [];
+    let points = 0;
+    for (let i = 0; i < RUNS; i++) {
+      const start = performance.now();
+      points = (await store.getHistory(REGION, window, now)).length;
+      times.push(performance.now() - start);
+    }
+    times.sort((a, b) => a - b);
+    console.log(
+      `${engine}  window=${window.padEnd(3)}  points=${String(points).padStart(
+        3,
+      )}  p50=${percentile(times, 0.5).toFixed(1)} ms  p95=${percentile(
+        times,
+        0.95,
+      ).toFixed(1)} ms`,
+    );
+  }
+}
+
+async function benchPostgres() {
+  const scratch = `meridian_bench_${process.pid}`;
+  const admin = knexFactory({ client: 'pg', connection: POSTGRES });
+  await admin.raw(`create database ${scratch}`);
+  const url = new URL(POSTGRES);
+  url.pathname = `/${scratch}`;
+  const knex = knexFactory({ client: 'pg', connection: url.toString() });
+  try {
+    await measure('postgres', knex, () => fillPostgres(knex));
+  } finally {
+    await knex.destroy();
+    await admin.raw(`drop database ${scratch}`);
+    await admin.destroy();
+  }
+}
+
+async function benchSqlite() {
+  const dir = mkdtempSync(join(tmpdir(), 'meridian-bench-'));
+  const knex = knexFactory({
+    client: 'better-sqlite3',
+    connection: { filename: join(dir, 'regions.sqlite') },
+    useNullAsDefault: true,
+  });
+  try {
+    await measure('sqlite', knex, () => fillSqlite(knex));
+  } finally {
+    await knex.destroy();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function main() {
+  if (POSTGRES) {
+    await benchPostgres();
+  }
+  await benchSqlite();
+}
+
+main().catch(error => {
+  console.error(error);
+  process.exitCode = 1;
+});

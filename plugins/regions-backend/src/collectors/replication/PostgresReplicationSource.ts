@@ -1,0 +1,357 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { Config } from '@backstage/config';
+import {
+  ANNOTATION_REGION_DATABASE,
+  RegionEntity,
+  StandbyState,
+} from '@meridian/plugin-regions-common';
+import {
+  ReplicationObservation,
+  ReplicationSource,
+} from '@meridian/plugin-regions-node';
+import { Pool, PoolClient } from 'pg';
+
+const CONNECT_TIMEOUT_MS = 3_000;
+const STATEMENT_TIMEOUT_MS = 3_000;
+/** Client-side backstop for a server that stops answering mid-query (statement_timeout cannot fire then). */
+const QUERY_TIMEOUT_MS = 5_000;
+
+type ReplicaRow = {
+  name: string;
+  state: string;
+  sync_state: string | null;
+  lag_bytes: number | null;
+  lag_seconds: number | null;
+};
+
+type StandbyRow = {
+  status: string | null;
+  sender_host: string | null;
+  sender_port: number | null;
+  receive_lsn: string | null;
+  replay_lsn: string | null;
+  backlog_bytes: number | null;
+  replay_age_seconds: number | null;
+};
+
+/*
+ * One row per standby: connected ones from pg_stat_replication, plus, as
+ * `stopped`, those whose slot exists but is unused, lagging by the WAL the slot
+ * holds back (confirmed_flush_lsn for a logical slot, restart_lsn for a
+ * physical one). Temporary slots die with their user, and an active slot with
+ * no walsender is SQL-level logical decoding: neither is a replica.
+ */
+const PRIMARY_SQL = `
+SELECT coalesce(r.application_name, s.slot_name) AS name,
+       coalesce(r.state, 'stopped') AS state,
+       r.sync_state,
+       pg_wal_lsn_diff(pg_current_wal_lsn(),
+         CASE WHEN r.pid IS NOT NULL THEN r.replay_lsn
+              ELSE coalesce(s.confirmed_flush_lsn, s.restart_lsn) END)::float8 AS lag_bytes,
+       extract(epoch FROM r.replay_lag)::float8 AS lag_seconds
+  FROM pg_stat_replication r
+  FULL JOIN pg_replication_slots s ON s.active_pid = r.pid
+ WHERE r.pid IS NOT NULL OR (NOT s.temporary AND NOT s.active)
+ ORDER BY 1`;
+
+const STANDBY_SQL = `
+SELECT w.status, w.sender_host, w.sender_port,
+       pg_last_wal_receive_lsn()::text AS receive_lsn,
+       pg_last_wal_replay_lsn()::text AS replay_lsn,
+       pg_wal_lsn_diff(pg_last_wal_receive_lsn(), pg_last_wal_replay_lsn())::float8 AS backlog_bytes,
+       extract(epoch FROM now() - pg_last_xact_replay_timestamp())::float8 AS replay_age_seconds
+  FROM (SELECT 1) AS one
+  LEFT JOIN pg_stat_wal_receiver w ON true`;
+
+/**
+ * Samples replication straight from PostgreSQL: the node a Region names in its
+ * `meridian.dev/database` annotation, looked up in `regions.databases`. On a
+ * primary it reads `pg_stat_replication` and the replication slots; on a
+ * standby, its WAL receiver and replay position. Needs only a role with
+ * `pg_monitor`.
+ *
+ * @public
+ */
+export class PostgresReplicationSource implements ReplicationSource {
+  readonly id = 'postgres';
+  private readonly pools = new Map<string, Pool>();
+
+  /** Reads every `regions.databases.<name>.connection`; nodes without one (e.g. Patroni-only) are not observed. */
+  static fromConfig(
+    config: Config,
+    options: { logger: LoggerService },
+  ): PostgresReplicationSource {
+    const databases = new Map<string, string>();
+    const databasesConfig = config.getOptionalConfig('regions.databases');
+    for (const name of databasesConfig?.keys() ?? []) {
+      const connection = databasesConfig!
+        .getConfig(name)
+        .getOptionalString('connection');
+      if (connection) {
+        databases.set(name, connection);
+      }
+    }
+    return new PostgresReplicationSource(databases, options.logger);
+  }
+
+  private constructor(
+    private readonly connections: Map<string, string>,
+    private readonly logger: LoggerService,
+  ) {}
+
+  observes(region: RegionEntity): boolean {
+    return this.databaseOf(region) !== undefined;
+  }
+
+  async sample(
+    region: RegionEntity,
+    options: { signal: AbortSignal },
+  ): Promise<ReplicationObservation> {
+    const database = this.databaseOf(region);
+    if (!database) {
+      throw new Error(
+        `region ${region.metadata.name} names no database with a connection in regions.databases`,
+      );
+    }
+    const secrets = secretsOf(this.connections.get(database)!);
+    try {
+      return await withClient(this.poolOf(database), options.signal, client =>
+        sampleNode(client, database),
+      );
+    } catch (error) {
+      throw new Error(
+        `database ${database}: ${
+          options.signal.aborted
+            ? 'sampling was aborted'
+            : reasonOf(error, secrets)
+        }`,
+      );
+    }
+  }
+
+  /** Closes every connection pool. */
+  async close(): Promise<void> {
+    const pools = [...this.pools.values()];
+    this.pools.clear();
+    await Promise.all(pools.map(pool => pool.end()));
+  }
+
+  private databaseOf(region: RegionEntity): string | undefined {
+    const name = region.metadata.annotations?.[ANNOTATION_REGION_DATABASE];
+    return name && this.connections.has(name) ? name : undefined;
+  }
+
+  private poolOf(database: string): Pool {
+    let pool = this.pools.get(database);
+    if (!pool) {
+      const connectionString = this.connections.get(database)!;
+      pool = new Pool({
+        connectionString,
+        max: 1,
+        connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+        statement_timeout: STATEMENT_TIMEOUT_MS,
+        query_timeout: QUERY_TIMEOUT_MS,
+        application_name: 'meridian-regions',
+      });
+      // An idle connection dropped by the server (restart, failover) is
+      // reported here; unhandled, it would crash the backend.
+      pool.on('error', error =>
+        this.logger.debug(
+          `Idle connection to database ${database} closed: ${reasonOf(
+            error,
+            secretsOf(connectionString),
+          )}`,
+        ),
+      );
+      this.pools.set(database, pool);
+    }
+    return pool;
+  }
+}
+
+async function sampleNode(
+  client: PoolClient,
+  database: string,
+): Promise<ReplicationObservation> {
+  const sampledAt = new Date();
+  const {
+    rows: [{ in_recovery: inRecovery }],
+  } = await client.query<{ in_recovery: boolean }>(
+    'SELECT pg_is_in_recovery() AS in_recovery',
+  );
+  if (inRecovery) {
+    const {
+      rows: [row],
+    } = await client.query<StandbyRow>(STANDBY_SQL);
+    return {
+      sampledAt,
+      nodeRole: 'standby',
+      replicas: [],
+      standby: standbyStateOf(row),
+      database,
+    };
+  }
+  const { rows } = await client.query<ReplicaRow>(PRIMARY_SQL);
+  return {
+    sampledAt,
+    nodeRole: 'primary',
+    replicas: rows.map(row => ({
+      name: row.name,
+      state: row.state,
+      ...(row.sync_state ? { syncState: row.sync_state } : {}),
+      lagBytes: row.lag_bytes,
+      lagSeconds: lagSecondsOf(row),
+    })),
+    database,
+  };
+}
+
+/**
+ * `replay_lag` is NULL both when a connected standby has nothing left to
+ * replay on an idle primary (no lag: 0) and when a standby is not connected
+ * (unknown).
+ */
+function lagSecondsOf(row: ReplicaRow): number | null {
+  if (row.lag_seconds !== null) {
+    return row.lag_seconds;
+  }
+  return row.state !== 'stopped' && row.lag_bytes === 0 ? 0 : null;
+}
+
+function standbyStateOf(row: StandbyRow): StandbyState {
+  const receiverStatus = row.status ?? 'disconnected';
+  return {
+    receiverStatus,
+    receiveLsn: row.receive_lsn,
+    replayLsn: row.replay_lsn,
+    replayBacklogBytes: row.backlog_bytes,
+    lastReplayAgeSeconds: row.replay_age_seconds,
+    // The replay age grows on an idle primary, so it is not lag: what counts
+    // is WAL received but not replayed. A standby that is not streaming cannot
+    // know what it misses, so it is never reported caught up.
+    caughtUp: receiverStatus === 'streaming' && row.backlog_bytes === 0,
+    ...(row.sender_host
+      ? { upstream: hostPort(row.sender_host, row.sender_port) }
+      : {}),
+  };
+}
+
+function hostPort(host: string, port: number | null): string {
+  const shown = host.includes(':') ? `[${host}]` : host;
+  return port === null ? shown : `${shown}:${port}`;
+}
+
+/**
+ * Runs `fn` on a pooled connection. An abort rejects at once and destroys the
+ * connection, which ends whatever query it was running.
+ */
+async function withClient<T>(
+  pool: Pool,
+  signal: AbortSignal,
+  fn: (client: PoolClient) => Promise<T>,
+): Promise<T> {
+  signal.throwIfAborted();
+  const connecting = pool.connect();
+  const client = await new Promise<PoolClient>((resolve, reject) => {
+    const onAbort = () => {
+      reject(signal.reason);
+      connecting.then(late => late.release(true)).catch(() => {});
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    connecting.then(
+      connected => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(connected);
+      },
+      error => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+
+  let released = false;
+  const release = (destroy: boolean) => {
+    if (!released) {
+      released = true;
+      client.release(destroy);
+    }
+  };
+  const onAbort = () => release(true);
+  signal.addEventListener('abort', onAbort, { once: true });
+  try {
+    const result = await fn(client);
+    release(false);
+    return result;
+  } catch (error) {
+    release(true); // after a timeout or a broken socket, do not reuse it
+    throw error;
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+  }
+}
+
+/** The user and password of a connection string (URL or key=value form), to keep them out of messages. */
+function secretsOf(connection: string): string[] {
+  const secrets = [connection];
+  try {
+    const url = new URL(connection);
+    secrets.push(
+      decodeURIComponent(url.username),
+      decodeURIComponent(url.password),
+    );
+  } catch {
+    for (const match of connection.matchAll(
+      /\b(?:user|password)\s*=\s*('(?:[^'\\]|\\.)*'|\S+)/g,
+    )) {
+      secrets.push(match[1].replace(/^'|'$/g, ''));
+    }
+  }
+  return secrets.filter(secret => secret.length > 0);
+}
+
+const REASONS_BY_ERRNO: Record<string, string> = {
+  ECONNREFUSED: 'connection refused',
+  ECONNRESET: 'connection reset',
+  ENOTFOUND: 'host not found',
+  EAI_AGAIN: 'host name lookup failed',
+  EHOSTUNREACH: 'host unreachable',
+  ENETUNREACH: 'network unreachable',
+  ETIMEDOUT: 'connection timed out',
+};
+
+/** A short reason a user can act on, never quoting the connection string, user or password. */
+function reasonOf(error: unknown, secrets: string[]): string {
+  const { code, message = String(error) } = (error ?? {}) as {
+    code?: string;
+    message?: string;
+  };
+  if (code && REASONS_BY_ERRNO[code]) {
+    return REASONS_BY_ERRNO[code];
+  }
+  // SQLSTATE class 28: PostgreSQL's messages here quote the user name.
+  if (code?.startsWith('28')) {
+    return 'authentication failed';
+  }
+  if (code === '3D000') {
+    return 'the database named in the connection does not exist';
+  }
+  if (code === '57014') {
+    return `query timed out after ${STATEMENT_TIMEOUT_MS / 1000} s`;
+  }
+  if (code === '57P03') {
+    return 'the server is starting up or shutting down';
+  }
+  if (
+    /connection timeout|timeout exceeded when trying to connect/i.test(message)
+  ) {
+    return `timed out after ${CONNECT_TIMEOUT_MS / 1000} s connecting`;
+  }
+  if (/query read timeout/i.test(message)) {
+    return `timed out after ${QUERY_TIMEOUT_MS / 1000} s waiting for an answer`;
+  }
+  return secrets.reduce(
+    (text, secret) => text.split(secret).join('***'),
+    message,
+  );
+}

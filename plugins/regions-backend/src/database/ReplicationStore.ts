@@ -1,0 +1,355 @@
+import {
+  DatabaseService,
+  resolvePackagePath,
+} from '@backstage/backend-plugin-api';
+import {
+  ReplicaState,
+  ReplicationHistoryPoint,
+  ReplicationStatus,
+  ReplicationWindow,
+  StandbyState,
+} from '@meridian/plugin-regions-common';
+import { Knex } from 'knex';
+
+const migrationsDir = resolvePackagePath(
+  '@meridian/plugin-regions-backend',
+  'migrations',
+);
+
+const SAMPLES = 'region_replication_samples';
+const STATE = 'region_replication_state';
+const ROLLUPS = 'region_replication_rollups';
+
+const SECOND = 1000;
+const MINUTE = 60 * SECOND;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+
+/** The width of a rollup bucket. */
+export const ROLLUP_BUCKET_MS = 5 * MINUTE;
+
+/** The most points a history answer holds. */
+export const MAX_HISTORY_POINTS = 500;
+
+const WINDOW_MS: Record<ReplicationWindow, number> = {
+  '1h': HOUR,
+  '24h': DAY,
+  '7d': 7 * DAY,
+  '30d': 30 * DAY,
+};
+
+// Raw samples answer the hour (360 points at 10 s); from 24 h on, the 5-minute
+// rollups (288 points a day) are as fine as a 500-point chart can show and far
+// cheaper to read than a day of raw rows for every replica.
+const RAW_WINDOWS: ReadonlySet<ReplicationWindow> = new Set(['1h']);
+
+/** How long samples are kept. */
+export interface ReplicationRetention {
+  /** Raw samples; must cover the longest raw window (1 h). Default 48 h. */
+  rawMs: number;
+  /** Rollups; must cover the longest window (30 d). Default 35 days. */
+  rollupsMs: number;
+}
+
+/** The default retention: 48 hours of raw samples, 35 days of rollups. */
+export const DEFAULT_REPLICATION_RETENTION: ReplicationRetention = {
+  rawMs: 48 * HOUR,
+  rollupsMs: 35 * DAY,
+};
+
+/** One raw row of a sample: a replica, or a standby's own view (replica ''). */
+export interface ReplicationSampleRow {
+  /** The replica's name; '' for a standby's own view. */
+  replica: string;
+  state: string | null;
+  syncState?: string;
+  lagBytes: number | null;
+  lagSeconds: number | null;
+}
+
+/** The outcome of sampling one region once. */
+export interface ReplicationSample {
+  regionRef: string;
+  sampledAt: Date;
+  status: ReplicationStatus;
+  reason: string;
+  source?: string;
+  database?: string;
+  /** The worst lag of the sample, in bytes; null when unknown. */
+  lagBytes: number | null;
+  /** The worst lag of the sample, in seconds; null when unknown. */
+  lagSeconds: number | null;
+  /** The raw rows; empty when the sample failed. */
+  rows: ReplicationSampleRow[];
+  /** The replicas as shown to users, for a primary. */
+  replicas: Omit<ReplicaState, 'sampledAt'>[];
+  /** The region's own view, for a standby. */
+  standby?: StandbyState;
+}
+
+/** The latest outcome of a region as read back, staleness applied. */
+export interface ReplicationState {
+  regionRef: string;
+  sampledAt: Date;
+  status: ReplicationStatus;
+  reason: string;
+  source?: string;
+  database?: string;
+  lagBytes: number | null;
+  lagSeconds: number | null;
+  replicas: ReplicaState[];
+  standby?: StandbyState;
+}
+
+type StateRow = {
+  region_ref: string;
+  sampled_at: Date | string | number;
+  status: ReplicationStatus;
+  reason: string;
+  source: string | null;
+  database: string | null;
+  lag_bytes: string | number | null;
+  lag_seconds: number | null;
+  replicas: string;
+  standby: string | null;
+};
+
+type SlotRow = {
+  /** The index of the history bucket since the epoch. */
+  slot: string | number;
+  lag_bytes: string | number | null;
+  lag_seconds: string | number | null;
+};
+
+/**
+ * Stores replication samples through knex: raw rows for the short windows,
+ * the latest outcome per region, and 5-minute rollups for the long windows.
+ */
+export class ReplicationStore {
+  /**
+   * Connects to the plugin's database and brings its schema up to date.
+   * `staleAfterMs` is the age from which a stored sample no longer counts as
+   * the current state (3 times the collector frequency).
+   */
+  static async create(options: {
+    database: DatabaseService;
+    staleAfterMs: number;
+    retention?: ReplicationRetention;
+  }): Promise<ReplicationStore> {
+    const { database } = options;
+    const client = await database.getClient();
+    if (!database.migrations?.skip) {
+      await client.migrate.latest({ directory: migrationsDir });
+    }
+    return new ReplicationStore(
+      client,
+      options.staleAfterMs,
+      options.retention ?? DEFAULT_REPLICATION_RETENTION,
+    );
+  }
+
+  private constructor(
+    private readonly db: Knex,
+    private readonly staleAfterMs: number,
+    private readonly retention: ReplicationRetention,
+  ) {}
+
+  /**
+   * Records one sample in one transaction: its raw rows, the region's latest
+   * outcome, and the worst lag into the sample's rollup bucket.
+   */
+  async writeSample(sample: ReplicationSample): Promise<void> {
+    const { regionRef, sampledAt } = sample;
+    await this.db.transaction(async tx => {
+      if (sample.rows.length > 0) {
+        await tx(SAMPLES).insert(
+          sample.rows.map(row => ({
+            region_ref: regionRef,
+            replica: row.replica,
+            sampled_at: sampledAt,
+            state: row.state,
+            sync_state: row.syncState ?? null,
+            lag_bytes: row.lagBytes,
+            lag_seconds: row.lagSeconds,
+          })),
+        );
+      }
+      await tx(STATE)
+        .insert({
+          region_ref: regionRef,
+          sampled_at: sampledAt,
+          status: sample.status,
+          reason: sample.reason,
+          source: sample.source ?? null,
+          database: sample.database ?? null,
+          lag_bytes: sample.lagBytes,
+          lag_seconds: sample.lagSeconds,
+          replicas: JSON.stringify(sample.replicas),
+          standby: sample.standby ? JSON.stringify(sample.standby) : null,
+        })
+        .onConflict('region_ref')
+        .merge();
+      if (sample.lagBytes !== null || sample.lagSeconds !== null) {
+        await tx(ROLLUPS)
+          .insert({
+            region_ref: regionRef,
+            bucket: new Date(
+              Math.floor(sampledAt.getTime() / ROLLUP_BUCKET_MS) *
+                ROLLUP_BUCKET_MS,
+            ),
+            max_lag_bytes: sample.lagBytes,
+            max_lag_seconds: sample.lagSeconds,
+          })
+          .onConflict(['region_ref', 'bucket'])
+          .merge({
+            max_lag_bytes: this.greatest('max_lag_bytes'),
+            max_lag_seconds: this.greatest('max_lag_seconds'),
+          });
+      }
+    });
+  }
+
+  /** The latest outcome of one region; undefined before its first sample. */
+  async getLatestState(
+    regionRef: string,
+    now = new Date(),
+  ): Promise<ReplicationState | undefined> {
+    const row = await this.db<StateRow>(STATE)
+      .where({ region_ref: regionRef })
+      .first();
+    return row ? this.toState(row, now) : undefined;
+  }
+
+  /** The latest outcome of every sampled region, by ref. */
+  async getLatestStates(
+    now = new Date(),
+  ): Promise<Map<string, ReplicationState>> {
+    const rows = await this.db<StateRow>(STATE);
+    return new Map(
+      rows.map(row => [row.region_ref, this.toState(row, now)] as const),
+    );
+  }
+
+  /**
+   * The worst lag over a window ending now, oldest first, in at most 500
+   * points: the maximum of each bucket of equal width. The short windows read
+   * the raw samples, the long ones the rollups.
+   */
+  async getHistory(
+    regionRef: string,
+    window: ReplicationWindow,
+    now = new Date(),
+  ): Promise<ReplicationHistoryPoint[]> {
+    const windowMs = WINDOW_MS[window];
+    const start = now.getTime() - windowMs;
+    const fromRaw = RAW_WINDOWS.has(window);
+    const granularity = fromRaw ? SECOND : ROLLUP_BUCKET_MS;
+    // One bucket less than the limit, as the window rarely starts on a
+    // bucket boundary and so touches one more bucket than it spans.
+    const width =
+      Math.ceil(windowMs / (MAX_HISTORY_POINTS - 1) / granularity) *
+      granularity;
+
+    const table = fromRaw ? SAMPLES : ROLLUPS;
+    const timeColumn = fromRaw ? 'sampled_at' : 'bucket';
+    const bytesColumn = fromRaw ? 'lag_bytes' : 'max_lag_bytes';
+    const secondsColumn = fromRaw ? 'lag_seconds' : 'max_lag_seconds';
+    const from = fromRaw
+      ? start
+      : Math.floor(start / ROLLUP_BUCKET_MS) * ROLLUP_BUCKET_MS;
+
+    const rows: SlotRow[] = await this.db(table)
+      .select({
+        slot: this.slotOf(timeColumn, width),
+        lag_bytes: this.db.raw('max(??)', [bytesColumn]),
+        lag_seconds: this.db.raw('max(??)', [secondsColumn]),
+      })
+      .where('region_ref', regionRef)
+      .andWhere(timeColumn, '>=', new Date(from))
+      .andWhere(timeColumn, '<=', now)
+      .groupBy('slot')
+      .orderBy('slot');
+
+    return rows.map(row => ({
+      t: new Date(Math.max(Number(row.slot) * width, start)).toISOString(),
+      lagBytes: toNumber(row.lag_bytes),
+      lagSeconds: toNumber(row.lag_seconds),
+    }));
+  }
+
+  /** Deletes raw samples and rollups older than their retention. */
+  async prune(now = new Date()): Promise<void> {
+    await this.db(SAMPLES)
+      .where('sampled_at', '<', new Date(now.getTime() - this.retention.rawMs))
+      .delete();
+    await this.db(ROLLUPS)
+      .where('bucket', '<', new Date(now.getTime() - this.retention.rollupsMs))
+      .delete();
+  }
+
+  private toState(row: StateRow, now: Date): ReplicationState {
+    const sampledAt = toDate(row.sampled_at);
+    const replicas: Omit<ReplicaState, 'sampledAt'>[] = JSON.parse(
+      row.replicas,
+    );
+    const stale = now.getTime() - sampledAt.getTime() > this.staleAfterMs;
+    return {
+      regionRef: row.region_ref,
+      sampledAt,
+      status: stale ? 'unknown' : row.status,
+      reason: stale
+        ? `no fresh sample since ${sampledAt.toISOString()}`
+        : row.reason,
+      source: row.source ?? undefined,
+      database: row.database ?? undefined,
+      lagBytes: toNumber(row.lag_bytes),
+      lagSeconds: toNumber(row.lag_seconds),
+      replicas: replicas.map(replica => ({
+        ...replica,
+        sampledAt: sampledAt.toISOString(),
+      })),
+      standby: row.standby ? JSON.parse(row.standby) : undefined,
+    };
+  }
+
+  private get isPostgres() {
+    return this.db.client.config.client === 'pg';
+  }
+
+  // PostgreSQL stores timestamps; SQLite epoch milliseconds (as knex writes
+  // a Date there). Either way the slot is the number of whole widths since
+  // the epoch.
+  private slotOf(column: string, widthMs: number): Knex.Raw {
+    return this.isPostgres
+      ? this.db.raw('floor(extract(epoch from ??) * 1000 / ?)::bigint', [
+          column,
+          widthMs,
+        ])
+      : this.db.raw('cast(?? / ? as integer)', [column, widthMs]);
+  }
+
+  // The larger of the stored and the incoming value, either of them null.
+  private greatest(column: string): Knex.Raw {
+    return this.isPostgres
+      ? this.db.raw('greatest(??, excluded.??)', [
+          `${ROLLUPS}.${column}`,
+          column,
+        ])
+      : this.db.raw('coalesce(max(??, excluded.??), ??, excluded.??)', [
+          column,
+          column,
+          column,
+          column,
+        ]);
+  }
+}
+
+// pg returns bigint and aggregates of it as strings; lags fit a JS number.
+function toNumber(value: string | number | null): number | null {
+  return value === null ? null : Number(value);
+}
+
+// PostgreSQL returns timestamps as Date; SQLite as epoch milliseconds or text.
+function toDate(value: Date | string | number): Date {
+  return value instanceof Date ? value : new Date(value);
+}

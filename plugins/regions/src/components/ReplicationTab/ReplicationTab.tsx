@@ -1,0 +1,331 @@
+import {
+  EmptyState,
+  InfoCard,
+  Progress,
+  ResponseErrorPanel,
+  Table,
+  TableColumn,
+  WarningPanel,
+} from '@backstage/core-components';
+import { useApi } from '@backstage/core-plugin-api';
+import { useEntity } from '@backstage/plugin-catalog-react';
+import Box from '@material-ui/core/Box';
+import Grid from '@material-ui/core/Grid';
+import Typography from '@material-ui/core/Typography';
+import Alert from '@material-ui/lab/Alert';
+import ToggleButton from '@material-ui/lab/ToggleButton';
+import ToggleButtonGroup from '@material-ui/lab/ToggleButtonGroup';
+import {
+  ANNOTATION_REGION_DATABASE,
+  REPLICATION_WINDOWS,
+  ReplicaState,
+  ReplicationResponse,
+  ReplicationWindow,
+  StandbyState,
+  isRegionEntity,
+  replicationStatusOf,
+} from '@meridian/plugin-regions-common';
+import { useSearchParams } from 'react-router-dom';
+import useAsyncRetry from 'react-use/esm/useAsyncRetry';
+import useInterval from 'react-use/esm/useInterval';
+import { regionsApiRef } from '../../api';
+import { formatAge, formatBytes, formatLagSeconds } from '../../lib/format';
+import { DetailField, DetailSection } from '../RegionOverview/DetailField';
+import { LagChart } from './LagChart';
+import { ReplicationStatusChip } from './ReplicationStatusChip';
+
+/** The collector samples every 10 s by default; refreshing as often shows each sample. */
+const REFRESH_INTERVAL_MS = 10_000;
+const DEFAULT_WINDOW: ReplicationWindow = '24h';
+
+const WINDOW_LABELS: Record<ReplicationWindow, string> = {
+  '1h': '1 h',
+  '24h': '24 h',
+  '7d': '7 d',
+  '30d': '30 d',
+};
+
+function isReplicationWindow(value: string | null): value is ReplicationWindow {
+  return REPLICATION_WINDOWS.some(option => option === value);
+}
+
+function orDash(
+  value: number | null | undefined,
+  format: (v: number) => string,
+) {
+  return typeof value === 'number' ? format(value) : '—';
+}
+
+function ReplicationFacts(props: {
+  replication: ReplicationResponse;
+  role?: string;
+  mode?: string;
+  rpoSeconds?: number;
+}) {
+  const { replication, role, mode, rpoSeconds } = props;
+  return (
+    <DetailSection title="Database">
+      <DetailField label="Role">{role}</DetailField>
+      <DetailField label="Mode">{mode}</DetailField>
+      <DetailField label="RPO target">
+        {rpoSeconds !== undefined && `${rpoSeconds} s`}
+      </DetailField>
+      <DetailField label="Database">{replication.database}</DetailField>
+      <DetailField label="Source">{replication.source}</DetailField>
+      <DetailField label="Last sample">
+        <span
+          title={
+            replication.sampledAt
+              ? new Date(replication.sampledAt).toLocaleString()
+              : undefined
+          }
+        >
+          {replication.sampledAt
+            ? formatAge(replication.sampledAt)
+            : 'none yet'}
+        </span>
+      </DetailField>
+    </DetailSection>
+  );
+}
+
+function ReplicasTable(props: {
+  replicas: ReplicaState[];
+  rpoSeconds?: number;
+}) {
+  const { replicas, rpoSeconds } = props;
+  const columns: TableColumn<ReplicaState>[] = [
+    { title: 'Replica', field: 'name', highlight: true },
+    { title: 'State', field: 'state' },
+    { title: 'Sync state', render: replica => replica.syncState ?? '—' },
+    {
+      title: 'Lag (bytes)',
+      render: replica => orDash(replica.lagBytes, formatBytes),
+      customSort: (a, b) => (a.lagBytes ?? -1) - (b.lagBytes ?? -1),
+    },
+    {
+      title: 'Lag (time)',
+      render: replica => orDash(replica.lagSeconds, formatLagSeconds),
+      customSort: (a, b) => (a.lagSeconds ?? -1) - (b.lagSeconds ?? -1),
+    },
+    {
+      title: 'Status',
+      render: replica => (
+        <ReplicationStatusChip
+          status={replicationStatusOf(replica.lagSeconds, rpoSeconds)}
+        />
+      ),
+    },
+    {
+      title: 'Sampled',
+      render: replica => (
+        <span title={new Date(replica.sampledAt).toLocaleString()}>
+          {formatAge(replica.sampledAt)}
+        </span>
+      ),
+    },
+  ];
+  return (
+    <Table<ReplicaState>
+      title={`Replicas (${replicas.length})`}
+      columns={columns}
+      data={replicas}
+      options={{ padding: 'dense', paging: false, search: false }}
+      emptyContent={
+        <Box p={2}>
+          <Typography variant="body2">
+            No replicas attached: no standby streams from this database.
+          </Typography>
+        </Box>
+      }
+    />
+  );
+}
+
+function StandbyPanel(props: { standby: StandbyState }) {
+  const { standby } = props;
+  return (
+    <InfoCard title="Seen from the standby">
+      <DetailSection title="Receiver">
+        <DetailField label="Receiver status">
+          {standby.receiverStatus}
+        </DetailField>
+        <DetailField label="Upstream">{standby.upstream ?? '—'}</DetailField>
+        <DetailField label="Received up to (LSN)">
+          {standby.receiveLsn ?? '—'}
+        </DetailField>
+        <DetailField label="Replayed up to (LSN)">
+          {standby.replayLsn ?? '—'}
+        </DetailField>
+        <DetailField label="Replay backlog">
+          {orDash(standby.replayBacklogBytes, formatBytes)}
+        </DetailField>
+        <DetailField label="Since last replayed transaction">
+          {orDash(standby.lastReplayAgeSeconds, formatLagSeconds)}
+        </DetailField>
+      </DetailSection>
+      {standby.caughtUp && (
+        <Box mt={2}>
+          <Alert severity="info">
+            Caught up: everything received has been replayed. The time since the
+            last replayed transaction grows while the primary takes no writes;
+            with no bytes left to replay that is an idle primary, not lag, and
+            not a breach of the RPO.
+          </Alert>
+        </Box>
+      )}
+    </InfoCard>
+  );
+}
+
+function WindowSelector(props: {
+  value: ReplicationWindow;
+  onChange: (window: ReplicationWindow) => void;
+}) {
+  return (
+    <ToggleButtonGroup
+      size="small"
+      exclusive
+      value={props.value}
+      aria-label="History window"
+      onChange={(_, next: ReplicationWindow | null) => {
+        // a click on the selected window would otherwise clear it
+        if (next) {
+          props.onChange(next);
+        }
+      }}
+    >
+      {REPLICATION_WINDOWS.map(option => (
+        <ToggleButton key={option} value={option}>
+          {WINDOW_LABELS[option]}
+        </ToggleButton>
+      ))}
+    </ToggleButtonGroup>
+  );
+}
+
+/**
+ * The Replication tab of a Region entity: its database's role, mode and RPO,
+ * a status against the RPO, its replicas (or, for a standby, its own view of
+ * the stream) and the lag history over a window kept in the URL
+ * (`?window=7d`). Refreshes every 10 seconds.
+ *
+ * @public
+ */
+export function ReplicationTab() {
+  const { entity } = useEntity();
+  const regionsApi = useApi(regionsApiRef);
+  const [searchParams, setSearchParams] = useSearchParams();
+  const windowParam = searchParams.get('window');
+  const historyWindow = isReplicationWindow(windowParam)
+    ? windowParam
+    : DEFAULT_WINDOW;
+  const namespace = entity.metadata.namespace ?? 'default';
+  const name = entity.metadata.name;
+
+  const { value, error, retry } = useAsyncRetry(
+    () => regionsApi.getReplication({ namespace, name }, historyWindow),
+    [regionsApi, namespace, name, historyWindow],
+  );
+  useInterval(retry, REFRESH_INTERVAL_MS);
+
+  const selectWindow = (next: ReplicationWindow) => {
+    const params = new URLSearchParams(searchParams);
+    params.set('window', next);
+    setSearchParams(params);
+  };
+
+  if (error) {
+    return (
+      <ResponseErrorPanel
+        title="Could not load replication from the regions backend"
+        error={error}
+      />
+    );
+  }
+  // A refresh or a new window keeps the last answer on screen rather than
+  // flashing a spinner: only the first load has nothing to show.
+  if (!value) {
+    return <Progress />;
+  }
+  if (!value.source && !value.sampledAt) {
+    return (
+      <EmptyState
+        missing="field"
+        title="No replication source observes this region"
+        description={
+          <>
+            Give the Region entity a <code>{ANNOTATION_REGION_DATABASE}</code>{' '}
+            annotation naming a node of <code>regions.databases</code> in the
+            app config, and the regions backend samples its replication from
+            then on.
+          </>
+        }
+      />
+    );
+  }
+
+  // The entity declares what the backend may not echo back.
+  const declared = isRegionEntity(entity) ? entity.spec.replication : undefined;
+  const role = value.role ?? declared?.role;
+  const mode = value.mode ?? declared?.mode;
+  const rpoSeconds = value.rpoSeconds ?? declared?.rpoSeconds;
+  // Without any sample, an empty list says nothing about attached replicas.
+  const showReplicas =
+    value.replicas.length > 0 || (!value.standby && value.sampledAt !== null);
+
+  return (
+    <Grid container spacing={3}>
+      {value.status === 'unknown' && (
+        <Grid item xs={12}>
+          <WarningPanel
+            defaultExpanded
+            title="Replication status is unknown"
+            message={value.reason}
+          />
+        </Grid>
+      )}
+      <Grid item xs={12}>
+        <InfoCard title="Replication">
+          <Box display="flex" alignItems="center" mb={2} style={{ gap: 8 }}>
+            <ReplicationStatusChip status={value.status} />
+            {/* the warning above already says why it is unknown */}
+            {value.status !== 'unknown' && (
+              <Typography variant="body2">{value.reason}</Typography>
+            )}
+          </Box>
+          <ReplicationFacts
+            replication={value}
+            role={role}
+            mode={mode}
+            rpoSeconds={rpoSeconds}
+          />
+        </InfoCard>
+      </Grid>
+      {value.standby && (
+        <Grid item xs={12}>
+          <StandbyPanel standby={value.standby} />
+        </Grid>
+      )}
+      {showReplicas && (
+        <Grid item xs={12}>
+          <ReplicasTable replicas={value.replicas} rpoSeconds={rpoSeconds} />
+        </Grid>
+      )}
+      <Grid item xs={12}>
+        <InfoCard
+          title="Lag over time"
+          action={
+            <WindowSelector value={historyWindow} onChange={selectWindow} />
+          }
+        >
+          <LagChart
+            history={value.history}
+            historyWindow={value.window}
+            rpoSeconds={rpoSeconds}
+          />
+        </InfoCard>
+      </Grid>
+    </Grid>
+  );
+}

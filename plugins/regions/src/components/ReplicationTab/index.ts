@@ -1,0 +1,2 @@
+export { ReplicationTab } from './ReplicationTab';
+export { ReplicationStatusChip } from './ReplicationStatusChip';
