@@ -127,6 +127,7 @@ describe('replication', () => {
         role: 'primary',
         mode: 'streaming',
         rpoSeconds: 60,
+        observed: true,
         status: 'warning',
         reason:
           'worst replica sul-1 is 40 s behind (at least half the RPO 60 s)',
@@ -171,6 +172,7 @@ describe('replication', () => {
         role: 'warm-standby',
         mode: 'streaming',
         rpoSeconds: 60,
+        observed: false,
         status: 'unknown',
         reason:
           'no replication source observes this region (annotate it with meridian.dev/database naming a node of regions.databases)',

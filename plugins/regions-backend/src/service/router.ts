@@ -4,6 +4,7 @@ import {
   ANNOTATION_REGION_DATABASE,
   REGION_KIND,
   RegionConflict,
+  RegionEntity,
   RegionSummaryResponse,
   REPLICATION_WINDOWS,
   ReplicationResponse,
@@ -20,6 +21,14 @@ import { buildTopology, summarizeRegion } from './topology';
 const validator = makeValidator();
 
 /** The `/api/regions` routes, answered from the stored snapshot. */
+/** Why no source samples a region, with what to do about it. */
+function unobservedReason(region: RegionEntity): string {
+  const database = region.metadata.annotations?.[ANNOTATION_REGION_DATABASE];
+  return database
+    ? `no replication source observes this region: the database "${database}" named by ${ANNOTATION_REGION_DATABASE} is not configured under regions.databases`
+    : `no replication source observes this region (annotate it with ${ANNOTATION_REGION_DATABASE} naming a node of regions.databases)`;
+}
+
 export async function createRouter(options: {
   store: DatabaseRegionsStore;
   replication: { store: ReplicationStore; collector: ReplicationCollector };
@@ -74,12 +83,13 @@ export async function createRouter(options: {
       role: spec?.role,
       mode: spec?.mode,
       rpoSeconds: spec?.rpoSeconds,
+      observed,
       status: latest?.status ?? 'unknown',
       reason:
         latest?.reason ??
         (observed
           ? 'no sample yet; the collector samples the region on its next run'
-          : `no replication source observes this region (annotate it with ${ANNOTATION_REGION_DATABASE} naming a node of regions.databases)`),
+          : unobservedReason(region)),
       source: latest?.source,
       database: latest?.database,
       sampledAt: latest?.sampledAt.toISOString() ?? null,

@@ -61,6 +61,8 @@ export interface ReplicationResponse {
   status: ReplicationStatus;
   /** Why the status is what it is, in a sentence (the source's error when `unknown`). */
   reason: string;
+  /** True when some replication source observes the region, sampled or not yet. */
+  observed: boolean;
   /** The source that sampled the region (`postgres`, `prometheus`), when one did. */
   source?: string;
   /** The `regions.databases` node observed, by name (never its connection string). */

@@ -210,6 +210,7 @@ export function primaryReplication(
     role: 'primary',
     mode: 'streaming',
     rpoSeconds: 60,
+    observed: true,
     status: 'breach',
     reason: 'Replica pelotas-1 is 1 min 30 s behind, above the RPO of 60 s.',
     source: 'postgres',
@@ -255,6 +256,7 @@ export function standbyReplication(
     role: 'warm-standby',
     mode: 'streaming',
     rpoSeconds: 60,
+    observed: true,
     status: 'ok',
     reason: 'Caught up: nothing received waits to be replayed.',
     source: 'postgres',
@@ -281,8 +283,10 @@ export function unobservedReplication(
 ): ReplicationResponse {
   return {
     region: 'region:default/studio-pelotas',
+    observed: false,
     status: 'unknown',
-    reason: 'No replication source observes this region.',
+    reason:
+      'no replication source observes this region: the database "pelotas-db" named by meridian.dev/database is not configured under regions.databases',
     sampledAt: null,
     replicas: [],
     window,

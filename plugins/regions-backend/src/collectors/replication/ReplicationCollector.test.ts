@@ -7,7 +7,7 @@ import {
 import { region } from '../../__testUtils__/region';
 import { DatabaseRegionsStore } from '../../database/DatabaseRegionsStore';
 import { ReplicationStore } from '../../database/ReplicationStore';
-import { ReplicationCollector } from './ReplicationCollector';
+import { formatLag, ReplicationCollector } from './ReplicationCollector';
 
 jest.setTimeout(60_000);
 
@@ -308,5 +308,17 @@ describe('ReplicationCollector', () => {
         )?.status,
       ).toBe('unknown');
     });
+  });
+});
+
+describe('formatLag', () => {
+  it.each([
+    [0, '0 s'],
+    [0.000085, '< 1 ms'],
+    [0.0851, '85 ms'],
+    [2.54, '2.5 s'],
+    [61.4, '61 s'],
+  ])('writes %p seconds as %p', (seconds, text) => {
+    expect(formatLag(seconds)).toBe(text);
   });
 });

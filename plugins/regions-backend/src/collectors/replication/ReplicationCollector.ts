@@ -254,6 +254,17 @@ function verdictOf(lagSeconds: number, rpoSeconds: number | undefined) {
   return { status, text: rpoText(rpoSeconds) };
 }
 
+/** Lag for a sentence: `85 ms`, `2.5 s`, `61 s`; sub-millisecond lag of a busy loopback pair reads `< 1 ms`. */
+export function formatLag(seconds: number): string {
+  if (seconds < 0.001) {
+    return seconds === 0 ? '0 s' : '< 1 ms';
+  }
+  if (seconds < 1) {
+    return `${Math.round(seconds * 1000)} ms`;
+  }
+  return `${Number(seconds.toFixed(seconds < 10 ? 1 : 0))} s`;
+}
+
 /**
  * Turns what a source saw into a status and a reason: the worst replica's lag
  * against the region's RPO for a primary, the region's own view for a standby.
@@ -353,7 +364,9 @@ function judgeObservation(
   if (worst) {
     const verdict = verdictOf(worst.lagSeconds!, rpoSeconds);
     status = verdict.status;
-    reason = `worst replica ${worst.name} is ${worst.lagSeconds} s behind (${verdict.text})`;
+    reason = `worst replica ${worst.name} is ${formatLag(
+      worst.lagSeconds!,
+    )} behind (${verdict.text})`;
   }
   const stopped = replicas.filter(r => r.state === 'stopped');
   if (stopped.length > 0) {

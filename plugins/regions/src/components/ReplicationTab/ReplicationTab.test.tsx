@@ -160,6 +160,38 @@ describe('ReplicationTab', () => {
       await screen.findByText('No replication source observes this region'),
     ).toBeInTheDocument();
     expect(screen.getByText('meridian.dev/database')).toBeInTheDocument();
+    expect(
+      screen.getByText(/the database "pelotas-db" named by/),
+    ).toBeInTheDocument();
+  });
+
+  it('says a newly observed region has no sample yet, rather than no source', async () => {
+    renderTab(
+      studioPrimary,
+      fakeRegionsApi({
+        getReplication: async () => ({
+          ...primaryReplication(),
+          status: 'unknown',
+          reason:
+            'no sample yet; the collector samples the region on its next run',
+          source: undefined,
+          database: undefined,
+          sampledAt: null,
+          replicas: [],
+          history: [],
+        }),
+      }),
+    );
+
+    expect(
+      await screen.findByText('No replication sample yet'),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText(/the collector samples the region/),
+    ).toBeInTheDocument();
+    expect(
+      screen.queryByText('No replication source observes this region'),
+    ).not.toBeInTheDocument();
   });
 
   it('shows the error when the backend fails', async () => {

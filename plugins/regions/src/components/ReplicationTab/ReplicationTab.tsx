@@ -248,19 +248,28 @@ export function ReplicationTab() {
   if (!value) {
     return <Progress />;
   }
-  if (!value.source && !value.sampledAt) {
+  if (!value.observed) {
     return (
       <EmptyState
         missing="field"
         title="No replication source observes this region"
         description={
           <>
-            Give the Region entity a <code>{ANNOTATION_REGION_DATABASE}</code>{' '}
-            annotation naming a node of <code>regions.databases</code> in the
-            app config, and the regions backend samples its replication from
-            then on.
+            The regions backend says: {value.reason}. Give the Region entity a{' '}
+            <code>{ANNOTATION_REGION_DATABASE}</code> annotation naming a node
+            of <code>regions.databases</code> in the app config, and it samples
+            the region's replication from then on.
           </>
         }
+      />
+    );
+  }
+  if (!value.source && !value.sampledAt) {
+    return (
+      <EmptyState
+        missing="data"
+        title="No replication sample yet"
+        description={`The regions backend says: ${value.reason}.`}
       />
     );
   }
