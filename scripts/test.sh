@@ -9,6 +9,7 @@ source "$ROOT/scripts/lib/services.sh"
 cd "$ROOT"
 
 ensure_postgres
+ensure_prometheus
 ensure_chromium
 export BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING="${BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING:-postgresql://postgres@127.0.0.1:5432}"
 

@@ -68,8 +68,14 @@ export interface Config {
 
     /** Prometheus, an optional source of replication lag. */
     prometheus?: {
-      /** e.g. `http://prometheus:9090` */
+      /** e.g. `http://prometheus:9090`; user and password in it are sent as basic auth. */
       baseUrl: string;
+      /**
+       * PromQL label selectors of each region's node among postgres_exporter
+       * series, by region name, e.g. `{ studio-sul: '{instance="10.16.0.10:9187"}' }`.
+       * A region's `meridian.dev/prometheus-selector` annotation takes precedence.
+       */
+      selectors?: { [regionName: string]: string };
     };
 
     /** OpenCost, the source of region costs. */

@@ -32,6 +32,21 @@ ensure_postgres() {
   return 1
 }
 
+# The Prometheus replication source tests start their own Prometheus and
+# postgres_exporter on free loopback ports; only the binaries are needed.
+ensure_prometheus() {
+  if [ -x /usr/bin/prometheus ] && [ -x /usr/bin/prometheus-postgres-exporter ]; then return; fi
+  echo "services: installing Prometheus and postgres_exporter" >&2
+  apt_install prometheus prometheus-postgres-exporter
+  # The packages may start their daemons on 9090/9187: stop them (they run as
+  # the user prometheus; the tests' own processes do not).
+  local name
+  for name in prometheus prometheus-postgres-exporter; do
+    service "$name" stop >/dev/null 2>&1 || true
+    start-stop-daemon --stop --quiet --oknodo --user prometheus --exec "/usr/bin/$name" || true
+  done
+}
+
 ensure_chromium() {
   if [ -n "${CHROMIUM_PATH:-}" ] && [ -x "$CHROMIUM_PATH" ]; then return; fi
   if [ ! -x /usr/bin/chromium ]; then

@@ -15,6 +15,7 @@ import {
   syncRegionsFromCatalog,
 } from './catalog/syncRegionsFromCatalog';
 import { PostgresReplicationSource } from './collectors/replication/PostgresReplicationSource';
+import { PrometheusReplicationSource } from './collectors/replication/PrometheusReplicationSource';
 import {
   readReplicationCollectorSchedule,
   readReplicationRetention,
@@ -94,7 +95,14 @@ export const regionsPlugin = createBackendPlugin({
           logger,
         });
         lifecycle.addShutdownHook(() => postgresSource.close());
-        const builtInReplicationSources: ReplicationSource[] = [postgresSource];
+        const prometheusSource = PrometheusReplicationSource.fromConfig(
+          config,
+          { logger },
+        );
+        const builtInReplicationSources: ReplicationSource[] = [
+          postgresSource,
+          ...(prometheusSource ? [prometheusSource] : []),
+        ];
         const replicationCollector = new ReplicationCollector({
           regions: store,
           store: replicationStore,

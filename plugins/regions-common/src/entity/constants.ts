@@ -5,6 +5,9 @@ export const REGION_KIND = 'Region';
 
 /** Names a node of `regions.databases` in app-config; never holds a secret. @public */
 export const ANNOTATION_REGION_DATABASE = 'meridian.dev/database';
+/** PromQL label selector of a Region's node among postgres_exporter series, e.g. `{instance="10.16.0.10:9187"}`. @public */
+export const ANNOTATION_PROMETHEUS_SELECTOR =
+  'meridian.dev/prometheus-selector';
 /** On a Component, Resource or System: comma-separated region refs it runs in. @public */
 export const ANNOTATION_DEPLOYED_REGIONS = 'meridian.dev/regions';
 

@@ -1,0 +1,329 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { Config } from '@backstage/config';
+import {
+  ANNOTATION_PROMETHEUS_SELECTOR,
+  RegionEntity,
+  StandbyState,
+} from '@meridian/plugin-regions-common';
+import {
+  ReplicationObservation,
+  ReplicationSource,
+} from '@meridian/plugin-regions-node';
+
+/** Cap on one sample (all its queries), whatever the caller's signal allows. */
+const SAMPLE_TIMEOUT_MS = 5_000;
+/** How much of an unparsable error body a message quotes. */
+const MAX_QUOTED_BODY = 200;
+
+/** A series of an instant vector, as `/api/v1/query` answers it. */
+type VectorSample = {
+  metric: Record<string, string>;
+  value: [number, string];
+};
+
+/** One series with its value parsed; `NaN` and `±Inf` never get this far. */
+type Reading = { labels: Record<string, string>; value: number };
+
+/**
+ * Samples replication from Prometheus, as postgres_exporter reports it: useful
+ * where the backend cannot reach the database but Prometheus scrapes it.
+ *
+ * Each region names the exporter's series of its node with a PromQL label
+ * selector, from its `meridian.dev/prometheus-selector` annotation or, failing
+ * that, from `regions.prometheus.selectors.<region name>` (e.g.
+ * `{instance="10.16.0.10:9187"}`). There is no default selector: a guessed one
+ * could match another node's series and report its lag as this region's.
+ *
+ * Both generations of postgres_exporter metrics are read: byte lag per replica
+ * from `pg_stat_replication_pg_wal_lsn_diff` (or `..._pg_xlog_location_diff`
+ * before PostgreSQL 10), the node role from `pg_replication_is_replica`, and on
+ * a standby its lag from `pg_replication_lag_seconds` (v0.13+) or
+ * `pg_replication_lag` (before).
+ *
+ * @public
+ */
+export class PrometheusReplicationSource implements ReplicationSource {
+  readonly id = 'prometheus';
+
+  /** Reads `regions.prometheus`; `undefined` when it is not configured. */
+  static fromConfig(
+    config: Config,
+    options: { logger: LoggerService },
+  ): PrometheusReplicationSource | undefined {
+    const prometheusConfig = config.getOptionalConfig('regions.prometheus');
+    if (!prometheusConfig) {
+      return undefined;
+    }
+    const selectorsConfig = prometheusConfig.getOptionalConfig('selectors');
+    const selectors = new Map<string, string>();
+    for (const name of selectorsConfig?.keys() ?? []) {
+      selectors.set(name, selectorsConfig!.getString(name));
+    }
+    return new PrometheusReplicationSource(
+      prometheusConfig.getString('baseUrl'),
+      selectors,
+      options.logger,
+    );
+  }
+
+  private readonly endpoint: URL;
+  /** Sent as a header: fetch refuses URLs that carry credentials. */
+  private readonly authorization?: string;
+  /** The base URL without user and password, the only form any message shows. */
+  private readonly shownUrl: string;
+  private readonly secrets: string[];
+
+  private constructor(
+    baseUrl: string,
+    private readonly selectors: Map<string, string>,
+    private readonly logger: LoggerService,
+  ) {
+    const url = new URL(baseUrl);
+    const username = decodeURIComponent(url.username);
+    const password = decodeURIComponent(url.password);
+    this.secrets = [username, password].filter(secret => secret.length > 0);
+    if (url.username || url.password) {
+      this.authorization = `Basic ${Buffer.from(
+        `${username}:${password}`,
+      ).toString('base64')}`;
+    }
+    url.username = '';
+    url.password = '';
+    this.shownUrl = url.toString().replace(/\/$/, '');
+    this.endpoint = new URL(`${this.shownUrl}/api/v1/query`);
+  }
+
+  observes(region: RegionEntity): boolean {
+    return this.selectorOf(region) !== undefined;
+  }
+
+  async sample(
+    region: RegionEntity,
+    options: { signal: AbortSignal },
+  ): Promise<ReplicationObservation> {
+    const selector = this.selectorOf(region);
+    if (!selector) {
+      throw new Error(
+        `region ${region.metadata.name} has no ${ANNOTATION_PROMETHEUS_SELECTOR} annotation and no regions.prometheus.selectors entry`,
+      );
+    }
+    if (!/^\{.*\}$/s.test(selector)) {
+      throw new Error(
+        `region ${region.metadata.name}: the Prometheus selector ${selector} is not a label selector like {instance="10.16.0.10:9187"}`,
+      );
+    }
+    const signal = AbortSignal.any([
+      options.signal,
+      AbortSignal.timeout(SAMPLE_TIMEOUT_MS),
+    ]);
+    try {
+      return await this.sampleNode(selector, signal);
+    } catch (error) {
+      let reason: string;
+      if (options.signal.aborted) {
+        reason = 'sampling was aborted';
+      } else if (signal.aborted) {
+        reason = `timed out after ${SAMPLE_TIMEOUT_MS / 1000} s`;
+      } else {
+        reason = this.redact(reasonOf(error));
+      }
+      this.logger.debug(`Prometheus sample of ${selector} failed: ${reason}`);
+      throw new Error(`Prometheus at ${this.shownUrl}: ${reason}`);
+    }
+  }
+
+  private selectorOf(region: RegionEntity): string | undefined {
+    return (
+      region.metadata.annotations?.[ANNOTATION_PROMETHEUS_SELECTOR]?.trim() ||
+      this.selectors.get(region.metadata.name)
+    );
+  }
+
+  private async sampleNode(
+    selector: string,
+    signal: AbortSignal,
+  ): Promise<ReplicationObservation> {
+    const sampledAt = new Date();
+    const [up, isReplica] = await Promise.all([
+      this.query(`pg_up${selector}`, signal),
+      this.query(`pg_replication_is_replica${selector}`, signal),
+    ]);
+    if (onlyValue(up, `pg_up${selector}`) !== 1) {
+      throw new Error(
+        `postgres_exporter cannot reach the database (pg_up${selector} is 0)`,
+      );
+    }
+    if (isReplica.length === 0) {
+      // Built in since postgres_exporter 0.13; older ones need the
+      // `pg_replication` query of their queries.yaml (see the README).
+      throw new Error(
+        `no series match pg_replication_is_replica${selector}: postgres_exporter before 0.13 needs the pg_replication custom query`,
+      );
+    }
+    if (onlyValue(isReplica, `pg_replication_is_replica${selector}`) === 1) {
+      return {
+        sampledAt,
+        nodeRole: 'standby',
+        replicas: [],
+        standby: await this.standbyView(selector, signal),
+      };
+    }
+    const lags = await this.query(
+      `pg_stat_replication_pg_wal_lsn_diff${selector} or pg_stat_replication_pg_xlog_location_diff${selector}`,
+      signal,
+    );
+    return {
+      sampledAt,
+      nodeRole: 'primary',
+      replicas: lags
+        .map(({ labels, value }) => ({
+          name: labels.application_name ?? labels.client_addr ?? 'unknown',
+          state: labels.state ?? 'unknown',
+          ...(labels.sync_state ? { syncState: labels.sync_state } : {}),
+          lagBytes: value,
+          // postgres_exporter has no per-replica time lag; a replica that has
+          // replayed everything is, however, zero seconds behind.
+          lagSeconds: value === 0 ? 0 : null,
+        }))
+        .sort((a, b) => a.name.localeCompare(b.name)),
+    };
+  }
+
+  /**
+   * The exporter shows a standby little of its own side: no WAL receiver nor
+   * LSNs, only a time. The newer `pg_replication_lag_seconds` is zeroed once
+   * everything received is replayed, so 0 means caught up; the older
+   * `pg_replication_lag` is the replay age, which grows on an idle primary, so
+   * it cannot tell and the standby is never reported caught up from it.
+   */
+  private async standbyView(
+    selector: string,
+    signal: AbortSignal,
+  ): Promise<StandbyState> {
+    const [current, legacy] = await Promise.all([
+      this.query(`pg_replication_lag_seconds${selector}`, signal),
+      this.query(`pg_replication_lag${selector}`, signal),
+    ]);
+    if (current.length > 0) {
+      const lagSeconds = onlyValue(
+        current,
+        `pg_replication_lag_seconds${selector}`,
+      );
+      return standbyState(lagSeconds, lagSeconds === 0);
+    }
+    if (legacy.length === 0) {
+      throw new Error(
+        `no series match pg_replication_lag_seconds${selector} nor pg_replication_lag${selector}`,
+      );
+    }
+    return standbyState(
+      onlyValue(legacy, `pg_replication_lag${selector}`),
+      false,
+    );
+  }
+
+  /** One instant query; throws on anything but a vector of finite numbers. */
+  private async query(query: string, signal: AbortSignal): Promise<Reading[]> {
+    const response = await fetch(this.endpoint, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        ...(this.authorization ? { authorization: this.authorization } : {}),
+      },
+      body: new URLSearchParams({ query }),
+      signal,
+    });
+    const text = await response.text();
+    let body: any;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      throw new Error(
+        response.ok
+          ? `answered something that is not JSON to ${query}`
+          : `answered HTTP ${response.status}: ${quote(text)}`,
+      );
+    }
+    if (body?.status === 'error' || !response.ok) {
+      const detail = [body?.errorType, body?.error].filter(Boolean).join(': ');
+      throw new Error(
+        `answered HTTP ${response.status} to ${query}${
+          detail ? `: ${detail}` : ''
+        }`,
+      );
+    }
+    if (
+      body?.status !== 'success' ||
+      body.data?.resultType !== 'vector' ||
+      !Array.isArray(body.data.result)
+    ) {
+      throw new Error(`answered ${query} with something other than a vector`);
+    }
+    return (body.data.result as VectorSample[]).map(sample => {
+      const value = Number(sample?.value?.[1]);
+      if (!Number.isFinite(value)) {
+        throw new Error(
+          `${query} has the value ${String(sample?.value?.[1])}, not a number`,
+        );
+      }
+      return { labels: sample.metric ?? {}, value };
+    });
+  }
+
+  private redact(text: string): string {
+    return this.secrets.reduce(
+      (redacted, secret) => redacted.split(secret).join('***'),
+      text,
+    );
+  }
+}
+
+/** The value of the single series a node-level query must return. */
+function onlyValue(readings: Reading[], query: string): number {
+  if (readings.length === 0) {
+    throw new Error(`no series match ${query}`);
+  }
+  if (readings.length > 1) {
+    throw new Error(
+      `${readings.length} series match ${query}; the selector must pick one node`,
+    );
+  }
+  return readings[0].value;
+}
+
+function standbyState(lagSeconds: number, caughtUp: boolean): StandbyState {
+  return {
+    receiverStatus: 'unknown',
+    receiveLsn: null,
+    replayLsn: null,
+    replayBacklogBytes: null,
+    lastReplayAgeSeconds: lagSeconds,
+    caughtUp,
+  };
+}
+
+function quote(text: string): string {
+  const line = text.trim().replace(/\s+/g, ' ');
+  return line.length > MAX_QUOTED_BODY
+    ? `${line.slice(0, MAX_QUOTED_BODY)}…`
+    : line || '(empty body)';
+}
+
+const REASONS_BY_ERRNO: Record<string, string> = {
+  ECONNREFUSED: 'connection refused',
+  ECONNRESET: 'connection reset',
+  ENOTFOUND: 'host not found',
+  EAI_AGAIN: 'host name lookup failed',
+  EHOSTUNREACH: 'host unreachable',
+  ENETUNREACH: 'network unreachable',
+  ETIMEDOUT: 'connection timed out',
+};
+
+/** fetch hides the network error behind `fetch failed`; its cause says what happened. */
+function reasonOf(error: unknown): string {
+  const cause = (error as { cause?: { code?: string } })?.cause;
+  if (cause?.code && REASONS_BY_ERRNO[cause.code]) {
+    return REASONS_BY_ERRNO[cause.code];
+  }
+  return error instanceof Error ? error.message : String(error);
+}
