@@ -13,3 +13,5 @@ export * from './permissions/permissions';
 export * from './api/types';
 export * from './api/topology';
 export * from './api/replication';
+export * from './api/failover';
+export * from './api/readiness';

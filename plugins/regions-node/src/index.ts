@@ -6,3 +6,4 @@
  */
 export * from './conflicts';
 export * from './replication';
+export * from './failover';
