@@ -4,10 +4,13 @@
  *
  * It fills a scratch database the way the collector leaves it with the default
  * retention: 10-second samples of 50 replicas of one region for the last 48
- * hours (the raw rows), and the 5-minute rollups of 35 days; then it reads each
- * window through the store's history query, the path of
- * GET /api/regions/regions/:namespace/:name/replication?window=…, and prints
- * p50 and p95.
+ * hours (the raw rows), and the 5-minute rollups of 35 days. Then, for each
+ * window, it times two things and prints their p50 and p95:
+ * - `store`: the store's history query alone;
+ * - `http`: GET /regions/default/bench-primary/replication?window=… through
+ *   the plugin's router on a local HTTP server (region lookup, latest state
+ *   with 50 replicas, history, JSON), as a client sees it minus the backend's
+ *   auth middleware.
  *
  * Run from the repository root:
  *
@@ -20,19 +23,27 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { DatabaseService } from '@backstage/backend-plugin-api';
+import { AddressInfo } from 'node:net';
+import { DatabaseService, LoggerService } from '@backstage/backend-plugin-api';
 import { ReplicationWindow } from '@meridian/plugin-regions-common';
+import { ReplicationSource } from '@meridian/plugin-regions-node';
+import express from 'express';
 import knexFactory, { Knex } from 'knex';
+import { region } from '../plugins/regions-backend/src/__testUtils__/region';
+import { ReplicationCollector } from '../plugins/regions-backend/src/collectors/replication/ReplicationCollector';
+import { DatabaseRegionsStore } from '../plugins/regions-backend/src/database/DatabaseRegionsStore';
 import {
   ReplicationStore,
   ROLLUP_BUCKET_MS,
 } from '../plugins/regions-backend/src/database/ReplicationStore';
+import { createRouter } from '../plugins/regions-backend/src/service/router';
 
 const POSTGRES =
   process.env.BENCH_POSTGRES ?? 'postgresql://postgres@127.0.0.1:5432';
 const REPLICAS = Number(process.env.BENCH_REPLICAS ?? 50);
 const RUNS = Number(process.env.BENCH_RUNS ?? 50);
-const REGION = 'region:default/bench-primary';
+const REGION_NAME = 'bench-primary';
+const REGION = `region:default/${REGION_NAME}`;
 const SAMPLE_EVERY_MS = 10_000;
 const RAW_SPAN_MS = 48 * 3_600_000;
 const ROLLUP_SPAN_MS = 35 * 86_400_000;
@@ -129,25 +140,119 @@ async function measure(engine: string, knex: Knex, fill: () => Promise<void>) {
       1000
     ).toFixed(1)} s`,
   );
-  for (const window of WINDOWS) {
-    await store.getHistory(REGION, window, now); // warm up
-    const times: number[] = [];
-    let points = 0;
-    for (let i = 0; i < RUNS; i++) {
-      const start = performance.now();
-      points = (await store.getHistory(REGION, window, now)).length;
-      times.push(performance.now() - start);
+  const server = await serveRouter(knex, store);
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  try {
+    for (const window of WINDOWS) {
+      const url = `${base}/regions/default/${REGION_NAME}/replication?window=${window}`;
+      let points = 0;
+      const storeTimes = await time(async () => {
+        points = (await store.getHistory(REGION, window, now)).length;
+      });
+      const httpTimes = await time(async () => {
+        const response = await fetch(url);
+        if (!response.ok) {
+          throw new Error(`${url} answered ${response.status}`);
+        }
+        await response.json();
+      });
+      console.log(
+        `${engine}  window=${window.padEnd(3)}  points=${String(
+          points,
+        ).padStart(3)}  store p50=${fmt(storeTimes, 0.5)} p95=${fmt(
+          storeTimes,
+          0.95,
+        )}  http p50=${fmt(httpTimes, 0.5)} p95=${fmt(httpTimes, 0.95)} ms`,
+      );
     }
-    times.sort((a, b) => a - b);
-    console.log(
-      `${engine}  window=${window.padEnd(3)}  points=${String(points).padStart(
-        3,
-      )}  p50=${percentile(times, 0.5).toFixed(1)} ms  p95=${percentile(
-        times,
-        0.95,
-      ).toFixed(1)} ms`,
-    );
+  } finally {
+    server.close();
   }
+}
+
+/** Runs `fn` once to warm up, then RUNS times; the durations in ms, sorted. */
+async function time(fn: () => Promise<void>): Promise<number[]> {
+  await fn();
+  const times: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const start = performance.now();
+    await fn();
+    times.push(performance.now() - start);
+  }
+  return times.sort((a, b) => a - b);
+}
+
+function fmt(sorted: number[], p: number) {
+  return percentile(sorted, p).toFixed(1);
+}
+
+/** The router logs nothing on this path; the collector is never run here. */
+const silentLogger: LoggerService = {
+  error() {},
+  warn() {},
+  info() {},
+  debug() {},
+  child: () => silentLogger,
+};
+
+/**
+ * The plugin's router over the filled database: the bench region in the
+ * catalog snapshot, observed by a source (never asked to sample here), with
+ * a latest sample of every replica.
+ */
+async function serveRouter(knex: Knex, store: ReplicationStore) {
+  const regions = await DatabaseRegionsStore.create({
+    database: databaseOf(knex),
+  });
+  const benchRegion = region(REGION_NAME, {
+    type: 'global-hub',
+    replication: { role: 'primary', mode: 'streaming', rpoSeconds: 60 },
+  });
+  await regions.replaceSnapshot({
+    regions: [benchRegion],
+    conflicts: [],
+    syncedAt: now,
+  });
+  const replicas = Array.from({ length: REPLICAS }, (_, i) => ({
+    name: `replica-${i + 1}`,
+    state: 'streaming',
+    syncState: 'async',
+    lagBytes: 4096,
+    lagSeconds: 1,
+  }));
+  await store.writeSample({
+    regionRef: REGION,
+    sampledAt: now,
+    status: 'ok',
+    reason: 'bench',
+    source: 'bench',
+    lagBytes: 4096,
+    lagSeconds: 1,
+    rows: replicas.map(({ name, ...row }) => ({ replica: name, ...row })),
+    replicas,
+  });
+  const observesBenchRegion: ReplicationSource = {
+    id: 'bench',
+    observes: entity => entity.metadata.name === REGION_NAME,
+    sample: () => Promise.reject(new Error('not sampled in the benchmark')),
+  };
+  const app = express().use(
+    await createRouter({
+      store: regions,
+      replication: {
+        store,
+        collector: new ReplicationCollector({
+          regions,
+          store,
+          sources: [observesBenchRegion],
+          logger: silentLogger,
+        }),
+      },
+    }),
+  );
+  return new Promise<ReturnType<typeof app.listen>>(resolve => {
+    const server = app.listen(0, '127.0.0.1', () => resolve(server));
+  });
 }
 
 async function benchPostgres() {

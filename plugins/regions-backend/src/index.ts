@@ -6,3 +6,5 @@
  * @packageDocumentation
  */
 export { regionsPlugin as default } from './plugin';
+export { PostgresReplicationSource } from './collectors/replication/PostgresReplicationSource';
+export { PrometheusReplicationSource } from './collectors/replication/PrometheusReplicationSource';
