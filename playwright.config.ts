@@ -19,14 +19,16 @@ export default defineConfig({
 
   webServer: [
     {
+      // the backend on a real PostgreSQL primary and standby (see startBackend.ts)
       command:
-        // --config paths are relative to packages/backend
-        'yarn start backend --config ../../app-config.yaml --config ../../packages/app/e2e-tests/app-config.e2e.yaml',
+        'node --require @backstage/cli/config/nodeTransform.cjs packages/app/e2e-tests/startBackend.ts',
       url: 'http://localhost:7007/.backstage/health/v1/readiness',
       reuseExistingServer: !process.env.CI,
       timeout: 240_000,
       stdout: 'ignore',
       stderr: 'pipe',
+      // SIGTERM lets startBackend.ts stop the backend and its databases
+      gracefulShutdown: { signal: 'SIGTERM', timeout: 15_000 },
     },
     {
       command: 'yarn start app',

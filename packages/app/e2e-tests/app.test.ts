@@ -132,3 +132,32 @@ test('a conflict found by the backend shows on both regions and in the table', a
   });
   await expect(row.getByText('1 conflict')).toBeVisible();
 });
+
+test('the Replication tab shows the real standby streaming from both sides, and the Regions page its status', async ({
+  page,
+}) => {
+  await signInAsGuest(page);
+  await page.goto('/catalog/default/region/us-east/replication');
+  const main = page.getByRole('main');
+  await expect(
+    main.getByRole('heading', { name: 'Replicas (1)' }),
+  ).toBeVisible();
+  const standbyRow = main.getByRole('row').filter({ hasText: 'us_west' });
+  await expect(standbyRow).toContainText('streaming');
+  await expect(standbyRow).toContainText('async');
+  await expect(main.getByText('Lag over time')).toBeVisible();
+
+  await page.goto('/catalog/default/region/us-west/replication');
+  const standbyView = page
+    .getByRole('main')
+    .locator('.MuiCard-root')
+    .filter({ hasText: 'Seen from the standby' });
+  await expect(standbyView).toContainText('streaming');
+  await expect(standbyView).toContainText(/127\.0\.0\.1:\d+/);
+
+  await page.goto('/regions');
+  const row = page.getByRole('row').filter({
+    has: page.getByRole('link', { name: 'us-east', exact: true }),
+  });
+  await expect(row.getByText('ok', { exact: true })).toBeVisible();
+});
