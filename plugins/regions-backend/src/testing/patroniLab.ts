@@ -34,7 +34,7 @@ export interface PatroniClusterMemberState {
   name: string;
   /** `leader`, `replica`, `sync_standby`, `standby_leader`. */
   role: string;
-  /** `running`, `streaming` (Patroni ≥ 3.0.3), `stopped`, `starting`, ... */
+  /** `running`, `streaming` (replicas, Patroni ≥ 3.0.4), `stopped`, `starting`, ... */
   state: string;
   timeline?: number;
   /** Bytes behind the leader, or `unknown`. */

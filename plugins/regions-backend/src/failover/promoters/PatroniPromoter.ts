@@ -20,7 +20,7 @@ export interface PatroniPromoterOptions {
 
 /** The fields of Patroni's `GET /patroni` the promoter reads. */
 interface PatroniStatus {
-  /** `running`, `stopped`, `starting`, `stopping`, ... (PostgreSQL's state). */
+  /** `running`, `streaming`, `stopped`, `starting`, `stopping`, ... (PostgreSQL's state). */
   state: string;
   /** `master` (Patroni < 3.1) or `primary`, `replica`, `standby_leader`, `demoted`, ... */
   role: string;
@@ -31,7 +31,7 @@ interface PatroniStatus {
     received_location?: number;
     replayed_location?: number;
   };
-  /** On replicas, from Patroni 3.0.3: `streaming`, `in archive recovery`, ... */
+  /** On replicas, from Patroni 3.0.4: `streaming`, `in archive recovery`, ... */
   replication_state?: string;
   /** On the primary: its `pg_stat_replication`. */
   replication?: { application_name: string; state: string }[];
@@ -50,12 +50,110 @@ interface PatroniMember {
   timeline?: number;
 }
 
+/** A running node's `state`: Patroni ≥ 3.0.4 tells a replica's `streaming` or `in archive recovery` from `running`. */
+const RUNNING_STATES = ['running', 'streaming', 'in archive recovery'];
 const DEFAULT_TIMEOUT_MS = 60_000;
 const DEFAULT_POLL_INTERVAL_MS = 100;
 /** Per GET request; a member that takes longer is treated as unreachable. */
 const REQUEST_TIMEOUT_MS = 5_000;
 /** Patroni answers a switchover only once it is done, or after about 20 s of waiting for it. */
 const SWITCHOVER_REQUEST_TIMEOUT_MS = 60_000;
+
+/** A node's Patroni REST API, with its credentials kept out of every message. */
+class PatroniApi {
+  /** The URL without user and password: the only form messages show. */
+  readonly displayUrl: string;
+  readonly baseUrl: string;
+  readonly host: string;
+  readonly headers: Record<string, string>;
+
+  static of(node: DatabaseNode): PatroniApi {
+    if (!node.patroni?.url) {
+      throw new Error(
+        `regions.databases.${node.name}.patroni.url is missing: the patroni promoter needs it`,
+      );
+    }
+    return new PatroniApi(node.name, node.patroni.url);
+  }
+
+  private constructor(nodeName: string, url: string) {
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      throw new Error(
+        `regions.databases.${nodeName}.patroni.url is not a URL (e.g. http://10.16.0.10:8008)`,
+      );
+    }
+    const username = decodeURIComponent(parsed.username);
+    const password = decodeURIComponent(parsed.password);
+    this.headers =
+      username || password
+        ? {
+            authorization: `Basic ${Buffer.from(
+              `${username}:${password}`,
+            ).toString('base64')}`,
+          }
+        : {};
+    parsed.username = '';
+    parsed.password = '';
+    this.baseUrl = parsed.toString().replace(/\/+$/, '');
+    this.displayUrl = this.baseUrl;
+    this.host = parsed.host;
+  }
+
+  status(signal: AbortSignal): Promise<PatroniStatus> {
+    return getJson<PatroniStatus>(
+      `${this.baseUrl}/patroni`,
+      this.headers,
+      signal,
+      this.displayUrl,
+    );
+  }
+
+  async cluster(signal: AbortSignal): Promise<PatroniMember[]> {
+    const body = await getJson<{ members?: PatroniMember[] }>(
+      `${this.baseUrl}/cluster`,
+      this.headers,
+      signal,
+      this.displayUrl,
+    );
+    return body.members ?? [];
+  }
+
+  /** The status code of a health-check GET (`/primary`, `/replica`): 200 or 503. */
+  async statusCode(route: string, signal: AbortSignal): Promise<number> {
+    const response = await request(
+      `${this.baseUrl}${route}`,
+      { headers: this.headers },
+      signal,
+      REQUEST_TIMEOUT_MS,
+      this.displayUrl,
+    );
+    await response.body?.cancel();
+    return response.status;
+  }
+
+  async post(
+    route: string,
+    body: object,
+    signal: AbortSignal,
+  ): Promise<{ status: number; text: string }> {
+    const response = await request(
+      `${this.baseUrl}${route}`,
+      {
+        method: 'POST',
+        headers: { ...this.headers, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      },
+      signal,
+      SWITCHOVER_REQUEST_TIMEOUT_MS,
+      this.displayUrl,
+    );
+    // Patroni answers these in plain text, e.g. `candidate does not exists`.
+    return { status: response.status, text: (await response.text()).trim() };
+  }
+}
 
 /**
  * Promotes Patroni-managed nodes (a `patroni: { url, member }` block under
@@ -89,7 +187,7 @@ export class PatroniPromoter implements Promoter {
     const api = PatroniApi.of(node);
     const status = await api.status(ctx.signal);
     const member = await this.memberName(node, api, ctx.signal);
-    if (status.state !== 'running') {
+    if (!RUNNING_STATES.includes(status.state)) {
       throw new Error(
         `${describe(node, member)}: Patroni reports PostgreSQL ${
           status.state
@@ -111,12 +209,15 @@ export class PatroniPromoter implements Promoter {
           receiveLsn: formatLsn(xlog.received_location ?? 0),
           streaming: await this.isStreaming(api, status, member, ctx.signal),
         };
+    const position = primary
+      ? `WAL at ${state.lsn}`
+      : `replayed ${state.lsn}, ${state.streaming ? '' : 'not '}streaming`;
     ctx.log(
       `${describe(node, member)}: Patroni ${status.role}, timeline ${
         status.timeline ?? '?'
-      }, ${primary ? 'WAL at' : 'replayed'} ${state.lsn}${
-        primary ? '' : state.streaming ? ', streaming' : ', not streaming'
-      }${status.pause ? '; the cluster is paused (maintenance mode)' : ''}`,
+      }, ${position}${
+        status.pause ? '; the cluster is paused (maintenance mode)' : ''
+      }`,
     );
     return state;
   }
@@ -222,6 +323,7 @@ export class PatroniPromoter implements Promoter {
     const [action, body] = planned
       ? (['switchover', { leader: sourceMember, candidate }] as const)
       : (['failover', { candidate }] as const);
+    const timelineBefore = (await api.status(ctx.signal)).timeline;
     ctx.log(
       `POST /${action} ${JSON.stringify(body)} to Patroni at ${api.displayUrl}`,
     );
@@ -248,7 +350,7 @@ export class PatroniPromoter implements Promoter {
       );
     }
     ctx.log(`Patroni: ${answer.text} (${Date.now() - started} ms)`);
-    await this.waitForLeadership(api, node, candidate, ctx);
+    await this.waitForLeadership(api, node, candidate, ctx, timelineBefore);
   }
 
   async verifyWritable(
@@ -307,12 +409,13 @@ export class PatroniPromoter implements Promoter {
         const status = await api.status(ctx.signal).catch(() => undefined);
         const cluster = await api.cluster(ctx.signal).catch(() => undefined);
         const row = cluster?.find(m => m.name === member);
+        // A primary still stopping or starting counts as unfenced until it settles.
         const fenced =
           primaryCode !== 200 &&
           !(
             status &&
             isPrimaryRole(status.role) &&
-            status.state === 'running'
+            status.state !== 'stopped'
           ) &&
           row?.role !== 'leader';
         return fenced
@@ -354,7 +457,7 @@ export class PatroniPromoter implements Promoter {
     return found.name;
   }
 
-  /** Whether a replica streams from its leader: Patroni ≥ 3.0.3 says so, older ones only in the leader's `replication`. */
+  /** Whether a replica streams from its leader: Patroni ≥ 3.0.4 says so, older ones only in the leader's `replication`. */
   private async isStreaming(
     api: PatroniApi,
     status: PatroniStatus,
@@ -404,29 +507,33 @@ export class PatroniPromoter implements Promoter {
     ctx.log(`${candidate} replayed ${lsn}.`);
   }
 
+  /** Waits until the candidate holds the lock and runs as primary on a timeline after `promotedFrom`. */
   private async waitForLeadership(
     api: PatroniApi,
     node: DatabaseNode,
     candidate: string,
     ctx: FailoverStepContext,
+    promotedFrom = 0,
   ) {
     const started = Date.now();
-    const row = await this.waitFor(
+    const status = await this.waitFor(
       `${candidate} to lead`,
       ctx.signal,
       async () => {
-        const members = await api.cluster(ctx.signal);
-        const leader = leaderOf(members);
+        const leader = leaderOf(await api.cluster(ctx.signal));
         if (leader?.name !== candidate || leader.state !== 'running') {
           return undefined;
         }
-        const status = await api.status(ctx.signal);
-        return isPrimaryRole(status.role) ? leader : undefined;
+        // A promotion always starts a new timeline: until then it is not done.
+        const now = await api.status(ctx.signal);
+        return isPrimaryRole(now.role) && (now.timeline ?? 0) > promotedFrom
+          ? now
+          : undefined;
       },
       `${describe(node, candidate)} did not become the running leader`,
     );
     ctx.log(
-      `${candidate} leads, timeline ${row.timeline ?? '?'} (waited ${
+      `${candidate} leads, timeline ${status.timeline ?? '?'} (waited ${
         Date.now() - started
       } ms).`,
     );
@@ -476,102 +583,6 @@ export class PatroniPromoter implements Promoter {
       }
       await new Promise(resolve => setTimeout(resolve, this.pollIntervalMs));
     }
-  }
-}
-
-/** A node's Patroni REST API, with its credentials kept out of every message. */
-class PatroniApi {
-  /** The URL without user and password: the only form messages show. */
-  readonly displayUrl: string;
-  readonly baseUrl: string;
-  readonly host: string;
-  readonly headers: Record<string, string>;
-
-  static of(node: DatabaseNode): PatroniApi {
-    if (!node.patroni?.url) {
-      throw new Error(
-        `regions.databases.${node.name}.patroni.url is missing: the patroni promoter needs it`,
-      );
-    }
-    return new PatroniApi(node.name, node.patroni.url);
-  }
-
-  private constructor(nodeName: string, url: string) {
-    let parsed: URL;
-    try {
-      parsed = new URL(url);
-    } catch {
-      throw new Error(
-        `regions.databases.${nodeName}.patroni.url is not a URL (e.g. http://10.16.0.10:8008)`,
-      );
-    }
-    const username = decodeURIComponent(parsed.username);
-    const password = decodeURIComponent(parsed.password);
-    this.headers =
-      username || password
-        ? {
-            authorization: `Basic ${Buffer.from(
-              `${username}:${password}`,
-            ).toString('base64')}`,
-          }
-        : {};
-    parsed.username = '';
-    parsed.password = '';
-    this.baseUrl = parsed.toString().replace(/\/+$/, '');
-    this.displayUrl = this.baseUrl;
-    this.host = parsed.host;
-  }
-
-  status(signal: AbortSignal): Promise<PatroniStatus> {
-    return getJson<PatroniStatus>(
-      `${this.baseUrl}/patroni`,
-      this.headers,
-      signal,
-      this.displayUrl,
-    );
-  }
-
-  async cluster(signal: AbortSignal): Promise<PatroniMember[]> {
-    const body = await getJson<{ members?: PatroniMember[] }>(
-      `${this.baseUrl}/cluster`,
-      this.headers,
-      signal,
-      this.displayUrl,
-    );
-    return body.members ?? [];
-  }
-
-  /** The status code of a health-check GET (`/primary`, `/replica`): 200 or 503. */
-  async statusCode(route: string, signal: AbortSignal): Promise<number> {
-    const response = await request(
-      `${this.baseUrl}${route}`,
-      { headers: this.headers },
-      signal,
-      REQUEST_TIMEOUT_MS,
-      this.displayUrl,
-    );
-    await response.body?.cancel();
-    return response.status;
-  }
-
-  async post(
-    route: string,
-    body: object,
-    signal: AbortSignal,
-  ): Promise<{ status: number; text: string }> {
-    const response = await request(
-      `${this.baseUrl}${route}`,
-      {
-        method: 'POST',
-        headers: { ...this.headers, 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-      },
-      signal,
-      SWITCHOVER_REQUEST_TIMEOUT_MS,
-      this.displayUrl,
-    );
-    // Patroni answers these in plain text, e.g. `candidate does not exists`.
-    return { status: response.status, text: (await response.text()).trim() };
   }
 }
 
