@@ -81,6 +81,8 @@ export interface PatroniCluster {
     sql: string,
     params?: unknown[],
   ): Promise<T[]>;
+  /** Kills a member's Patroni and its PostgreSQL at once (SIGKILL), the way a lost machine goes: its leader lock stays in etcd until its `ttl` runs out. */
+  crash(member: PatroniLabMember): Promise<void>;
   /** Stops both Patroni members (which stop their PostgreSQL), then etcd, and removes the directory. Safe to call more than once. */
   stop(): Promise<void>;
 }
@@ -98,6 +100,8 @@ class PatroniLab implements PatroniCluster {
   private readonly superuserPassword = randomBytes(12).toString('hex');
   private readonly replicationPassword = randomBytes(12).toString('hex');
   private readonly processes: ChildProcess[] = [];
+  private readonly patronis = new Map<string, ChildProcess>();
+  private readonly crashed = new Set<ChildProcess>();
   private stopping?: Promise<void>;
   // A crashed or killed test worker skips afterAll: still kill everything on exit.
   private readonly killOnExit = () => this.killSync();
@@ -195,14 +199,30 @@ class PatroniLab implements PatroniCluster {
     }
   }
 
+  async crash(member: PatroniLabMember) {
+    const patroni = this.patronis.get(member.name)!;
+    this.crashed.add(patroni);
+    const exited = new Promise(resolve => patroni.once('exit', resolve));
+    killGroup(patroni, 'SIGKILL');
+    await exited;
+    const pid = postmasterPid(member.dataDir);
+    if (pid) {
+      process.kill(pid, 'SIGKILL');
+    }
+  }
+
   stop(): Promise<void> {
     this.stopping ??= (async () => {
-      const patronis = this.processes.slice(1);
-      // SIGTERM makes Patroni stop its PostgreSQL and leave the cluster.
-      await Promise.all(patronis.map(child => terminate(child, STOP_GRACE_MS)));
-      if (this.processes[0]) {
-        await terminate(this.processes[0], STOP_GRACE_MS);
-      }
+      // SIGTERM makes Patroni stop its PostgreSQL and leave the cluster;
+      // etcd goes last so that they can.
+      await Promise.all(
+        [...this.patronis.values()].map(child =>
+          terminate(child, STOP_GRACE_MS),
+        ),
+      );
+      await Promise.all(
+        this.processes.map(child => terminate(child, STOP_GRACE_MS)),
+      );
       this.killSync();
       process.removeListener('exit', this.killOnExit);
     })();
@@ -366,7 +386,10 @@ class PatroniLab implements PatroniCluster {
     const [command, args] = isRoot()
       ? ['runuser', ['-u', POSTGRES_OS_USER, '--', PATRONI_BIN, configFile]]
       : [PATRONI_BIN, [configFile]];
-    this.spawnLogged(member.name, command, args, true);
+    this.patronis.set(
+      member.name,
+      this.spawnLogged(member.name, command, args, true),
+    );
   }
 
   /** Starts a process in its own group, its output in `<dir>/<name>.log`. */
@@ -386,6 +409,7 @@ class PatroniLab implements PatroniCluster {
     fs.closeSync(log);
     child.on('error', () => {}); // reported by the wait that times out, with the log
     this.processes.push(child);
+    return child;
   }
 
   private async waitUntil(
@@ -403,7 +427,9 @@ class PatroniLab implements PatroniCluster {
       } catch (error) {
         lastError = error; // still starting
       }
-      const exited = this.processes.find(hasExited);
+      const exited = this.processes.find(
+        child => hasExited(child) && !this.crashed.has(child),
+      );
       if (Date.now() > deadline || exited) {
         throw new Error(
           `${

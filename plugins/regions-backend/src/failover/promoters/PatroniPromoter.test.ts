@@ -243,4 +243,52 @@ describe('PatroniPromoter against a real Patroni cluster', () => {
     );
     expect(await leaderName()).toBe(second.name);
   });
+
+  // Last: it leaves the lab with one member.
+  it('fails over from a lost leader: the candidate leads and takes writes, the lost one counts as fenced', async () => {
+    // after the switchover above, the second member leads
+    await lab.waitForLeader(second);
+    const lost = nodeOf(second, {
+      connection: second.superuserConnectionString,
+    });
+    const target = nodeOf(first, {
+      connection: first.superuserConnectionString,
+    });
+    await lab.query(second, 'INSERT INTO ledger VALUES (1001)');
+    const [{ lsn }] = await lab.query<{ lsn: string }>(
+      second,
+      'SELECT pg_current_wal_lsn()::text AS lsn',
+    );
+    // the standby has the row before the leader is lost: nothing to lose
+    for (let tries = 0; tries < 100; tries++) {
+      const [{ caughtUp }] = await lab.query<{ caughtUp: boolean }>(
+        first,
+        'SELECT pg_last_wal_replay_lsn() >= $1::pg_lsn AS "caughtUp"',
+        [lsn],
+      );
+      if (caughtUp) break;
+      await new Promise(resolve => setTimeout(resolve, 100));
+    }
+    await lab.crash(second);
+    const promoteCtx = stepContext();
+    const fenceCtx = stepContext();
+
+    await promoter.promote(target, promoteCtx, { source: lost });
+    await promoter.verifyWritable(target, promoteCtx);
+    await promoter.fence(lost, fenceCtx);
+    await promoter.verifyFenced(lost, fenceCtx);
+
+    expect(promoteCtx.lines.join('\n')).toMatch(
+      new RegExp(
+        `POST /failover \\{"candidate":"${first.name}"\\}[\\s\\S]*Successfully failed over to "${first.name}"[\\s\\S]*${first.name} leads, timeline 3`,
+      ),
+    );
+    expect(fenceCtx.lines.join('\n')).toMatch(
+      /did not answer GET \/patroni: ECONNREFUSED\. Patroni runs PostgreSQL as a primary only while it holds the leader lock/,
+    );
+    expect(await leaderName()).toBe(first.name);
+    expect(
+      await lab.query(first, 'SELECT count(*)::int AS n FROM ledger'),
+    ).toEqual([{ n: 1001 }]);
+  });
 });

@@ -318,8 +318,12 @@ export class PatroniPromoter implements Promoter {
     }
 
     // A leader that is up hands over (Patroni demotes it cleanly); a lost one
-    // is replaced, which Patroni allows only to a healthy candidate.
-    const planned = sourceMember !== undefined && leader?.state === 'running';
+    // is replaced, which Patroni allows only to a healthy candidate. /cluster
+    // alone cannot tell: a lost leader's keys outlive it until their ttl.
+    const planned =
+      sourceMember !== undefined &&
+      leader?.name === sourceMember &&
+      (await this.answersAsPrimary(options.source!, ctx.signal));
     const [action, body] = planned
       ? (['switchover', { leader: sourceMember, candidate }] as const)
       : (['failover', { candidate }] as const);
@@ -536,6 +540,22 @@ export class PatroniPromoter implements Promoter {
       `${candidate} leads, timeline ${status.timeline ?? '?'} (waited ${
         Date.now() - started
       } ms).`,
+    );
+  }
+
+  /** Whether a node's own Patroni answers that it runs as primary. */
+  private async answersAsPrimary(
+    node: DatabaseNode,
+    signal: AbortSignal,
+  ): Promise<boolean> {
+    if (!node.patroni?.url) {
+      return false;
+    }
+    const status = await PatroniApi.of(node)
+      .status(signal)
+      .catch(() => undefined);
+    return Boolean(
+      status && isPrimaryRole(status.role) && status.state === 'running',
     );
   }
 
