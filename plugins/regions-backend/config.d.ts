@@ -58,7 +58,12 @@ export interface Config {
         connection?: string;
         /** A Patroni-managed node, reached through its REST API. */
         patroni?: {
-          /** The Patroni REST API, e.g. `http://10.16.0.10:8008`. */
+          /**
+           * The Patroni REST API, e.g. `http://10.16.0.10:8008`; a user and
+           * password in it (Patroni's `restapi.authentication`, needed for
+           * switchover and failover) are sent as basic auth.
+           * @visibility secret
+           */
           url: string;
           /** The Patroni member name of this node, e.g. `sul-1`. */
           member?: string;

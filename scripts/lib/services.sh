@@ -48,6 +48,20 @@ ensure_prometheus() {
   done
 }
 
+# The Patroni promoter tests start their own etcd and two Patroni members
+# (running this PostgreSQL 15) on free loopback ports; only the binaries are
+# needed. Debian's Patroni 3.0 talks to etcd 3.4 through its etcd3 API.
+ensure_patroni() {
+  if [ -x /usr/bin/patroni ] && [ -x /usr/bin/etcd ] && /usr/bin/python3 -c 'import etcd' 2>/dev/null; then return; fi
+  echo "services: installing Patroni and etcd" >&2
+  apt_install patroni python3-etcd etcd-server
+  # The packages may start etcd on 2379 and a Patroni service: stop them (etcd
+  # runs as the user etcd; the tests' own processes do not).
+  service patroni stop >/dev/null 2>&1 || true
+  service etcd stop >/dev/null 2>&1 || true
+  start-stop-daemon --stop --quiet --oknodo --user etcd --exec /usr/bin/etcd || true
+}
+
 ensure_chromium() {
   if [ -n "${CHROMIUM_PATH:-}" ] && [ -x "$CHROMIUM_PATH" ]; then return; fi
   if [ ! -x /usr/bin/chromium ]; then

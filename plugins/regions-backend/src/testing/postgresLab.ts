@@ -519,11 +519,13 @@ async function freePorts(count: number): Promise<number[]> {
   return [...ports];
 }
 
-function isRoot(): boolean {
+/** Whether this process runs as root (PostgreSQL refuses to). */
+export function isRoot(): boolean {
   return process.getuid?.() === 0;
 }
 
-function osUser(name: string): { uid: number; gid: number } {
+/** The uid and gid of an OS user, from /etc/passwd. */
+export function osUser(name: string): { uid: number; gid: number } {
   const line = fs
     .readFileSync('/etc/passwd', 'utf8')
     .split('\n')
