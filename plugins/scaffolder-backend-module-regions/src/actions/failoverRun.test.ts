@@ -69,11 +69,14 @@ beforeEach(() => {
         );
       }
       posted.push({ body, caller: user });
-      const run = nextRun(body);
-      const id = run[0].id;
-      states.set(id, run);
+      const recorded = nextRun(body);
+      const id = recorded[0].id;
+      states.set(id, recorded);
       polls.set(id, 0);
-      return HttpResponse.json({ id, status: run[0].status }, { status: 202 });
+      return HttpResponse.json(
+        { id, status: recorded[0].status },
+        { status: 202 },
+      );
     }),
     http.get(`${BASE_URL}/failovers/:id`, async ({ request, params }) => {
       if ((await caller(request)) === undefined) {
@@ -82,8 +85,8 @@ beforeEach(() => {
           { status: 401 },
         );
       }
-      const run = states.get(params.id as string);
-      if (!run) {
+      const recorded = states.get(params.id as string);
+      if (!recorded) {
         return HttpResponse.json(
           {
             error: {
@@ -96,7 +99,7 @@ beforeEach(() => {
       }
       const n = polls.get(params.id as string)!;
       polls.set(params.id as string, n + 1);
-      return HttpResponse.json(run[Math.min(n, run.length - 1)]);
+      return HttpResponse.json(recorded[Math.min(n, recorded.length - 1)]);
     }),
   );
 });
