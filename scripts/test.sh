@@ -12,6 +12,7 @@ ensure_postgres
 ensure_prometheus
 ensure_patroni
 ensure_chromium
+ensure_mkdocs
 export BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING="${BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING:-postgresql://postgres@127.0.0.1:5432}"
 
 results="$ROOT/node_modules/.cache"

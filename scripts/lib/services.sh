@@ -70,3 +70,12 @@ ensure_chromium() {
   fi
   export CHROMIUM_PATH=/usr/bin/chromium
 }
+
+# TechDocs builds the runbooks (docs/, mkdocs.yml) with the local mkdocs
+# (techdocs.generator.runIn: local) and the material theme; the techdocs-core
+# plugin is not needed (techdocs.generator.mkdocs.omitTechdocsCorePlugin).
+ensure_mkdocs() {
+  if command -v mkdocs >/dev/null && dpkg -s mkdocs-material >/dev/null 2>&1; then return; fi
+  echo "services: installing mkdocs and mkdocs-material" >&2
+  apt_install mkdocs mkdocs-material
+}

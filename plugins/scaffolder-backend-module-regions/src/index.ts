@@ -5,3 +5,5 @@
  */
 export { scaffolderModuleRegions as default } from './module';
 export { createRegionCreateAction } from './actions/regionCreate';
+export { createFailoverRunAction } from './actions/failoverRun';
+export type { FailoverRunActionOptions } from './actions/failoverRun';

@@ -10,6 +10,6 @@ describe('scaffolderModuleRegions', () => {
       features: [scaffolderModuleRegions],
     });
     const ids = addActions.mock.calls.flat().map((a: { id: string }) => a.id);
-    expect(ids).toEqual(['meridian:region:create']);
+    expect(ids).toEqual(['meridian:region:create', 'meridian:failover:run']);
   });
 });

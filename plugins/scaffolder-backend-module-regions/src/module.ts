@@ -1,6 +1,10 @@
-import { createBackendModule } from '@backstage/backend-plugin-api';
+import {
+  coreServices,
+  createBackendModule,
+} from '@backstage/backend-plugin-api';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
 import { createRegionCreateAction } from './actions/regionCreate';
+import { createFailoverRunAction } from './actions/failoverRun';
 
 /**
  * Adds Meridian's region actions to the scaffolder.
@@ -11,9 +15,14 @@ export const scaffolderModuleRegions = createBackendModule({
   moduleId: 'regions',
   register({ registerInit }) {
     registerInit({
-      deps: { scaffolder: scaffolderActionsExtensionPoint },
-      async init({ scaffolder }) {
+      deps: {
+        scaffolder: scaffolderActionsExtensionPoint,
+        discovery: coreServices.discovery,
+        auth: coreServices.auth,
+      },
+      async init({ scaffolder, discovery, auth }) {
         scaffolder.addActions(createRegionCreateAction());
+        scaffolder.addActions(createFailoverRunAction({ discovery, auth }));
       },
     });
   },

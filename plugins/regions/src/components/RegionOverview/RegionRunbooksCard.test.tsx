@@ -17,6 +17,28 @@ describe('RegionRunbooksCard', () => {
     ).toHaveAttribute('href', '/docs/default/region/studio-sul');
   });
 
+  it("links to another entity's runbooks named by backstage.io/techdocs-entity", async () => {
+    const usWest = {
+      ...studioSul,
+      metadata: {
+        name: 'us-west',
+        annotations: {
+          'backstage.io/techdocs-entity': 'system:default/meridian',
+          'backstage.io/techdocs-entity-path': '/runbooks/',
+        },
+      },
+    };
+    renderInTestApp(
+      <EntityProvider entity={usWest}>
+        <RegionRunbooksCard />
+      </EntityProvider>,
+    );
+
+    expect(
+      await screen.findByRole('link', { name: /Open the runbooks/ }),
+    ).toHaveAttribute('href', '/docs/default/system/meridian/runbooks/');
+  });
+
   it('says so when no runbooks are registered', async () => {
     renderInTestApp(
       <EntityProvider entity={studioPrimary}>
