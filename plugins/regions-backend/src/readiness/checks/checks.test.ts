@@ -435,7 +435,9 @@ describe('recent-drill', () => {
       await judge(createRecentDrillCheck({ failoverHistory: drills }), sul),
     ).toMatchObject({
       result: 'failed',
-      evidence: expect.stringMatching(/^drill run-1 .* succeeded but measured no RTO$/),
+      evidence: expect.stringMatching(
+        /^drill run-1 .* succeeded but measured no RTO$/,
+      ),
     });
   });
 });
@@ -450,9 +452,7 @@ describe('runbook', () => {
       'linked',
       {},
       {
-        links: [
-          { url: 'https://wiki.example.com/dr', title: 'DR Runbook' },
-        ],
+        links: [{ url: 'https://wiki.example.com/dr', title: 'DR Runbook' }],
       },
     );
     expect(await judge(runbookCheck, linked)).toMatchObject({

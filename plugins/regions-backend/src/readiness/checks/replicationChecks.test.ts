@@ -97,7 +97,9 @@ describe('replication readiness checks', () => {
         createReplicationObservedCheck({
           store,
           sourceOf: (r: RegionEntity) =>
-            observed && r.metadata.name === 'studio-sul' ? 'postgres' : undefined,
+            observed && r.metadata.name === 'studio-sul'
+              ? 'postgres'
+              : undefined,
           staleAfterMs: STALE_AFTER_MS,
         });
 
