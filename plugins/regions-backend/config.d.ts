@@ -127,12 +127,27 @@ export interface Config {
       };
       /** Reading costs, e.g. `{ frequency: { hours: 1 } }`. */
       cost?: CollectorSchedule;
+      /**
+       * Evaluating every region's readiness checks. Defaults to every 5
+       * minutes, first 20 seconds after startup, with a 2 minute timeout.
+       */
+      readiness?: CollectorSchedule;
     };
 
     /** Production readiness scoring. */
     readiness?: {
-      /** The score (0–100) from which a region counts as ready, e.g. 94. */
+      /** The score (0–100) from which a region counts as ready. Default 94. */
       threshold?: number;
+      /** How much each category and check counts; every weight defaults to 1. */
+      weights?: {
+        /**
+         * By category id: infrastructure, observability, deployment,
+         * security, backup-dr, documentation. 0 leaves a category out.
+         */
+        categories?: { [categoryId: string]: number };
+        /** By check id, within its category, e.g. `{ recent-drill: 2 }`. 0 leaves a check out. */
+        checks?: { [checkId: string]: number };
+      };
     };
   };
 }

@@ -5,7 +5,9 @@ import {
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import {
   RegionConflictRule,
+  ReadinessCheck,
   regionsConflictRulesExtensionPoint,
+  regionsReadinessChecksExtensionPoint,
   regionsReplicationSourcesExtensionPoint,
   ReplicationSource,
 } from '@meridian/plugin-regions-node';
@@ -26,6 +28,14 @@ import {
 import { builtInConflictRules } from './conflicts';
 import { DatabaseRegionsStore } from './database/DatabaseRegionsStore';
 import { ReplicationStore } from './database/ReplicationStore';
+import { ReadinessStore } from './database/ReadinessStore';
+import { createBuiltInReadinessChecks } from './readiness/checks';
+import {
+  READINESS_EVALUATION_TASK_ID,
+  readReadinessSchedule,
+  readReadinessSettings,
+} from './readiness/config';
+import { ReadinessEvaluator } from './readiness/ReadinessEvaluator';
 import { createRouter } from './service/router';
 
 /**
@@ -58,6 +68,14 @@ export const regionsPlugin = createBackendPlugin({
     env.registerExtensionPoint(regionsReplicationSourcesExtensionPoint, {
       addReplicationSource(...sources) {
         addedReplicationSources.push(...sources);
+      },
+    });
+
+    // Checks added by modules, scored after the built-in ones.
+    const addedReadinessChecks: ReadinessCheck[] = [];
+    env.registerExtensionPoint(regionsReadinessChecksExtensionPoint, {
+      addReadinessCheck(...checks) {
+        addedReadinessChecks.push(...checks);
       },
     });
 
@@ -129,6 +147,40 @@ export const regionsPlugin = createBackendPlugin({
           fn: signal => replicationCollector.run(signal),
         });
 
+        const readinessChecks = [
+          ...createBuiltInReadinessChecks({
+            catalog,
+            auth,
+            replication: {
+              store: replicationStore,
+              sourceOf: region => replicationCollector.sourceOf(region)?.id,
+              staleAfterMs: staleAfterMsOf(replicationSchedule),
+            },
+          }),
+          ...addedReadinessChecks,
+        ];
+        const readinessCheckIds = new Set<string>();
+        for (const check of readinessChecks) {
+          if (readinessCheckIds.has(check.id)) {
+            throw new Error(
+              `A readiness check with id '${check.id}' is already registered`,
+            );
+          }
+          readinessCheckIds.add(check.id);
+        }
+        const readinessEvaluator = new ReadinessEvaluator({
+          regions: store,
+          store: await ReadinessStore.create({ database }),
+          checks: readinessChecks,
+          settings: readReadinessSettings(config, readinessChecks),
+          logger,
+        });
+        await scheduler.scheduleTask({
+          id: READINESS_EVALUATION_TASK_ID,
+          ...readReadinessSchedule(config),
+          fn: signal => readinessEvaluator.run(signal),
+        });
+
         httpRouter.use(
           await createRouter({
             store,
@@ -136,6 +188,7 @@ export const regionsPlugin = createBackendPlugin({
               store: replicationStore,
               collector: replicationCollector,
             },
+            readiness: readinessEvaluator,
           }),
         );
       },

@@ -125,6 +125,18 @@ const replicationContent = EntityContentBlueprint.make({
   },
 });
 
+/** `entity-content:regions/readiness`, the Readiness tab of Region pages. */
+const readinessContent = EntityContentBlueprint.make({
+  name: 'readiness',
+  params: {
+    path: '/readiness',
+    title: 'Readiness',
+    filter: regionCardFilter,
+    loader: () =>
+      import('./components/ReadinessTab').then(m => <m.ReadinessTab />),
+  },
+});
+
 /**
  * The regions plugin for the new frontend system: the Regions page, the
  * Region overview cards, the Replication tab of Region pages and the regions
@@ -147,5 +159,6 @@ export default createFrontendPlugin({
     regionRunbooksCard,
     deployedRegionsCard,
     replicationContent,
+    readinessContent,
   ],
 });

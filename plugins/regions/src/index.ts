@@ -12,6 +12,7 @@ export {
   RegionsPage,
   EntityRegionOverviewContent,
   EntityRegionReplicationContent,
+  EntityRegionReadinessContent,
   EntityRegionDetailsCard,
   EntityRegionRelationsCard,
   EntityRegionConflictsCard,

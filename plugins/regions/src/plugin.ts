@@ -151,3 +151,19 @@ export const EntityRegionsCard = regionsPlugin.provide(
     },
   }),
 );
+
+/**
+ * The Readiness tab of a Region entity: the production-readiness score
+ * against the threshold, each category's checks with their evidence, and the
+ * score's trend.
+ *
+ * @public
+ */
+export const EntityRegionReadinessContent = regionsPlugin.provide(
+  createComponentExtension({
+    name: 'EntityRegionReadinessContent',
+    component: {
+      lazy: () => import('./components/ReadinessTab').then(m => m.ReadinessTab),
+    },
+  }),
+);

@@ -101,6 +101,16 @@ export interface ReplicationState {
   standby?: StandbyState;
 }
 
+/** How often a region's lag stayed within its RPO over a window. */
+export interface RpoCompliance {
+  /** Raw samples in the window. */
+  samples: number;
+  /** Those whose every replica's lag was within the RPO. */
+  withinRpo: number;
+  firstAt: Date | null;
+  lastAt: Date | null;
+}
+
 type StateRow = {
   region_ref: string;
   sampled_at: Date | string | number;
@@ -275,6 +285,47 @@ export class ReplicationStore {
       lagBytes: toNumber(row.lag_bytes),
       lagSeconds: toNumber(row.lag_seconds),
     }));
+  }
+
+  /**
+   * How many raw samples of a region since `since` had every replica's lag
+   * within `rpoSeconds` (a sample with a replica of unknown lag does not),
+   * and the first and last of them. Samples a source failed to take hold no
+   * rows and are not counted.
+   */
+  async getRpoCompliance(
+    regionRef: string,
+    rpoSeconds: number,
+    since: Date,
+    now = new Date(),
+  ): Promise<RpoCompliance> {
+    const perSample = this.db(SAMPLES)
+      .select('sampled_at')
+      .max({ worst: 'lag_seconds' })
+      .select(this.db.raw('count(*) - count(lag_seconds) as unknown_rows'))
+      .where('region_ref', regionRef)
+      .andWhere('sampled_at', '>=', since)
+      .andWhere('sampled_at', '<=', now)
+      .groupBy('sampled_at')
+      .as('per_sample');
+    const row = await this.db
+      .from(perSample)
+      .select({
+        samples: this.db.raw('count(*)'),
+        within: this.db.raw(
+          'coalesce(sum(case when unknown_rows = 0 and worst <= ? then 1 else 0 end), 0)',
+          [rpoSeconds],
+        ),
+        first: this.db.raw('min(sampled_at)'),
+        last: this.db.raw('max(sampled_at)'),
+      })
+      .first();
+    return {
+      samples: Number(row?.samples ?? 0),
+      withinRpo: Number(row?.within ?? 0),
+      firstAt: row?.first ? toDate(row.first) : null,
+      lastAt: row?.last ? toDate(row.last) : null,
+    };
   }
 
   /** Deletes raw samples and rollups older than their retention. */

@@ -9,6 +9,7 @@ import {
   REPLICATION_WINDOWS,
   ReplicationResponse,
   ReplicationWindow,
+  ReadinessResponse,
   TopologyResponse,
 } from '@meridian/plugin-regions-common';
 import express from 'express';
@@ -16,6 +17,7 @@ import Router from 'express-promise-router';
 import { ReplicationCollector } from '../collectors/replication/ReplicationCollector';
 import { DatabaseRegionsStore } from '../database/DatabaseRegionsStore';
 import { ReplicationStore } from '../database/ReplicationStore';
+import { ReadinessEvaluator } from '../readiness/ReadinessEvaluator';
 import { buildTopology, summarizeRegion } from './topology';
 
 const validator = makeValidator();
@@ -32,8 +34,9 @@ function unobservedReason(region: RegionEntity): string {
 export async function createRouter(options: {
   store: DatabaseRegionsStore;
   replication: { store: ReplicationStore; collector: ReplicationCollector };
+  readiness: ReadinessEvaluator;
 }): Promise<express.Router> {
-  const { store, replication } = options;
+  const { store, replication, readiness } = options;
   const router = Router();
 
   async function findRegion(params: { namespace: string; name: string }) {
@@ -56,6 +59,7 @@ export async function createRouter(options: {
     const body: TopologyResponse = buildTopology(
       await store.getSnapshot(),
       await replication.store.getLatestStates(),
+      await readiness.getLatestScores(),
     );
     res.json(body);
   });
@@ -98,6 +102,12 @@ export async function createRouter(options: {
       window,
       history: await replication.store.getHistory(ref, window),
     };
+    res.json(body);
+  });
+
+  router.get('/regions/:namespace/:name/readiness', async (req, res) => {
+    const { ref } = await findRegion(req.params);
+    const body: ReadinessResponse = await readiness.getReadiness(ref);
     res.json(body);
   });
 

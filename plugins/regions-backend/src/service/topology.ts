@@ -2,6 +2,7 @@ import { stringifyEntityRef } from '@backstage/catalog-model';
 import {
   RegionConflict,
   RegionEntity,
+  TopologyReadiness,
   TopologyRegion,
   TopologyResponse,
   toTopologyRegion,
@@ -34,12 +35,17 @@ export function buildTopology(
     syncedAt: Date | null;
   },
   replication: Map<string, ReplicationState>,
+  readiness: Map<string, TopologyReadiness> = new Map(),
 ): TopologyResponse {
   const { regions, conflicts, syncedAt } = snapshot;
   const known = new Set(regions.map(region => stringifyEntityRef(region)));
   return {
     regions: regions.map(region => {
-      const summary = summarizeRegion(region, conflicts);
+      const scored = readiness.get(stringifyEntityRef(region));
+      const summary = {
+        ...summarizeRegion(region, conflicts),
+        ...(scored ? { readiness: scored } : {}),
+      };
       const latest = replication.get(summary.ref);
       if (!latest) {
         return summary;

@@ -59,6 +59,18 @@ export interface TopologyRegion {
   /** `conflict` when any conflict names this region, else `ok`. */
   status: 'ok' | 'conflict';
   conflicts: number;
+  /** The latest readiness evaluation, once the backend has one. */
+  readiness?: TopologyReadiness;
+}
+
+/** A region's latest readiness score, as the topology carries it. @public */
+export interface TopologyReadiness {
+  /** 0–100. */
+  score: number;
+  /** `score >= threshold`. */
+  ready: boolean;
+  /** ISO time of the evaluation. */
+  evaluatedAt: string;
 }
 
 /** An edge of the topology graph. @public */

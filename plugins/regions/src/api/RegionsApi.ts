@@ -2,6 +2,7 @@ import { CompoundEntityRef } from '@backstage/catalog-model';
 import { createApiRef } from '@backstage/core-plugin-api';
 import {
   RegionSummaryResponse,
+  ReadinessResponse,
   ReplicationResponse,
   ReplicationWindow,
   TopologyResponse,
@@ -35,6 +36,15 @@ export interface RegionsApi {
     ref: Pick<CompoundEntityRef, 'namespace' | 'name'>,
     window: ReplicationWindow,
   ): Promise<ReplicationResponse>;
+
+  /**
+   * The production-readiness scorecard of one region: its score against the
+   * threshold, the six categories with their checks, and the score's trend.
+   * Rejects with a `ResponseError` when the backend does not know the region.
+   */
+  getReadiness(
+    ref: Pick<CompoundEntityRef, 'namespace' | 'name'>,
+  ): Promise<ReadinessResponse>;
 }
 
 /**

@@ -3,6 +3,7 @@ import { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import {
   RegionSummaryResponse,
+  ReadinessResponse,
   ReplicationResponse,
   ReplicationWindow,
   TopologyResponse,
@@ -58,6 +59,16 @@ export class RegionsClient implements RegionsApi {
     const response = await this.request(
       `${regionPath(ref)}/replication?window=${encodeURIComponent(window)}`,
     );
+    if (!response.ok) {
+      throw await ResponseError.fromResponse(response);
+    }
+    return response.json();
+  }
+
+  async getReadiness(
+    ref: Pick<CompoundEntityRef, 'namespace' | 'name'>,
+  ): Promise<ReadinessResponse> {
+    const response = await this.request(`${regionPath(ref)}/readiness`);
     if (!response.ok) {
       throw await ResponseError.fromResponse(response);
     }

@@ -11,6 +11,7 @@ import {
 } from '@meridian/plugin-regions-common';
 import { RegionsApi } from '../api';
 import { topologyFromEntities } from '../lib/regions';
+import { sulReadiness } from './readinessFixtures';
 
 /** Mount entity pages where the catalog does, so links can be asserted. */
 export const mountedRoutes = {
@@ -324,6 +325,10 @@ export function fakeRegionsApi(
       }
       return unobservedReplication(window);
     },
+    getReadiness: async ({ namespace, name }) => ({
+      ...sulReadiness(),
+      region: `region:${namespace}/${name}`,
+    }),
     ...overrides,
   };
 }

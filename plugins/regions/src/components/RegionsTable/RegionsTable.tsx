@@ -25,6 +25,7 @@ import {
 import { ChangeEvent, useMemo, useState } from 'react';
 import { formatLag, formatLocation, formatTier } from '../../lib/format';
 import { ReplicationStatusChip } from '../ReplicationTab/ReplicationStatusChip';
+import { ReadinessChip } from '../ReadinessTab/ReadinessChip';
 
 /** One line of the table, flattened so that search and sorting see plain text. */
 interface RegionRow {
@@ -50,6 +51,8 @@ interface RegionRow {
   replicationStatus?: ReplicationStatus;
   /** "2.1 s / 14 KiB", or "—". */
   replicationLag: string;
+  /** Undefined until the backend has scored the region. */
+  readiness?: { score: number; ready: boolean };
 }
 
 // worst first when sorted descending
@@ -144,6 +147,7 @@ function toRows(
       status: statusText(conflicts),
       replicationStatus: replication?.status,
       replicationLag: formatLag(replication?.lagSeconds, replication?.lagBytes),
+      readiness: known.get(id)?.readiness,
     };
   });
 }
@@ -273,6 +277,22 @@ export function RegionsTable(props: {
             <ReplicationStatusChip status={row.replicationStatus} />{' '}
             {row.replicationLag}
           </>
+        ) : (
+          '—'
+        ),
+    },
+    {
+      title: 'Readiness',
+      field: 'readiness.score',
+      cellStyle: { whiteSpace: 'nowrap' },
+      customSort: (a, b) =>
+        (a.readiness?.score ?? -1) - (b.readiness?.score ?? -1),
+      render: row =>
+        row.readiness ? (
+          <ReadinessChip
+            score={row.readiness.score}
+            ready={row.readiness.ready}
+          />
         ) : (
           '—'
         ),

@@ -1,0 +1,247 @@
+import {
+  FailoverRun,
+  resolveRegionRef,
+  SOURCE_ROLES,
+  STANDBY_ROLES,
+} from '@meridian/plugin-regions-common';
+import { ReadinessCheck } from '@meridian/plugin-regions-node';
+import { ReplicationStore } from '../../database/ReplicationStore';
+import { FailoverHistory } from '../FailoverHistory';
+import { formatDuration, formatPercent } from './format';
+import { hasObservableReplication } from './observability';
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+/** The window the lag must stay within the RPO over. */
+export const LAG_WINDOW_MS = DAY;
+/** The share of that window it must. */
+export const LAG_WITHIN_RPO_REQUIRED = 0.99;
+/** How recent a drill or switchover must be. */
+export const DRILL_WINDOW_MS = 90 * DAY;
+
+/**
+ * The region has a disaster-recovery plan: a standby declares its RPO and RTO,
+ * a primary or active region has a region that replicates from it.
+ */
+export const drPlanDeclaredCheck: ReadinessCheck = {
+  id: 'dr-plan-declared',
+  title: 'Standby and recovery targets declared',
+  category: 'backup-dr',
+  remediation:
+    'Declare spec.replication: a standby role with source, rpoSeconds and rtoSeconds, or, for a primary, a standby region that replicates from it.',
+  evaluate({ region, regionRef, regions, syncedAt }) {
+    const replication = region.spec.replication;
+    const role = replication?.role;
+    if (!role) {
+      return {
+        result: 'failed',
+        evidence:
+          'spec.replication.role is not declared: no standby holds this region’s data',
+        evidenceAt: syncedAt,
+      };
+    }
+    if ((STANDBY_ROLES as readonly string[]).includes(role)) {
+      const missing = (['rpoSeconds', 'rtoSeconds'] as const).filter(
+        key => replication[key] === undefined,
+      );
+      if (missing.length > 0) {
+        return {
+          result: 'failed',
+          evidence: `${role} without ${missing
+            .map(key => `spec.replication.${key}`)
+            .join(' and ')}`,
+          evidenceAt: syncedAt,
+        };
+      }
+      return {
+        result: 'passed',
+        evidence: `${role} of ${resolveRegionRef(
+          replication.source,
+          region,
+        )}, RPO ${replication.rpoSeconds} s, RTO ${replication.rtoSeconds} s`,
+        evidenceAt: syncedAt,
+      };
+    }
+    if ((SOURCE_ROLES as readonly string[]).includes(role)) {
+      const replicas = regions
+        .filter(
+          other =>
+            resolveRegionRef(other.spec.replication?.source, other) ===
+            regionRef,
+        )
+        .map(
+          other => `${other.metadata.name} (${other.spec.replication!.role})`,
+        );
+      if (replicas.length === 0) {
+        return {
+          result: 'failed',
+          evidence: `${role} that no region replicates from`,
+          evidenceAt: syncedAt,
+        };
+      }
+      return {
+        result: 'passed',
+        evidence: `${role} replicated to ${replicas.join(', ')}`,
+        evidenceAt: syncedAt,
+      };
+    }
+    return {
+      result: 'unknown',
+      evidence: `replication role "${role}" is not one this check knows`,
+      evidenceAt: syncedAt,
+    };
+  },
+};
+
+/**
+ * The replication lag stayed within the RPO in at least 99 % of the samples
+ * of the last 24 hours.
+ */
+export function createLagWithinRpoCheck(deps: {
+  store: ReplicationStore;
+  /** How often the collector samples, to tell a full day of samples from a partial one. */
+  sampleIntervalMs: number;
+}): ReadinessCheck {
+  return {
+    id: 'lag-within-rpo',
+    title: 'Lag within RPO for 99 % of the last 24 h',
+    category: 'backup-dr',
+    remediation:
+      'Find what holds the standby back (network, replay conflicts, long transactions on the primary) or revise spec.replication.rpoSeconds.',
+    appliesTo: region =>
+      hasObservableReplication(region) &&
+      region.spec.replication?.rpoSeconds !== undefined,
+    async evaluate({ region, regionRef, now }) {
+      const rpoSeconds = region.spec.replication!.rpoSeconds!;
+      const since = new Date(now.getTime() - LAG_WINDOW_MS);
+      const compliance = await deps.store.getRpoCompliance(
+        regionRef,
+        rpoSeconds,
+        since,
+        now,
+      );
+      if (compliance.samples === 0 || !compliance.firstAt) {
+        return {
+          result: 'unknown',
+          evidence: `no replication sample in the last ${formatDuration(
+            LAG_WINDOW_MS,
+          )}`,
+          remediation:
+            'Make a replication source observe the region (see “Replication source configured and fresh”).',
+        };
+      }
+      const share = compliance.withinRpo / compliance.samples;
+      const facts = `lag within RPO ${rpoSeconds} s in ${formatPercent(
+        share,
+      )} of ${compliance.samples} samples`;
+      // The oldest sample must reach back to the window's start, give or
+      // take two collector intervals of scheduling jitter.
+      const covered = now.getTime() - compliance.firstAt.getTime();
+      if (covered < LAG_WINDOW_MS - 2 * deps.sampleIntervalMs) {
+        // Already below the bar over the part observed: it cannot pass.
+        if (share < LAG_WITHIN_RPO_REQUIRED) {
+          return {
+            result: 'failed',
+            evidence: `${facts} over the ${formatDuration(
+              covered,
+            )} observed so far`,
+            evidenceAt: compliance.lastAt,
+          };
+        }
+        return {
+          result: 'unknown',
+          evidence: `${facts}, but only ${formatDuration(
+            covered,
+          )} of the ${formatDuration(LAG_WINDOW_MS)} needed are observed`,
+          evidenceAt: compliance.lastAt,
+          remediation: 'Wait until the collector has sampled a full day.',
+        };
+      }
+      return {
+        result: share >= LAG_WITHIN_RPO_REQUIRED ? 'passed' : 'failed',
+        evidence: `${facts} over the last ${formatDuration(LAG_WINDOW_MS)}`,
+        evidenceAt: compliance.lastAt,
+      };
+    },
+  };
+}
+
+function isProof(run: FailoverRun) {
+  return (
+    run.status === 'succeeded' &&
+    (run.mode === 'drill' || run.mode === 'switchover') &&
+    run.finishedAt !== null
+  );
+}
+
+function describeRun(run: FailoverRun) {
+  return `${run.mode} ${run.id} of ${run.region} to ${run.target} on ${run.finishedAt}`;
+}
+
+/**
+ * A drill or switchover that involved the region succeeded in the last 90
+ * days and measured an RTO within `spec.replication.rtoSeconds`.
+ */
+export function createRecentDrillCheck(deps: {
+  failoverHistory?: FailoverHistory;
+}): ReadinessCheck {
+  return {
+    id: 'recent-drill',
+    title: 'Drill or switchover within RTO in the last 90 days',
+    category: 'backup-dr',
+    remediation:
+      'Run a switchover (or a drill that measures the RTO) with the failover template and fix what keeps the RTO above target.',
+    appliesTo: region => region.spec.replication?.rtoSeconds !== undefined,
+    async evaluate({ region, regionRef, now }) {
+      if (!deps.failoverHistory) {
+        return {
+          result: 'unknown',
+          evidence: 'no failover history is recorded by this backend',
+          remediation:
+            'Install the regions backend with its failover capability, which records drills and switchovers.',
+        };
+      }
+      const rtoMs = region.spec.replication!.rtoSeconds! * 1000;
+      const since = new Date(now.getTime() - DRILL_WINDOW_MS);
+      const proofs = (await deps.failoverHistory.listRuns(regionRef, since))
+        .filter(isProof)
+        .filter(run => Date.parse(run.finishedAt!) >= since.getTime())
+        .sort((a, b) => Date.parse(b.finishedAt!) - Date.parse(a.finishedAt!));
+      const target = `target ${formatDuration(rtoMs)}`;
+      const within = proofs.find(
+        run => run.rtoMs !== null && run.rtoMs <= rtoMs,
+      );
+      if (within) {
+        return {
+          result: 'passed',
+          evidence: `${describeRun(within)} measured RTO ${formatDuration(
+            within.rtoMs!,
+          )} ≤ ${target}`,
+          evidenceAt: new Date(within.finishedAt!),
+        };
+      }
+      const over = proofs.find(run => run.rtoMs !== null);
+      if (over) {
+        return {
+          result: 'failed',
+          evidence: `${describeRun(over)} measured RTO ${formatDuration(
+            over.rtoMs!,
+          )} > ${target}`,
+          evidenceAt: new Date(over.finishedAt!),
+        };
+      }
+      if (proofs.length > 0) {
+        return {
+          result: 'failed',
+          evidence: `${describeRun(proofs[0])} succeeded but measured no RTO`,
+          evidenceAt: new Date(proofs[0].finishedAt!),
+        };
+      }
+      return {
+        result: 'failed',
+        evidence: `no successful drill or switchover involving the region since ${since.toISOString()}`,
+      };
+    },
+  };
+}

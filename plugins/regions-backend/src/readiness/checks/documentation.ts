@@ -1,0 +1,40 @@
+import { ReadinessCheck } from '@meridian/plugin-regions-node';
+
+/** Where the Region page's Runbooks card looks for them. */
+export const TECHDOCS_ANNOTATION = 'backstage.io/techdocs-ref';
+
+/**
+ * The region has runbooks: a TechDocs site (`backstage.io/techdocs-ref`) or a
+ * `metadata.links` entry of type `runbook` or titled as one.
+ */
+export const runbookCheck: ReadinessCheck = {
+  id: 'runbook',
+  title: 'Runbook published',
+  category: 'documentation',
+  remediation: `Publish the region's failover and recovery runbooks with TechDocs (the ${TECHDOCS_ANNOTATION} annotation) or link them in metadata.links with type runbook.`,
+  evaluate({ region, syncedAt }) {
+    const techdocs = region.metadata.annotations?.[TECHDOCS_ANNOTATION];
+    if (techdocs) {
+      return {
+        result: 'passed',
+        evidence: `TechDocs at ${techdocs} (${TECHDOCS_ANNOTATION})`,
+        evidenceAt: syncedAt,
+      };
+    }
+    const link = (region.metadata.links ?? []).find(
+      l => l.type === 'runbook' || /runbook/i.test(l.title ?? ''),
+    );
+    if (link) {
+      return {
+        result: 'passed',
+        evidence: `runbook link ${link.title ?? link.url}: ${link.url}`,
+        evidenceAt: syncedAt,
+      };
+    }
+    return {
+      result: 'failed',
+      evidence: `no ${TECHDOCS_ANNOTATION} annotation and no runbook in metadata.links`,
+      evidenceAt: syncedAt,
+    };
+  },
+};

@@ -1,0 +1,56 @@
+import { AuthService } from '@backstage/backend-plugin-api';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import { RegionEntity } from '@meridian/plugin-regions-common';
+import { ReadinessCheck } from '@meridian/plugin-regions-node';
+import { ReplicationStore } from '../../database/ReplicationStore';
+import { FailoverHistory } from '../FailoverHistory';
+import {
+  createLagWithinRpoCheck,
+  createRecentDrillCheck,
+  drPlanDeclaredCheck,
+} from './backupDr';
+import { createComponentsDeployedCheck } from './deployment';
+import { runbookCheck } from './documentation';
+import { catalogValidCheck, hubAndLatencyTargetsCheck } from './infrastructure';
+import {
+  availabilityTargetCheck,
+  createReplicationObservedCheck,
+} from './observability';
+import { createOwnerKnownCheck, residencyDeclaredCheck } from './security';
+
+/** What the built-in checks read their facts from. */
+export interface BuiltInReadinessCheckDeps {
+  catalog: CatalogService;
+  auth: AuthService;
+  replication: {
+    store: ReplicationStore;
+    /** The id of the source that samples the region, if any. */
+    sourceOf(region: RegionEntity): string | undefined;
+    /** The age from which a sample is stale (3 collector intervals). */
+    staleAfterMs: number;
+  };
+  /** The recorded failover runs; the drill check is `unknown` without it. */
+  failoverHistory?: FailoverHistory;
+}
+
+/** The checks of the seed scorecard, in the order the tab shows them. */
+export function createBuiltInReadinessChecks(
+  deps: BuiltInReadinessCheckDeps,
+): ReadinessCheck[] {
+  return [
+    catalogValidCheck,
+    hubAndLatencyTargetsCheck,
+    createReplicationObservedCheck(deps.replication),
+    availabilityTargetCheck,
+    createComponentsDeployedCheck(deps),
+    createOwnerKnownCheck(deps),
+    residencyDeclaredCheck,
+    drPlanDeclaredCheck,
+    createLagWithinRpoCheck({
+      store: deps.replication.store,
+      sampleIntervalMs: deps.replication.staleAfterMs / 3,
+    }),
+    createRecentDrillCheck(deps),
+    runbookCheck,
+  ];
+}

@@ -1,0 +1,178 @@
+import {
+  EmptyState,
+  InfoCard,
+  Progress,
+  ResponseErrorPanel,
+  StatusError,
+  StatusOK,
+  StatusPending,
+} from '@backstage/core-components';
+import { useApi } from '@backstage/core-plugin-api';
+import { useEntity } from '@backstage/plugin-catalog-react';
+import Box from '@material-ui/core/Box';
+import Grid from '@material-ui/core/Grid';
+import List from '@material-ui/core/List';
+import ListItem from '@material-ui/core/ListItem';
+import Typography from '@material-ui/core/Typography';
+import {
+  ReadinessCategory,
+  ReadinessCheckOutcome,
+} from '@meridian/plugin-regions-common';
+import useAsyncRetry from 'react-use/esm/useAsyncRetry';
+import useInterval from 'react-use/esm/useInterval';
+import { regionsApiRef } from '../../api';
+import { formatAge } from '../../lib/format';
+import { formatScore, ReadinessChip } from './ReadinessChip';
+import { ScoreTrendChart } from './ScoreTrendChart';
+
+/** The backend evaluates every 5 minutes by default. */
+const REFRESH_INTERVAL_MS = 60_000;
+
+const RESULT_LABELS: Record<ReadinessCheckOutcome['result'], string> = {
+  passed: 'Passed',
+  failed: 'Failed',
+  unknown: 'Unknown',
+};
+
+function CheckResult(props: { result: ReadinessCheckOutcome['result'] }) {
+  const label = RESULT_LABELS[props.result];
+  if (props.result === 'passed') {
+    return <StatusOK>{label}</StatusOK>;
+  }
+  return props.result === 'failed' ? (
+    <StatusError>{label}</StatusError>
+  ) : (
+    <StatusPending>{label}</StatusPending>
+  );
+}
+
+function CheckItem(props: { check: ReadinessCheckOutcome }) {
+  const { check } = props;
+  return (
+    <ListItem divider disableGutters>
+      <Box width="100%">
+        <Box display="flex" alignItems="center" style={{ gap: 8 }}>
+          <CheckResult result={check.result} />
+          <Typography variant="subtitle2">{check.title}</Typography>
+        </Box>
+        <Typography variant="body2">
+          {check.evidence}
+          {check.evidenceAt && (
+            <Typography
+              component="span"
+              variant="body2"
+              color="textSecondary"
+              title={new Date(check.evidenceAt).toLocaleString()}
+            >
+              {' '}
+              ({formatAge(check.evidenceAt)})
+            </Typography>
+          )}
+        </Typography>
+        {check.remediation && (
+          <Typography variant="body2" color="textSecondary">
+            To fix: {check.remediation}
+          </Typography>
+        )}
+      </Box>
+    </ListItem>
+  );
+}
+
+function CategoryCard(props: { category: ReadinessCategory }) {
+  const { category } = props;
+  return (
+    <InfoCard title={`${category.title} · ${formatScore(category.score)}`}>
+      <section aria-label={category.title}>
+        {category.checks.length === 0 ? (
+          <Typography variant="body2" color="textSecondary">
+            No check of this category applies to the region.
+          </Typography>
+        ) : (
+          <List dense disablePadding>
+            {category.checks.map(check => (
+              <CheckItem key={check.id} check={check} />
+            ))}
+          </List>
+        )}
+      </section>
+    </InfoCard>
+  );
+}
+
+/**
+ * The Readiness tab of a Region entity: the production-readiness score
+ * against the threshold, the six categories with every check's result, the
+ * evidence that decided it and how to fix it, and the score's trend.
+ * Refreshes every minute.
+ *
+ * @public
+ */
+export function ReadinessTab() {
+  const { entity } = useEntity();
+  const regionsApi = useApi(regionsApiRef);
+  const namespace = entity.metadata.namespace ?? 'default';
+  const name = entity.metadata.name;
+
+  const { value, error, retry } = useAsyncRetry(
+    () => regionsApi.getReadiness({ namespace, name }),
+    [regionsApi, namespace, name],
+  );
+  useInterval(retry, REFRESH_INTERVAL_MS);
+
+  if (error) {
+    return (
+      <ResponseErrorPanel
+        title="Could not load readiness from the regions backend"
+        error={error}
+      />
+    );
+  }
+  if (!value) {
+    return <Progress />;
+  }
+  if (!value.evaluatedAt) {
+    return (
+      <EmptyState
+        missing="data"
+        title="Readiness not evaluated yet"
+        description="The regions backend scores every region on a schedule; this one has no scorecard yet."
+      />
+    );
+  }
+
+  return (
+    <Grid container spacing={3}>
+      <Grid item xs={12} md={4}>
+        <InfoCard title="Readiness">
+          <Typography variant="h3" component="p">
+            {formatScore(value.score)}
+          </Typography>
+          <Box my={1}>
+            <ReadinessChip score={value.score} ready={value.ready} />
+          </Box>
+          <Typography variant="body2" color="textSecondary">
+            Ready from {formatScore(value.threshold)}. Evaluated{' '}
+            <span title={new Date(value.evaluatedAt).toLocaleString()}>
+              {formatAge(value.evaluatedAt)}
+            </span>
+            .
+          </Typography>
+        </InfoCard>
+      </Grid>
+      <Grid item xs={12} md={8}>
+        <InfoCard title="Score over time">
+          <ScoreTrendChart
+            history={value.history}
+            threshold={value.threshold}
+          />
+        </InfoCard>
+      </Grid>
+      {value.categories.map(category => (
+        <Grid item xs={12} md={6} key={category.id}>
+          <CategoryCard category={category} />
+        </Grid>
+      ))}
+    </Grid>
+  );
+}

@@ -1,0 +1,2 @@
+export { ReadinessTab } from './ReadinessTab';
+export { ReadinessChip } from './ReadinessChip';

@@ -1,0 +1,154 @@
+import {
+  ReadinessCheckOutcome,
+  ReadinessResponse,
+} from '@meridian/plugin-regions-common';
+
+/** When the readiness fixtures were evaluated. */
+export const readinessEvaluatedAt = '2026-09-20T12:00:00.000Z';
+
+function check(
+  outcome: Omit<ReadinessCheckOutcome, 'weight' | 'evaluatedAt'>,
+): ReadinessCheckOutcome {
+  return { weight: 1, evaluatedAt: readinessEvaluatedAt, ...outcome };
+}
+
+/**
+ * studio-sul as the backend scores it: everything declared and deployed, the
+ * lag check unknown (less than a day of samples), no runbook.
+ */
+export function sulReadiness(): ReadinessResponse {
+  return {
+    region: 'region:default/studio-sul',
+    score: 77.8,
+    threshold: 94,
+    ready: false,
+    evaluatedAt: readinessEvaluatedAt,
+    categories: [
+      {
+        id: 'infrastructure',
+        title: 'Infrastructure',
+        score: 100,
+        weight: 1,
+        checks: [
+          check({
+            id: 'catalog-valid',
+            title: 'Valid entity with no conflicts',
+            category: 'infrastructure',
+            result: 'passed',
+            evidence:
+              'valid Region entity, named by no conflict of the last catalog sync',
+            evidenceAt: '2026-09-20T11:59:50.000Z',
+          }),
+        ],
+      },
+      {
+        id: 'observability',
+        title: 'Observability',
+        score: 100,
+        weight: 1,
+        checks: [
+          check({
+            id: 'replication-observed',
+            title: 'Replication source configured and fresh',
+            category: 'observability',
+            result: 'passed',
+            evidence: "sampled by 'postgres' from studio-sul-db: caught up",
+            evidenceAt: '2026-09-20T11:59:58.000Z',
+          }),
+        ],
+      },
+      {
+        id: 'deployment',
+        title: 'Deployment',
+        score: 100,
+        weight: 1,
+        checks: [
+          check({
+            id: 'components-deployed',
+            title: 'Components deployed',
+            category: 'deployment',
+            result: 'passed',
+            evidence: '1 hosted: component:default/checkout',
+            evidenceAt: readinessEvaluatedAt,
+          }),
+        ],
+      },
+      {
+        id: 'security',
+        title: 'Security',
+        score: 100,
+        weight: 1,
+        checks: [
+          check({
+            id: 'residency-declared',
+            title: 'Residency declared where the law requires it',
+            category: 'security',
+            result: 'passed',
+            evidence: 'BR: spec.residency declares LGPD',
+            evidenceAt: '2026-09-20T11:59:50.000Z',
+          }),
+        ],
+      },
+      {
+        id: 'backup-dr',
+        title: 'Backup & DR',
+        score: 66.7,
+        weight: 1,
+        checks: [
+          check({
+            id: 'dr-plan-declared',
+            title: 'Standby and recovery targets declared',
+            category: 'backup-dr',
+            result: 'passed',
+            evidence:
+              'warm-standby of region:default/studio-primary, RPO 60 s, RTO 300 s',
+            evidenceAt: '2026-09-20T11:59:50.000Z',
+          }),
+          check({
+            id: 'lag-within-rpo',
+            title: 'Lag within RPO for 99 % of the last 24 h',
+            category: 'backup-dr',
+            result: 'unknown',
+            evidence:
+              'lag within RPO 60 s in 100 % of 360 samples, but only 60 min of the 1 d needed are observed',
+            evidenceAt: '2026-09-20T11:59:58.000Z',
+            remediation: 'Wait until the collector has sampled a full day.',
+          }),
+          check({
+            id: 'recent-drill',
+            title: 'Drill or switchover within RTO in the last 90 days',
+            category: 'backup-dr',
+            result: 'passed',
+            evidence:
+              'switchover run-7 of region:default/studio-primary to region:default/studio-sul on 2026-09-01T10:00:02.000Z measured RTO 1.2 s ≤ target 5 min',
+            evidenceAt: '2026-09-01T10:00:02.000Z',
+          }),
+        ],
+      },
+      {
+        id: 'documentation',
+        title: 'Documentation',
+        score: 0,
+        weight: 1,
+        checks: [
+          check({
+            id: 'runbook',
+            title: 'Runbook published',
+            category: 'documentation',
+            result: 'failed',
+            evidence:
+              'no backstage.io/techdocs-ref annotation and no runbook in metadata.links',
+            evidenceAt: '2026-09-20T11:59:50.000Z',
+            remediation:
+              "Publish the region's failover and recovery runbooks with TechDocs.",
+          }),
+        ],
+      },
+    ],
+    history: [
+      { t: '2026-09-19T12:00:00.000Z', score: 61.1 },
+      { t: '2026-09-20T00:00:00.000Z', score: 72.2 },
+      { t: '2026-09-20T12:00:00.000Z', score: 77.8 },
+    ],
+  };
+}
