@@ -66,8 +66,10 @@ describe('readiness of the example regions', () => {
       );
 
     // No example region is observed by a replication source here (no
-    // regions.databases), none has a runbook, and this backend records no
-    // failover history. Everything else is declared: hub links, latency and
+    // regions.databases), and this backend records no failover history; the
+    // active-passive pair and the São Paulo hub with its Porto Alegre spoke
+    // point at the Meridian system's runbooks (backstage.io/techdocs-entity),
+    // the others have none. Everything else is declared: hub links, latency and
     // availability targets, hosted software, known owners, residency.
     const everywhere = {
       'catalog-valid': 'passed',
@@ -77,6 +79,7 @@ describe('readiness of the example regions', () => {
       'owner-known': 'passed',
       runbook: 'failed',
     };
+    const withRunbooks = { runbook: 'passed' };
     const brazilOrEu = { 'residency-declared': 'passed' };
     const observedStandby = {
       'replication-observed': 'failed',
@@ -93,21 +96,26 @@ describe('readiness of the example regions', () => {
       'recent-drill': 'unknown',
     };
     const expected: Record<string, [number, Record<string, string>]> = {
-      // six categories of equal weight; Observability and Documentation lose
-      // half and all: (100 + 50 + 100 + 100 + 100 + 0) / 6
+      // six categories of equal weight; Observability loses half:
+      // (100 + 50 + 100 + 100 + 100 + 100) / 6
       'studio-primary': [
-        75,
-        { ...everywhere, ...brazilOrEu, ...replicatedPrimary },
+        91.7,
+        { ...everywhere, ...brazilOrEu, ...replicatedPrimary, ...withRunbooks },
       ],
-      'us-east': [75, { ...everywhere, ...replicatedPrimary }],
+      'us-east': [
+        91.7,
+        { ...everywhere, ...replicatedPrimary, ...withRunbooks },
+      ],
+      // and without runbooks Documentation all: (100 + 50 + 100 + 100 + 100 + 0) / 6
       'us-east-1': [75, { ...everywhere, ...replicatedPrimary }],
-      // Backup & DR 1 of 3: (100 + 50 + 100 + 100 + 33.3 + 0) / 6
+      // Backup & DR 1 of 3: (100 + 50 + 100 + 100 + 33.3 + 100) / 6
       'studio-sul': [
-        63.9,
-        { ...everywhere, ...brazilOrEu, ...observedStandby },
+        80.6,
+        { ...everywhere, ...brazilOrEu, ...observedStandby, ...withRunbooks },
       ],
+      'us-west': [80.6, { ...everywhere, ...observedStandby, ...withRunbooks }],
+      // and without runbooks: (100 + 50 + 100 + 100 + 33.3 + 0) / 6
       'studio-co': [63.9, { ...everywhere, ...brazilOrEu, ...observedStandby }],
-      'us-west': [63.9, { ...everywhere, ...observedStandby }],
       // backups are not observed; the drill is unknown: (5 × 100 + 50 + 0) / 6
       'studio-ne': [75, { ...everywhere, ...brazilOrEu, ...backupStandby }],
       'sa-east-1': [75, { ...everywhere, ...brazilOrEu, ...backupStandby }],

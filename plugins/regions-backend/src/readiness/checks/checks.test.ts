@@ -443,7 +443,7 @@ describe('recent-drill', () => {
 });
 
 describe('runbook', () => {
-  it('passes a TechDocs site or a runbook link, and fails neither', async () => {
+  it('passes a TechDocs site of its own or of another entity, or a runbook link, and fails none', async () => {
     expect(await judge(runbookCheck, sul)).toMatchObject({
       result: 'passed',
       evidence: 'TechDocs at dir:. (backstage.io/techdocs-ref)',
@@ -459,10 +459,25 @@ describe('runbook', () => {
       result: 'passed',
       evidence: 'runbook link DR Runbook: https://wiki.example.com/dr',
     });
+    const shared = region(
+      'shared',
+      {},
+      {
+        annotations: {
+          'backstage.io/techdocs-entity': 'system:default/meridian',
+          'backstage.io/techdocs-entity-path': '/runbooks/',
+        },
+      },
+    );
+    expect(await judge(runbookCheck, shared)).toMatchObject({
+      result: 'passed',
+      evidence:
+        'TechDocs of system:default/meridian at /runbooks/ (backstage.io/techdocs-entity)',
+    });
     expect(await judge(runbookCheck, primary)).toMatchObject({
       result: 'failed',
       evidence:
-        'no backstage.io/techdocs-ref annotation and no runbook in metadata.links',
+        'no backstage.io/techdocs-ref or backstage.io/techdocs-entity annotation and no runbook in metadata.links',
     });
   });
 });
