@@ -3,11 +3,15 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { regionsPermissions } from '@meridian/plugin-regions-common';
 import {
+  Promoter,
   RegionConflictRule,
   regionsConflictRulesExtensionPoint,
+  regionsFailoverExtensionPoint,
   regionsReplicationSourcesExtensionPoint,
   ReplicationSource,
+  TrafficSwitchFactory,
 } from '@meridian/plugin-regions-node';
 import {
   CATALOG_SYNC_TASK_ID,
@@ -27,6 +31,15 @@ import { builtInConflictRules } from './conflicts';
 import { DatabaseRegionsStore } from './database/DatabaseRegionsStore';
 import { ReplicationStore } from './database/ReplicationStore';
 import { createRouter } from './service/router';
+import { FailoverStore } from './database/FailoverStore';
+import { readFailoverConfig } from './failover/config';
+import {
+  FAILOVER_RECOVERY_TASK_ID,
+  FailoverOrchestrator,
+} from './failover/FailoverOrchestrator';
+import { PostgresPromoter } from './failover/promoters/PostgresPromoter';
+import { TrafficSwitchRegistry } from './failover/TrafficSwitchRegistry';
+import { createFailoverRouter } from './service/failoverRouter';
 
 /**
  * The `regions` backend plugin: keeps a snapshot of the catalog's Region
@@ -61,8 +74,24 @@ export const regionsPlugin = createBackendPlugin({
       },
     });
 
+    // Promoters and traffic drivers added by modules, ahead of the built-in ones.
+    const addedPromoters: Promoter[] = [];
+    const trafficSwitchFactories: TrafficSwitchFactory[] = [];
+    env.registerExtensionPoint(regionsFailoverExtensionPoint, {
+      addPromoter(...promoters) {
+        addedPromoters.push(...promoters);
+      },
+      addTrafficSwitchFactory(...factories) {
+        trafficSwitchFactories.push(...factories);
+      },
+    });
+
     env.registerInit({
       deps: {
+        auditor: coreServices.auditor,
+        httpAuth: coreServices.httpAuth,
+        permissions: coreServices.permissions,
+        permissionsRegistry: coreServices.permissionsRegistry,
         auth: coreServices.auth,
         catalog: catalogServiceRef,
         config: coreServices.rootConfig,
@@ -73,6 +102,10 @@ export const regionsPlugin = createBackendPlugin({
         scheduler: coreServices.scheduler,
       },
       async init({
+        auditor,
+        httpAuth,
+        permissions,
+        permissionsRegistry,
         auth,
         catalog,
         config,
@@ -136,6 +169,38 @@ export const regionsPlugin = createBackendPlugin({
               store: replicationStore,
               collector: replicationCollector,
             },
+          }),
+        );
+
+        permissionsRegistry.addPermissions(regionsPermissions);
+        const failoverStore = await FailoverStore.create({ database });
+        const failoverOrchestrator = new FailoverOrchestrator({
+          store: failoverStore,
+          regions: store,
+          promoters: [...addedPromoters, new PostgresPromoter()],
+          traffic: TrafficSwitchRegistry.fromConfig(
+            config,
+            trafficSwitchFactories,
+          ),
+          config: readFailoverConfig(config),
+          replication: replicationStore,
+          logger,
+        });
+        await scheduler.scheduleTask({
+          id: FAILOVER_RECOVERY_TASK_ID,
+          frequency: { seconds: 15 },
+          timeout: { minutes: 1 },
+          initialDelay: { seconds: 0 },
+          fn: () => failoverOrchestrator.interruptStaleRuns(),
+        });
+        httpRouter.use(
+          await createFailoverRouter({
+            orchestrator: failoverOrchestrator,
+            store: failoverStore,
+            regions: store,
+            httpAuth,
+            permissions,
+            auditor,
           }),
         );
       },
