@@ -128,11 +128,10 @@ describe('FailoverStore', () => {
         ...request(EAST, WEST),
         now: new Date(Date.now() - 120_000),
       });
+      const statusOf = { preflight: 'succeeded', fence: 'running' } as const;
       const steps = run.steps.map(s =>
-        s.id === 'preflight'
-          ? { ...s, status: 'succeeded' as const }
-          : s.id === 'fence'
-          ? { ...s, status: 'running' as const }
+        s.id in statusOf
+          ? { ...s, status: statusOf[s.id as keyof typeof statusOf] }
           : s,
       );
       await store.saveProgress(

@@ -60,6 +60,19 @@ export interface FailoverStart {
   force: boolean;
 }
 
+/** What the orchestrator works with. */
+export interface FailoverOrchestratorOptions {
+  store: FailoverStore;
+  regions: FailoverRegionLookup;
+  /** Asked in order; the first that supports a node drives it. */
+  promoters: Promoter[];
+  traffic: TrafficSwitchRegistry;
+  config: FailoverConfig;
+  replication?: FailoverReplicationHistory;
+  readiness?: FailoverReadinessGate;
+  logger: LoggerService;
+}
+
 /** A node with the promoter that drives it. */
 interface Driven {
   node: DatabaseNode;
@@ -78,72 +91,6 @@ interface Plan {
 
 class StepFailed extends Error {}
 
-/**
- * Runs drills, switchovers and emergency failovers: records a run with its
- * steps, takes the region and target so that no other run touches them, and
- * executes the steps in the background while `GET /failovers/:id` shows them.
- */
-export class FailoverOrchestrator {
-  private readonly executions = new Map<string, Promise<FailoverRun>>();
-
-  constructor(
-    private readonly options: {
-      store: FailoverStore;
-      regions: FailoverRegionLookup;
-      /** Asked in order; the first that supports a node drives it. */
-      promoters: Promoter[];
-      traffic: TrafficSwitchRegistry;
-      config: FailoverConfig;
-      replication?: FailoverReplicationHistory;
-      readiness?: FailoverReadinessGate;
-      logger: LoggerService;
-    },
-  ) {}
-
-  /**
-   * Records the run and starts executing it. Throws NotFoundError for an
-   * unknown region or target, ConflictError when a run holds either.
-   */
-  async start(request: FailoverStart, actor: string): Promise<FailoverRun> {
-    const source = await this.regionOf(request.region, 'region');
-    const target = await this.regionOf(request.target, 'target');
-    const run = await this.options.store.createRun({
-      ...request,
-      createdBy: actor,
-    });
-    const execution = new RunExecution(run, source, target, this.options)
-      .execute()
-      .finally(() => this.executions.delete(run.id));
-    this.executions.set(run.id, execution);
-    return run;
-  }
-
-  /** The run as it ends, for runs this instance executes; otherwise as stored. */
-  async whenFinished(id: string): Promise<FailoverRun | undefined> {
-    return (await this.executions.get(id)) ?? this.options.store.getRun(id);
-  }
-
-  /** Marks interrupted the runs whose executor stopped (see FailoverStore). */
-  async interruptStaleRuns(): Promise<void> {
-    const interrupted = await this.options.store.interruptStaleRuns(
-      new Date(Date.now() - STALE_RUN_MS),
-    );
-    for (const run of interrupted) {
-      this.options.logger.warn(
-        `Failover run ${run.id} (${run.mode} ${run.region} → ${run.target}) was interrupted: ${run.error}`,
-      );
-    }
-  }
-
-  private async regionOf(ref: string, field: string): Promise<RegionEntity> {
-    const found = await this.options.regions.getRegion(ref);
-    if (!found) {
-      throw new NotFoundError(`${field} ${ref} is not a region in the catalog`);
-    }
-    return found.region;
-  }
-}
-
 /** One run being executed by this instance. */
 class RunExecution {
   private readonly steps: FailoverStep[];
@@ -160,9 +107,7 @@ class RunExecution {
     private readonly run: FailoverRun,
     private readonly source: RegionEntity,
     private readonly target: RegionEntity,
-    private readonly options: ConstructorParameters<
-      typeof FailoverOrchestrator
-    >[0],
+    private readonly options: FailoverOrchestratorOptions,
   ) {
     this.steps = run.steps.map(step => ({ ...step, log: [...step.log] }));
     this.sourceRef = run.region;
@@ -556,17 +501,20 @@ class RunExecution {
         plan.switches.push({ sw, address });
       }
     }
+    let trafficDetail =
+      'no traffic switch is named by meridian.dev/traffic; only the database fails over';
+    if (problems.length) {
+      trafficDetail = problems.join('; ');
+    } else if (plan.switches.length) {
+      trafficDetail = plan.switches
+        .map(({ sw, address }) => `${sw.name} (${sw.driver}) → ${address}`)
+        .join(', ');
+    }
     check(
       'traffic',
       'Traffic switches can point at the target',
       problems.length === 0,
-      problems.length
-        ? problems.join('; ')
-        : plan.switches.length
-        ? plan.switches
-            .map(({ sw, address }) => `${sw.name} (${sw.driver}) → ${address}`)
-            .join(', ')
-        : 'no traffic switch is named by meridian.dev/traffic; only the database fails over',
+      trafficDetail,
     );
 
     const score = readiness
@@ -743,5 +691,59 @@ class RunExecution {
         ? ' No node takes writes now: promote the target or lift the fence on the old primary (ALTER SYSTEM RESET default_transaction_read_only; SELECT pg_reload_conf()).'
         : ''
     }`;
+  }
+}
+
+/**
+ * Runs drills, switchovers and emergency failovers: records a run with its
+ * steps, takes the region and target so that no other run touches them, and
+ * executes the steps in the background while `GET /failovers/:id` shows them.
+ */
+export class FailoverOrchestrator {
+  private readonly executions = new Map<string, Promise<FailoverRun>>();
+
+  constructor(private readonly options: FailoverOrchestratorOptions) {}
+
+  /**
+   * Records the run and starts executing it. Throws NotFoundError for an
+   * unknown region or target, ConflictError when a run holds either.
+   */
+  async start(request: FailoverStart, actor: string): Promise<FailoverRun> {
+    const source = await this.regionOf(request.region, 'region');
+    const target = await this.regionOf(request.target, 'target');
+    const run = await this.options.store.createRun({
+      ...request,
+      createdBy: actor,
+    });
+    const execution = new RunExecution(run, source, target, this.options)
+      .execute()
+      .finally(() => this.executions.delete(run.id));
+    this.executions.set(run.id, execution);
+    return run;
+  }
+
+  /** The run as it ends, for runs this instance executes; otherwise as stored. */
+  async whenFinished(id: string): Promise<FailoverRun | undefined> {
+    return (await this.executions.get(id)) ?? this.options.store.getRun(id);
+  }
+
+  /** Marks interrupted the runs whose executor stopped (see FailoverStore). */
+  async interruptStaleRuns(): Promise<void> {
+    const interrupted = await this.options.store.interruptStaleRuns(
+      new Date(Date.now() - STALE_RUN_MS),
+    );
+    for (const run of interrupted) {
+      this.options.logger.warn(
+        `Failover run ${run.id} (${run.mode} ${run.region} → ${run.target}) was interrupted: ${run.error}`,
+      );
+    }
+  }
+
+  private async regionOf(ref: string, field: string): Promise<RegionEntity> {
+    const found = await this.options.regions.getRegion(ref);
+    if (!found) {
+      throw new NotFoundError(`${field} ${ref} is not a region in the catalog`);
+    }
+    return found.region;
   }
 }

@@ -4,6 +4,7 @@ import {
   FailoverStepContext,
   Promoter,
 } from '@meridian/plugin-regions-node';
+import { setTimeout as delay } from 'node:timers/promises';
 import { Client, DatabaseError } from 'pg';
 
 const CONNECT_TIMEOUT_MS = 3_000;
@@ -198,7 +199,7 @@ export class PostgresPromoter implements Promoter {
               } s; it was not promoted`,
             );
           }
-          await sleep(POLL_MS, ctx.signal);
+          await delay(POLL_MS, undefined, { signal: ctx.signal });
         }
       }
       // pg_promote(true) checks only every 100 ms whether recovery ended;
@@ -221,7 +222,7 @@ export class PostgresPromoter implements Promoter {
             } s`,
           );
         }
-        await sleep(POLL_MS, ctx.signal);
+        await delay(POLL_MS, undefined, { signal: ctx.signal });
       }
       ctx.log(`${node.name}: promoted (pg_promote)`);
     });
@@ -254,7 +255,7 @@ export class PostgresPromoter implements Promoter {
         if (ctx.signal.aborted || Date.now() - started > WRITABLE_TIMEOUT_MS) {
           throw error;
         }
-        await sleep(POLL_MS * 4, ctx.signal);
+        await delay(POLL_MS * 4, undefined, { signal: ctx.signal });
       }
     }
   }
@@ -446,19 +447,4 @@ function secretsOf(connection: string): string[] {
   return secrets
     .filter(secret => secret.length > 0)
     .sort((a, b) => b.length - a.length);
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    signal.throwIfAborted();
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 }
