@@ -89,18 +89,76 @@ export interface Config {
       baseUrl: string;
     };
 
-    /** Named traffic switches that failovers use. */
+    /**
+     * Named traffic switches that failovers use. A Region lists the switches
+     * that point at it in its `meridian.dev/traffic` annotation; a failover
+     * points each at the target region's address.
+     */
     traffic?: {
       [name: string]: {
         /** Which DNS or traffic API the switch drives. */
         driver: 'powerdns' | 'cloudflare' | 'route53';
-        /** The API's base URL, where the driver needs one. */
+        /**
+         * The address (IP or hostname) the switch points at for each region,
+         * by region name, e.g. `{ us-east: 10.48.0.10, us-west: 10.49.0.10 }`.
+         */
+        addresses: { [regionName: string]: string };
+        /** The API's base URL (powerdns; cloudflare, default https://api.cloudflare.com/client/v4). */
         url?: string;
-        /** The DNS zone holding the record. */
+        /**
+         * powerdns: the API key.
+         * @visibility secret
+         */
+        apiKey?: string;
+        /** powerdns: the server id. Default `localhost`. */
+        serverId?: string;
+        /** powerdns: the DNS zone holding the record, e.g. `example.com.` */
         zone?: string;
-        /** The record that points at the active region. */
+        /** The record that points at the active region, e.g. `api.example.com.` */
         record?: string;
+        /** The record type: A (default), AAAA or CNAME. */
+        type?: 'A' | 'AAAA' | 'CNAME';
+        /** The record's TTL in seconds. Default 30. */
+        ttl?: number;
+        /**
+         * cloudflare: an API token allowed to edit the zone's DNS or load balancers.
+         * @visibility secret
+         */
+        apiToken?: string;
+        /** cloudflare: the zone id. */
+        zoneId?: string;
+        /** cloudflare: the DNS record's id, instead of its name. */
+        recordId?: string;
+        /** cloudflare: a load balancer whose pool is switched instead of a record. */
+        loadBalancer?: {
+          /** The load balancer's id. */
+          id: string;
+          /** The pool of each region, by region name. */
+          poolIds: { [regionName: string]: string };
+        };
+        /** route53: the hosted zone id. */
+        hostedZoneId?: string;
+        /** route53: the AWS region of the API. Default us-east-1. */
+        region?: string;
+        /** route53: an API endpoint other than AWS's. */
+        endpoint?: string;
+        /** route53: static credentials; without them the AWS SDK's default chain is used. */
+        credentials?: {
+          accessKeyId: string;
+          /** @visibility secret */
+          secretAccessKey: string;
+        };
       };
+    };
+
+    /** Failover runs. */
+    failover?: {
+      /**
+       * The most WAL bytes the target may lag behind the region's primary for
+       * a run to proceed without `force`. Default 1048576 (1 MiB), like
+       * Patroni's `maximum_lag_on_failover`.
+       */
+      maxLagBytes?: number;
     };
 
     /** When the backend's collectors run. */

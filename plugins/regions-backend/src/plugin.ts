@@ -3,13 +3,17 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { regionsPermissions } from '@meridian/plugin-regions-common';
 import {
+  Promoter,
   RegionConflictRule,
   ReadinessCheck,
   regionsConflictRulesExtensionPoint,
   regionsReadinessChecksExtensionPoint,
+  regionsFailoverExtensionPoint,
   regionsReplicationSourcesExtensionPoint,
   ReplicationSource,
+  TrafficSwitchFactory,
 } from '@meridian/plugin-regions-node';
 import {
   CATALOG_SYNC_TASK_ID,
@@ -37,6 +41,16 @@ import {
 } from './readiness/config';
 import { ReadinessEvaluator } from './readiness/ReadinessEvaluator';
 import { createRouter } from './service/router';
+import { FailoverStore } from './database/FailoverStore';
+import { readFailoverConfig } from './failover/config';
+import {
+  FAILOVER_RECOVERY_TASK_ID,
+  FailoverOrchestrator,
+} from './failover/FailoverOrchestrator';
+import { PatroniPromoter } from './failover/promoters/PatroniPromoter';
+import { PostgresPromoter } from './failover/promoters/PostgresPromoter';
+import { TrafficSwitchRegistry } from './failover/TrafficSwitchRegistry';
+import { createFailoverRouter } from './service/failoverRouter';
 
 /**
  * The `regions` backend plugin: keeps a snapshot of the catalog's Region
@@ -79,8 +93,24 @@ export const regionsPlugin = createBackendPlugin({
       },
     });
 
+    // Promoters and traffic drivers added by modules, ahead of the built-in ones.
+    const addedPromoters: Promoter[] = [];
+    const trafficSwitchFactories: TrafficSwitchFactory[] = [];
+    env.registerExtensionPoint(regionsFailoverExtensionPoint, {
+      addPromoter(...promoters) {
+        addedPromoters.push(...promoters);
+      },
+      addTrafficSwitchFactory(...factories) {
+        trafficSwitchFactories.push(...factories);
+      },
+    });
+
     env.registerInit({
       deps: {
+        auditor: coreServices.auditor,
+        httpAuth: coreServices.httpAuth,
+        permissions: coreServices.permissions,
+        permissionsRegistry: coreServices.permissionsRegistry,
         auth: coreServices.auth,
         catalog: catalogServiceRef,
         config: coreServices.rootConfig,
@@ -91,6 +121,10 @@ export const regionsPlugin = createBackendPlugin({
         scheduler: coreServices.scheduler,
       },
       async init({
+        auditor,
+        httpAuth,
+        permissions,
+        permissionsRegistry,
         auth,
         catalog,
         config,
@@ -147,10 +181,13 @@ export const regionsPlugin = createBackendPlugin({
           fn: signal => replicationCollector.run(signal),
         });
 
+        const failoverStore = await FailoverStore.create({ database });
+
         const readinessChecks = [
           ...createBuiltInReadinessChecks({
             catalog,
             auth,
+            failoverHistory: failoverStore,
             replication: {
               store: replicationStore,
               sourceOf: region => replicationCollector.sourceOf(region)?.id,
@@ -189,6 +226,57 @@ export const regionsPlugin = createBackendPlugin({
               collector: replicationCollector,
             },
             readiness: readinessEvaluator,
+          }),
+        );
+
+        permissionsRegistry.addPermissions(regionsPermissions);
+        const failoverOrchestrator = new FailoverOrchestrator({
+          store: failoverStore,
+          regions: store,
+          // Patroni first: a node with a patroni block is driven through it
+          promoters: [
+            ...addedPromoters,
+            new PatroniPromoter(),
+            new PostgresPromoter(),
+          ],
+          traffic: TrafficSwitchRegistry.fromConfig(
+            config,
+            trafficSwitchFactories,
+          ),
+          config: readFailoverConfig(config),
+          replication: replicationStore,
+          // the target's score, once evaluated: unready targets need force
+          readiness: {
+            async getScore(regionRef) {
+              const readiness = await readinessEvaluator.getReadiness(
+                regionRef,
+              );
+              return readiness.evaluatedAt
+                ? {
+                    score: readiness.score,
+                    ready: readiness.ready,
+                    threshold: readiness.threshold,
+                  }
+                : undefined;
+            },
+          },
+          logger,
+        });
+        await scheduler.scheduleTask({
+          id: FAILOVER_RECOVERY_TASK_ID,
+          frequency: { seconds: 15 },
+          timeout: { minutes: 1 },
+          initialDelay: { seconds: 0 },
+          fn: () => failoverOrchestrator.interruptStaleRuns(),
+        });
+        httpRouter.use(
+          await createFailoverRouter({
+            orchestrator: failoverOrchestrator,
+            store: failoverStore,
+            regions: store,
+            httpAuth,
+            permissions,
+            auditor,
           }),
         );
       },

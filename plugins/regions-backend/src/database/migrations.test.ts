@@ -36,6 +36,8 @@ describe('migrations', () => {
       await knex.migrate.latest({ directory: migrationsDir });
       expect(await tableNames(knex)).toEqual([
         'region_conflicts',
+        'region_failover_locks',
+        'region_failover_runs',
         'region_readiness_history',
         'region_readiness_state',
         'region_replication_rollups',

@@ -1,0 +1,272 @@
+/*
+ * Measures a switchover's RTO (write unavailability) through Meridian next to
+ * the raw floor of the same promotion done by hand, in the same run, on fresh
+ * PostgreSQL lab pairs (primary + streaming standby on loopback).
+ *
+ * - floor: CHECKPOINT on the primary, `pg_ctl stop -m fast` of it,
+ *   `pg_promote()` on the standby, first committed write on the standby;
+ * - Meridian: POST /failovers { mode: switchover } over HTTP to the failover
+ *   router → orchestrator → postgres promoter (fence, wait for replay,
+ *   promote) → traffic switch (the in-memory test switch until a real driver
+ *   is wired here) → verify; the run's own rtoMs (fence → first write on the
+ *   new primary), and the wall time from the POST to the finished run.
+ *
+ * Run from the repository root:
+ *
+ *   node --require @backstage/cli/config/nodeTransform.cjs bench/failover-rto.ts
+ *
+ * Environment: BENCH_RUNS (5), the number of pairs per side.
+ */
+import { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import {
+  AuditorService,
+  HttpAuthService,
+  LoggerService,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import { ConfigReader } from '@backstage/config';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { FailoverRun } from '@meridian/plugin-regions-common';
+import express from 'express';
+import knexFactory from 'knex';
+import { Client } from 'pg';
+import { region } from '../plugins/regions-backend/src/__testUtils__/region';
+import { DatabaseRegionsStore } from '../plugins/regions-backend/src/database/DatabaseRegionsStore';
+import { FailoverStore } from '../plugins/regions-backend/src/database/FailoverStore';
+import { readFailoverConfig } from '../plugins/regions-backend/src/failover/config';
+import { FailoverOrchestrator } from '../plugins/regions-backend/src/failover/FailoverOrchestrator';
+import { PostgresPromoter } from '../plugins/regions-backend/src/failover/promoters/PostgresPromoter';
+import { memoryTrafficSwitchFactory } from '../plugins/regions-backend/src/failover/testing/memoryTrafficSwitch';
+import { TrafficSwitchRegistry } from '../plugins/regions-backend/src/failover/TrafficSwitchRegistry';
+import { createFailoverRouter } from '../plugins/regions-backend/src/service/failoverRouter';
+import {
+  PostgresPair,
+  startPostgresPair,
+} from '../plugins/regions-backend/src/testing/postgresLab';
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+
+const usEast = region(
+  'us-east',
+  { type: 'global-hub', replication: { role: 'primary', mode: 'streaming' } },
+  {
+    annotations: {
+      'meridian.dev/database': 'us-east-db',
+      'meridian.dev/traffic': 'api-dns',
+    },
+  },
+);
+const usWest = region(
+  'us-west',
+  {
+    type: 'global-hub',
+    replication: {
+      role: 'warm-standby',
+      mode: 'streaming',
+      source: 'region:default/us-east',
+    },
+  },
+  { annotations: { 'meridian.dev/database': 'us-west-db' } },
+);
+
+const quietLogger: LoggerService = {
+  debug() {},
+  info() {},
+  warn() {},
+  error() {},
+  child() {
+    return quietLogger;
+  },
+};
+
+/** One committed write on a fresh connection, as a client reconnecting would do. */
+async function write(connectionString: string) {
+  const client = new Client({ connectionString });
+  await client.connect();
+  try {
+    await client.query('INSERT INTO bench_writes DEFAULT VALUES');
+  } finally {
+    await client.end();
+  }
+}
+
+async function preparedPair(): Promise<PostgresPair> {
+  const pair = await startPostgresPair({ names: ['east', 'west'] });
+  await pair.query(
+    pair.primary,
+    'CREATE TABLE bench_writes (id serial PRIMARY KEY, at timestamptz DEFAULT now())',
+  );
+  await pair.waitForCatchUp();
+  return pair;
+}
+
+async function floorRun(): Promise<number> {
+  const pair = await preparedPair();
+  try {
+    const started = performance.now();
+    await pair.query(pair.primary, 'CHECKPOINT');
+    await pair.stopNode(pair.primary, 'fast');
+    await pair.query(pair.standby, 'SELECT pg_promote()');
+    await write(pair.standby.superuserConnectionString);
+    return performance.now() - started;
+  } finally {
+    await pair.stop();
+  }
+}
+
+async function meridianRun(): Promise<{ rtoMs: number; wallMs: number }> {
+  const pair = await preparedPair();
+  const knex = knexFactory({
+    client: 'better-sqlite3',
+    connection: ':memory:',
+    useNullAsDefault: true,
+  });
+  let server: ReturnType<express.Express['listen']> | undefined;
+  try {
+    const database = { getClient: async () => knex };
+    const config = new ConfigReader({
+      regions: {
+        databases: {
+          'us-east-db': { connection: pair.primary.superuserConnectionString },
+          'us-west-db': { connection: pair.standby.superuserConnectionString },
+        },
+        traffic: {
+          'api-dns': {
+            driver: 'memory',
+            addresses: { 'us-east': '10.48.0.10', 'us-west': '10.49.0.10' },
+          },
+        },
+      },
+    });
+    const regions = await DatabaseRegionsStore.create({ database });
+    await regions.replaceSnapshot({
+      regions: [usEast, usWest],
+      conflicts: [],
+      syncedAt: new Date(),
+    });
+    const store = await FailoverStore.create({ database });
+    const orchestrator = new FailoverOrchestrator({
+      store,
+      regions,
+      promoters: [new PostgresPromoter()],
+      traffic: TrafficSwitchRegistry.fromConfig(config, [
+        memoryTrafficSwitchFactory(),
+      ]),
+      config: readFailoverConfig(config),
+      logger: quietLogger,
+    });
+    // Backstage's auth, permission and audit services are outside what is measured.
+    const httpAuth = {
+      credentials: async () => ({
+        $$type: '@backstage/BackstageCredentials',
+        principal: { type: 'user', userEntityRef: 'user:default/bench' },
+      }),
+    } as unknown as HttpAuthService;
+    const permissions = {
+      authorize: async (requests: unknown[]) =>
+        requests.map(() => ({ result: AuthorizeResult.ALLOW })),
+    } as unknown as PermissionsService;
+    const auditor: AuditorService = {
+      createEvent: async () => ({
+        success: async () => {},
+        fail: async () => {},
+      }),
+    };
+    const app = express();
+    app.use(
+      await createFailoverRouter({
+        orchestrator,
+        store,
+        regions,
+        httpAuth,
+        permissions,
+        auditor,
+      }),
+    );
+    const listening = app.listen(0, '127.0.0.1');
+    server = listening;
+    await new Promise(resolve => listening.once('listening', resolve));
+    const base = `http://127.0.0.1:${
+      (listening.address() as AddressInfo).port
+    }`;
+
+    const started = performance.now();
+    const res = await fetch(`${base}/failovers`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        region: 'region:default/us-east',
+        target: 'region:default/us-west',
+        mode: 'switchover',
+      }),
+    });
+    const { id } = (await res.json()) as { id: string };
+    let run: FailoverRun;
+    for (;;) {
+      run = (await (
+        await fetch(`${base}/failovers/${id}`)
+      ).json()) as FailoverRun;
+      if (!['pending', 'running'].includes(run.status)) {
+        break;
+      }
+      await new Promise(resolve => setTimeout(resolve, 5));
+    }
+    const wallMs = performance.now() - started;
+    if (run.status !== 'succeeded' || run.rtoMs === null) {
+      throw new Error(`switchover ${run.status}: ${run.error}`);
+    }
+    return { rtoMs: run.rtoMs, wallMs };
+  } finally {
+    server?.close();
+    await knex.destroy();
+    await pair.stop();
+  }
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+const ms = (value: number) => `${value.toFixed(0)} ms`;
+
+async function main() {
+  const floor: number[] = [];
+  const rto: number[] = [];
+  const wall: number[] = [];
+  // Alternated so that both sides see the same machine load.
+  for (let i = 0; i < RUNS; i++) {
+    floor.push(await floorRun());
+    const meridian = await meridianRun();
+    rto.push(meridian.rtoMs);
+    wall.push(meridian.wallMs);
+    console.log(
+      `run ${i + 1}/${RUNS}: floor ${ms(floor[i])}, Meridian RTO ${ms(
+        meridian.rtoMs,
+      )} (POST → finished run ${ms(meridian.wallMs)})`,
+    );
+  }
+  const floorMedian = median(floor);
+  const rtoMedian = median(rto);
+  console.log(`
+switchover RTO, median of ${RUNS} (min–max)
+  raw floor (checkpoint, stop -m fast, pg_promote, first write): ${ms(
+    floorMedian,
+  )} (${ms(Math.min(...floor))}–${ms(Math.max(...floor))})
+  Meridian (fence → first write on the new primary):             ${ms(
+    rtoMedian,
+  )} (${ms(Math.min(...rto))}–${ms(Math.max(...rto))})
+  Meridian, POST → run finished (pre-flight, verify, record too): ${ms(
+    median(wall),
+  )}
+  ratio Meridian / floor: ${(rtoMedian / floorMedian).toFixed(
+    2,
+  )} (target ≤ 2, and ≤ 1000 ms)`);
+}
+
+main().catch(error => {
+  console.error(error);
+  process.exit(1);
+});
