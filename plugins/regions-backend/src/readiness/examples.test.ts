@@ -66,7 +66,7 @@ describe('readiness of the example regions', () => {
       );
 
     // No example region is observed by a replication source here (no
-    // regions.databases), and this backend records no failover history; the
+    // regions.databases), and no failover has run, so no drill proves an RTO; the
     // active-passive pair and the São Paulo hub with its Porto Alegre spoke
     // point at the Meridian system's runbooks (backstage.io/techdocs-entity),
     // the others have none. Everything else is declared: hub links, latency and
@@ -85,7 +85,7 @@ describe('readiness of the example regions', () => {
       'replication-observed': 'failed',
       'dr-plan-declared': 'passed',
       'lag-within-rpo': 'unknown',
-      'recent-drill': 'unknown',
+      'recent-drill': 'failed',
     };
     const replicatedPrimary = {
       'replication-observed': 'failed',
@@ -93,7 +93,7 @@ describe('readiness of the example regions', () => {
     };
     const backupStandby = {
       'dr-plan-declared': 'passed',
-      'recent-drill': 'unknown',
+      'recent-drill': 'failed',
     };
     const expected: Record<string, [number, Record<string, string>]> = {
       // six categories of equal weight; Observability loses half:
@@ -116,7 +116,7 @@ describe('readiness of the example regions', () => {
       'us-west': [80.6, { ...everywhere, ...observedStandby, ...withRunbooks }],
       // and without runbooks: (100 + 50 + 100 + 100 + 33.3 + 0) / 6
       'studio-co': [63.9, { ...everywhere, ...brazilOrEu, ...observedStandby }],
-      // backups are not observed; the drill is unknown: (5 × 100 + 50 + 0) / 6
+      // backups are not observed; no drill proves an RTO: (5 × 100 + 50 + 0) / 6
       'studio-ne': [75, { ...everywhere, ...brazilOrEu, ...backupStandby }],
       'sa-east-1': [75, { ...everywhere, ...brazilOrEu, ...backupStandby }],
       // no standby holds their data: (4 × 100 + 0 + 0) / 6

@@ -57,7 +57,14 @@ describe('failover routes', () => {
       knex = await databases.init(databaseId);
     });
 
-    async function startRegionsBackend() {
+    /**
+     * The test regions are far from the seed plan's 94 % readiness (no runbook,
+     * no drill): `readinessThreshold` 0 keeps the readiness gate out of the way
+     * of the tests about the routes themselves.
+     */
+    async function startRegionsBackend(
+      options: { readinessThreshold?: number } = {},
+    ) {
       const scheduler = mockServices.scheduler.mock();
       const auditor = mockServices.auditor.mock();
       const auditEvent = { success: jest.fn(), fail: jest.fn() };
@@ -89,6 +96,7 @@ describe('failover routes', () => {
                     connection: pair.standby.superuserConnectionString,
                   },
                 },
+                readiness: { threshold: options.readinessThreshold ?? 0 },
               },
             },
           }),
@@ -163,6 +171,29 @@ describe('failover routes', () => {
       expect(JSON.stringify(run)).not.toContain(
         new URL(pair.primary.superuserConnectionString).password,
       );
+    });
+
+    it('refuses a run whose target is below the readiness threshold, naming its score, unless forced', async () => {
+      const { post, finished } = await startRegionsBackend({
+        readinessThreshold: 94,
+      });
+
+      const refused = await finished((await post(drill)).body.id);
+
+      expect(refused.status).toBe('refused');
+      expect(
+        refused.preflight.find(check => check.id === 'readiness'),
+      ).toMatchObject({
+        passed: false,
+        forcible: true,
+        detail: expect.stringMatching(/^score \d+(\.\d)? < threshold 94$/),
+      });
+      const forced = await finished(
+        (
+          await post({ ...drill, force: true })
+        ).body.id,
+      );
+      expect(forced.status).toBe('succeeded');
     });
 
     it('answers 403 to a user who may not run it, and records nothing', async () => {
