@@ -12,6 +12,7 @@ export {
   RegionsPage,
   EntityRegionOverviewContent,
   EntityRegionReplicationContent,
+  EntityRegionFailoversContent,
   EntityRegionDetailsCard,
   EntityRegionRelationsCard,
   EntityRegionConflictsCard,

@@ -2,6 +2,10 @@ import { CompoundEntityRef } from '@backstage/catalog-model';
 import { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import {
+  FailoverRequest,
+  FailoverRun,
+  FailoverRunsResponse,
+  FailoverStartResponse,
   RegionSummaryResponse,
   ReplicationResponse,
   ReplicationWindow,
@@ -64,8 +68,40 @@ export class RegionsClient implements RegionsApi {
     return response.json();
   }
 
-  private async request(path: string): Promise<Response> {
+  async listFailovers(
+    ref: Pick<CompoundEntityRef, 'namespace' | 'name'>,
+  ): Promise<FailoverRunsResponse> {
+    const response = await this.request(`${regionPath(ref)}/failovers`);
+    if (!response.ok) {
+      throw await ResponseError.fromResponse(response);
+    }
+    return response.json();
+  }
+
+  async getFailover(id: string): Promise<FailoverRun> {
+    const response = await this.request(`/failovers/${encodeURIComponent(id)}`);
+    if (!response.ok) {
+      throw await ResponseError.fromResponse(response);
+    }
+    return response.json();
+  }
+
+  async startFailover(
+    request: FailoverRequest,
+  ): Promise<FailoverStartResponse> {
+    const response = await this.request('/failovers', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(request),
+    });
+    if (!response.ok) {
+      throw await ResponseError.fromResponse(response);
+    }
+    return response.json();
+  }
+
+  private async request(path: string, init?: RequestInit): Promise<Response> {
     const baseUrl = await this.discoveryApi.getBaseUrl('regions');
-    return this.fetchApi.fetch(`${baseUrl}${path}`);
+    return this.fetchApi.fetch(`${baseUrl}${path}`, init);
   }
 }

@@ -11,6 +11,7 @@ import {
 } from '@meridian/plugin-regions-common';
 import { RegionsApi } from '../api';
 import { topologyFromEntities } from '../lib/regions';
+import { refusedFailover, succeededSwitchover } from './failoverFixtures';
 
 /** Mount entity pages where the catalog does, so links can be asserted. */
 export const mountedRoutes = {
@@ -324,6 +325,21 @@ export function fakeRegionsApi(
       }
       return unobservedReplication(window);
     },
+    listFailovers: async ({ name }) => ({
+      runs: ['studio-primary', 'studio-sul'].includes(name)
+        ? [succeededSwitchover(), refusedFailover()]
+        : [],
+    }),
+    getFailover: async id => {
+      const run = [succeededSwitchover(), refusedFailover()].find(
+        r => r.id === id,
+      );
+      if (!run) {
+        throw new Error(`No failover run ${id}`);
+      }
+      return run;
+    },
+    startFailover: async () => ({ id: 'run-new', status: 'pending' }),
     ...overrides,
   };
 }
