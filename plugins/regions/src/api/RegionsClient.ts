@@ -89,7 +89,8 @@ export class RegionsClient implements RegionsApi {
   async startFailover(
     request: FailoverRequest,
   ): Promise<FailoverStartResponse> {
-    const response = await this.request('/failovers', {
+    const baseUrl = await this.discoveryApi.getBaseUrl('regions');
+    const response = await this.fetchApi.fetch(`${baseUrl}/failovers`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify(request),
@@ -100,8 +101,8 @@ export class RegionsClient implements RegionsApi {
     return response.json();
   }
 
-  private async request(path: string, init?: RequestInit): Promise<Response> {
+  private async request(path: string): Promise<Response> {
     const baseUrl = await this.discoveryApi.getBaseUrl('regions');
-    return this.fetchApi.fetch(`${baseUrl}${path}`, init);
+    return this.fetchApi.fetch(`${baseUrl}${path}`);
   }
 }

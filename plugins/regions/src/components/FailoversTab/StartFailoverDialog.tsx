@@ -261,6 +261,7 @@ export function StartFailoverDialog(props: {
         )}
         {needsConfirmation && pair && (
           <TextField
+            id="failover-confirmation"
             fullWidth
             margin="normal"
             label={`Type ${confirmName} to confirm`}
