@@ -7,7 +7,6 @@ import userEvent from '@testing-library/user-event';
 import { RegionsApi, regionsApiRef } from '../../api';
 import {
   failoverStartedAt,
-  refusedFailover,
   runningSwitchover,
   succeededSwitchover,
 } from '../../testing/failoverFixtures';
