@@ -470,9 +470,11 @@ describe('FailoversTab', () => {
       'keeps the dialog open and says why when the backend answers %i',
       async (status, name, message, shown) => {
         const refusal = await backendError(status, name, message);
+        const listFailovers = jest.fn(fakeRegionsApi().listFailovers);
         renderTab(
           studioPrimary,
           fakeRegionsApi({
+            listFailovers,
             startFailover: async () => {
               throw refusal;
             },
@@ -493,6 +495,8 @@ describe('FailoversTab', () => {
 
         expect(await dialog.findByText(shown)).toBeInTheDocument();
         expect(screen.getByRole('dialog')).toBeInTheDocument();
+        // the run in progress a 409 names is shown without a reload
+        await waitFor(() => expect(listFailovers).toHaveBeenCalledTimes(2));
       },
     );
   });

@@ -211,6 +211,7 @@ export function FailoversTab() {
         open={dialogOpen}
         onClose={() => setDialogOpen(false)}
         onStarted={onStarted}
+        onRefused={list.retry}
       />
     </Grid>
   );

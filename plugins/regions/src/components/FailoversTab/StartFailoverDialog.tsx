@@ -1,4 +1,8 @@
-import { Entity, parseEntityRef } from '@backstage/catalog-model';
+import {
+  Entity,
+  parseEntityRef,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
 import { Link, Progress } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
@@ -109,19 +113,20 @@ function refusalMessage(error: unknown): string {
  * Starts a drill, switchover or emergency failover of the entity's region:
  * the operator picks the standby (with its current replication status and
  * lag), the mode and whether to force, and types the region's name to confirm
- * anything but a drill. Calls `onStarted` with the new run's id.
+ * anything but a drill. Calls `onStarted` with the new run's id, and
+ * `onRefused` when the backend refuses (a 409 means a run the tab may not
+ * show yet).
  */
 export function StartFailoverDialog(props: {
   entity: Entity;
   open: boolean;
   onClose: () => void;
   onStarted: (runId: string) => void;
+  onRefused: () => void;
 }) {
-  const { entity, open, onClose, onStarted } = props;
+  const { entity, open, onClose, onStarted, onRefused } = props;
   const regionsApi = useApi(regionsApiRef);
-  const regionRef = `region:${entity.metadata.namespace ?? 'default'}/${
-    entity.metadata.name
-  }`;
+  const regionRef = stringifyEntityRef(entity);
   const topology = useAsync(
     async () => (open ? regionsApi.getTopology() : undefined),
     [regionsApi, open],
@@ -160,6 +165,7 @@ export function StartFailoverDialog(props: {
       onStarted(started.id);
     } catch (error) {
       setRefusal(refusalMessage(error));
+      onRefused();
     } finally {
       setSubmitting(false);
     }
