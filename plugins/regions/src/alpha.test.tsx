@@ -65,6 +65,29 @@ describe('regions plugin for the new frontend system', () => {
     ).toBeInTheDocument();
   });
 
+  it('adds a Failovers tab to Region pages', async () => {
+    renderTestApp({
+      apis,
+      mountedRoutes,
+      extensions: [
+        createTestEntityPage({ entity: studioSul }),
+        regionsPlugin.getExtension('entity-content:regions/failovers'),
+      ],
+    });
+
+    // the entity page loads its contents lazily: slow on a busy machine
+    expect(
+      await screen.findByRole(
+        'table',
+        { name: 'Failover runs' },
+        { timeout: 10_000 },
+      ),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByRole('button', { name: 'Fail over…' }),
+    ).toBeInTheDocument();
+  });
+
   it('puts the regions card on the pages of deployable entities', async () => {
     renderTestApp({
       apis,

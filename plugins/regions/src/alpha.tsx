@@ -137,6 +137,18 @@ const readinessContent = EntityContentBlueprint.make({
   },
 });
 
+/** `entity-content:regions/failovers`, the Failovers tab of Region pages. */
+const failoversContent = EntityContentBlueprint.make({
+  name: 'failovers',
+  params: {
+    path: '/failovers',
+    title: 'Failovers',
+    filter: regionCardFilter,
+    loader: () =>
+      import('./components/FailoversTab').then(m => <m.FailoversTab />),
+  },
+});
+
 /**
  * The regions plugin for the new frontend system: the Regions page, the
  * Region overview cards, the Replication tab of Region pages and the regions
@@ -160,5 +172,6 @@ export default createFrontendPlugin({
     deployedRegionsCard,
     replicationContent,
     readinessContent,
+    failoversContent,
   ],
 });

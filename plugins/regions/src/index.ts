@@ -13,6 +13,7 @@ export {
   EntityRegionOverviewContent,
   EntityRegionReplicationContent,
   EntityRegionReadinessContent,
+  EntityRegionFailoversContent,
   EntityRegionDetailsCard,
   EntityRegionRelationsCard,
   EntityRegionConflictsCard,

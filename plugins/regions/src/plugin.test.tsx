@@ -6,6 +6,7 @@ import { regionsApiRef } from './api';
 import {
   EntityRegionOverviewContent,
   EntityRegionReplicationContent,
+  EntityRegionFailoversContent,
   EntityRegionsCard,
   regionsPlugin,
 } from './plugin';
@@ -55,6 +56,21 @@ describe('regions plugin for the legacy frontend system', () => {
 
     expect(
       await screen.findByText('Seen from the standby'),
+    ).toBeInTheDocument();
+  });
+
+  it('shows the Failovers tab content of a Region', async () => {
+    await renderInTestApp(
+      <TestApiProvider apis={apis}>
+        <EntityProvider entity={studioSul}>
+          <EntityRegionFailoversContent />
+        </EntityProvider>
+      </TestApiProvider>,
+      { mountedRoutes },
+    );
+
+    expect(
+      await screen.findByRole('table', { name: 'Failover runs' }),
     ).toBeInTheDocument();
   });
 

@@ -78,6 +78,21 @@ export const EntityRegionReplicationContent = regionsPlugin.provide(
 );
 
 /**
+ * The Failovers tab of a Region entity: every drill, switchover and failover
+ * run with its steps and logs, followed live, and the "Fail over…" dialog.
+ *
+ * @public
+ */
+export const EntityRegionFailoversContent = regionsPlugin.provide(
+  createComponentExtension({
+    name: 'EntityRegionFailoversContent',
+    component: {
+      lazy: () => import('./components/FailoversTab').then(m => m.FailoversTab),
+    },
+  }),
+);
+
+/**
  * Every spec field of a Region entity.
  *
  * @public

@@ -1,6 +1,10 @@
 import { CompoundEntityRef } from '@backstage/catalog-model';
 import { createApiRef } from '@backstage/core-plugin-api';
 import {
+  FailoverRequest,
+  FailoverRun,
+  FailoverRunsResponse,
+  FailoverStartResponse,
   RegionSummaryResponse,
   ReadinessResponse,
   ReplicationResponse,
@@ -45,6 +49,24 @@ export interface RegionsApi {
   getReadiness(
     ref: Pick<CompoundEntityRef, 'namespace' | 'name'>,
   ): Promise<ReadinessResponse>;
+
+  /**
+   * Every failover run where the region is the source or the target, newest
+   * first.
+   */
+  listFailovers(
+    ref: Pick<CompoundEntityRef, 'namespace' | 'name'>,
+  ): Promise<FailoverRunsResponse>;
+
+  /** One failover run with its steps, logs and pre-flight checks. */
+  getFailover(id: string): Promise<FailoverRun>;
+
+  /**
+   * Starts a drill, switchover or failover. Rejects with a `ResponseError`
+   * carrying the backend's message when it refuses: 400 bad request, 403 not
+   * allowed, 409 a run already in progress.
+   */
+  startFailover(request: FailoverRequest): Promise<FailoverStartResponse>;
 }
 
 /**

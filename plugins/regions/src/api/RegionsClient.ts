@@ -2,6 +2,10 @@ import { CompoundEntityRef } from '@backstage/catalog-model';
 import { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import {
+  FailoverRequest,
+  FailoverRun,
+  FailoverRunsResponse,
+  FailoverStartResponse,
   RegionSummaryResponse,
   ReadinessResponse,
   ReplicationResponse,
@@ -69,6 +73,39 @@ export class RegionsClient implements RegionsApi {
     ref: Pick<CompoundEntityRef, 'namespace' | 'name'>,
   ): Promise<ReadinessResponse> {
     const response = await this.request(`${regionPath(ref)}/readiness`);
+    if (!response.ok) {
+      throw await ResponseError.fromResponse(response);
+    }
+    return response.json();
+  }
+
+  async listFailovers(
+    ref: Pick<CompoundEntityRef, 'namespace' | 'name'>,
+  ): Promise<FailoverRunsResponse> {
+    const response = await this.request(`${regionPath(ref)}/failovers`);
+    if (!response.ok) {
+      throw await ResponseError.fromResponse(response);
+    }
+    return response.json();
+  }
+
+  async getFailover(id: string): Promise<FailoverRun> {
+    const response = await this.request(`/failovers/${encodeURIComponent(id)}`);
+    if (!response.ok) {
+      throw await ResponseError.fromResponse(response);
+    }
+    return response.json();
+  }
+
+  async startFailover(
+    request: FailoverRequest,
+  ): Promise<FailoverStartResponse> {
+    const baseUrl = await this.discoveryApi.getBaseUrl('regions');
+    const response = await this.fetchApi.fetch(`${baseUrl}/failovers`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(request),
+    });
     if (!response.ok) {
       throw await ResponseError.fromResponse(response);
     }

@@ -12,6 +12,7 @@ import {
 import { RegionsApi } from '../api';
 import { topologyFromEntities } from '../lib/regions';
 import { sulReadiness } from './readinessFixtures';
+import { refusedFailover, succeededSwitchover } from './failoverFixtures';
 
 /** Mount entity pages where the catalog does, so links can be asserted. */
 export const mountedRoutes = {
@@ -329,6 +330,21 @@ export function fakeRegionsApi(
       ...sulReadiness(),
       region: `region:${namespace}/${name}`,
     }),
+    listFailovers: async ({ name }) => ({
+      runs: ['studio-primary', 'studio-sul'].includes(name)
+        ? [succeededSwitchover(), refusedFailover()]
+        : [],
+    }),
+    getFailover: async id => {
+      const run = [succeededSwitchover(), refusedFailover()].find(
+        r => r.id === id,
+      );
+      if (!run) {
+        throw new Error(`No failover run ${id}`);
+      }
+      return run;
+    },
+    startFailover: async () => ({ id: 'run-new', status: 'pending' }),
     ...overrides,
   };
 }

@@ -1,0 +1,218 @@
+import {
+  EmptyState,
+  InfoCard,
+  Link,
+  Progress,
+  ResponseErrorPanel,
+  WarningPanel,
+} from '@backstage/core-components';
+import { useApi } from '@backstage/core-plugin-api';
+import { useEntity } from '@backstage/plugin-catalog-react';
+import { ResponseError } from '@backstage/errors';
+import Box from '@material-ui/core/Box';
+import Button from '@material-ui/core/Button';
+import Grid from '@material-ui/core/Grid';
+import Typography from '@material-ui/core/Typography';
+import { FailoverRun } from '@meridian/plugin-regions-common';
+import { useState } from 'react';
+import { useSearchParams } from 'react-router-dom';
+import useAsyncRetry from 'react-use/esm/useAsyncRetry';
+import useInterval from 'react-use/esm/useInterval';
+import { regionsApiRef } from '../../api';
+import { FailoverRunsTable } from './FailoverRunsTable';
+import { StartFailoverDialog } from './StartFailoverDialog';
+import { isRunActive } from './runFormat';
+import { RUNBOOK_PAGES, runbookPath, runbooksSitePath } from './runbooks';
+
+/** A run's steps last from milliseconds to seconds: poll often while one runs. */
+const LIVE_REFRESH_MS = 1000;
+/** The run to expand and follow, e.g. `?run=<id>` from the scaffolder's output. */
+const RUN_PARAM = 'run';
+
+function RunbookLinks(props: { site?: string }) {
+  const { site } = props;
+  if (!site) {
+    return (
+      <Typography variant="body2" color="textSecondary">
+        No runbooks are registered for this region: add the{' '}
+        <code>backstage.io/techdocs-ref</code> (or{' '}
+        <code>backstage.io/techdocs-entity</code>) annotation to publish them
+        with TechDocs.
+      </Typography>
+    );
+  }
+  return (
+    <Typography variant="body2" component="nav" aria-label="Runbooks">
+      Runbooks:{' '}
+      {RUNBOOK_PAGES.map((runbook, index) => (
+        <span key={runbook.page}>
+          {index > 0 && ' · '}
+          <Link to={runbookPath(site, runbook.page)}>{runbook.title}</Link>
+        </span>
+      ))}
+    </Typography>
+  );
+}
+
+/**
+ * The Failovers tab of a Region entity: every drill, switchover and failover
+ * where the region was the source or the target, newest first, each expanding
+ * to its pre-flight checks, steps and logs; a "Fail over…" button to start
+ * one; links to the runbooks. Refreshes every second while a run is pending
+ * or running, so a run's steps appear as they happen.
+ *
+ * @public
+ */
+export function FailoversTab() {
+  const { entity } = useEntity();
+  const regionsApi = useApi(regionsApiRef);
+  const [searchParams, setSearchParams] = useSearchParams();
+  const followedRunId = searchParams.get(RUN_PARAM) ?? undefined;
+  const namespace = entity.metadata.namespace ?? 'default';
+  const name = entity.metadata.name;
+  const runbooksSite = runbooksSitePath(entity);
+
+  const [dialogOpen, setDialogOpen] = useState(false);
+  const [expanded, setExpanded] = useState<ReadonlySet<string>>(
+    () => new Set(followedRunId ? [followedRunId] : []),
+  );
+
+  const list = useAsyncRetry(
+    () => regionsApi.listFailovers({ namespace, name }),
+    [regionsApi, namespace, name],
+  );
+  // A run just started (or linked to) may not be in the list yet: read it alone.
+  const followedMissing = Boolean(
+    followedRunId &&
+      list.value &&
+      !list.value.runs.some(run => run.id === followedRunId),
+  );
+  const followed = useAsyncRetry(
+    async () =>
+      followedMissing && followedRunId
+        ? regionsApi.getFailover(followedRunId)
+        : undefined,
+    [regionsApi, followedRunId, followedMissing],
+  );
+
+  const runs: FailoverRun[] = list.value ? [...list.value.runs] : [];
+  if (followedMissing && followed.value) {
+    runs.unshift(followed.value);
+  }
+  const live = runs.some(isRunActive) || (followedMissing && !followed.value);
+  useInterval(
+    () => {
+      list.retry();
+      if (followedMissing) {
+        followed.retry();
+      }
+    },
+    live ? LIVE_REFRESH_MS : null,
+  );
+
+  const toggle = (runId: string) =>
+    setExpanded(previous => {
+      const next = new Set(previous);
+      if (!next.delete(runId)) {
+        next.add(runId);
+      }
+      return next;
+    });
+
+  const onStarted = (runId: string) => {
+    setDialogOpen(false);
+    setExpanded(previous => new Set(previous).add(runId));
+    const params = new URLSearchParams(searchParams);
+    params.set(RUN_PARAM, runId);
+    setSearchParams(params);
+    list.retry();
+  };
+
+  const startButton = (
+    <Button
+      variant="contained"
+      color="primary"
+      onClick={() => setDialogOpen(true)}
+    >
+      Fail over…
+    </Button>
+  );
+
+  let body;
+  if (list.error && !list.value) {
+    const forbidden =
+      list.error instanceof ResponseError && list.error.statusCode === 403;
+    body = (
+      <ResponseErrorPanel
+        title={
+          forbidden
+            ? 'You are not allowed to see the failover runs of this region'
+            : 'Could not load failover runs from the regions backend'
+        }
+        error={list.error}
+      />
+    );
+  } else if (!list.value) {
+    body = <Progress />;
+  } else if (runs.length === 0) {
+    body = (
+      <EmptyState
+        missing="data"
+        title="No failover has run for this region yet"
+        description="Run a drill first (Fail over… above, mode Drill): it runs every pre-flight check against the standby and changes nothing."
+      />
+    );
+  } else {
+    body = (
+      <>
+        {list.error && (
+          <Box mb={2}>
+            <WarningPanel
+              title="Could not refresh the runs; showing the last answer"
+              message={list.error.message}
+            />
+          </Box>
+        )}
+        {followed.error && (
+          <Box mb={2}>
+            <WarningPanel
+              title={`Could not read run ${followedRunId}`}
+              message={followed.error.message}
+            />
+          </Box>
+        )}
+        <FailoverRunsTable
+          runs={runs}
+          expanded={expanded}
+          onToggle={toggle}
+          runbooksSite={runbooksSite}
+        />
+      </>
+    );
+  }
+
+  return (
+    <Grid container spacing={3}>
+      <Grid item xs={12}>
+        <InfoCard title="Failovers" action={<Box p={1}>{startButton}</Box>}>
+          <Typography variant="body2" paragraph>
+            Drills, planned switchovers and emergency failovers where this
+            region was the source or the target, with their measured RTO (write
+            unavailability) and data loss.
+          </Typography>
+          <RunbookLinks site={runbooksSite} />
+        </InfoCard>
+      </Grid>
+      <Grid item xs={12}>
+        {body}
+      </Grid>
+      <StartFailoverDialog
+        entity={entity}
+        open={dialogOpen}
+        onClose={() => setDialogOpen(false)}
+        onStarted={onStarted}
+        onRefused={list.retry}
+      />
+    </Grid>
+  );
+}

@@ -1,0 +1,1 @@
+export { FailoversTab } from './FailoversTab';

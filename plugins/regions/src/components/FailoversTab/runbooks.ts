@@ -1,0 +1,56 @@
+import { Entity, parseEntityRef } from '@backstage/catalog-model';
+import { FailoverMode } from '@meridian/plugin-regions-common';
+
+const TECHDOCS_REF_ANNOTATION = 'backstage.io/techdocs-ref';
+/** Points at another entity whose TechDocs site documents this one. */
+const TECHDOCS_ENTITY_ANNOTATION = 'backstage.io/techdocs-entity';
+
+/** The runbook pages under `runbooks/` of the region's TechDocs site. */
+export const RUNBOOK_PAGES = [
+  { page: 'failover', title: 'Emergency failover' },
+  { page: 'switchover', title: 'Switchover' },
+  { page: 'failback', title: 'Failback (pg_rewind)' },
+  { page: 'dr-drill', title: 'DR drill' },
+] as const;
+
+export type RunbookPage = (typeof RUNBOOK_PAGES)[number]['page'];
+
+/** The runbook an operator follows for a run of each mode. */
+export const RUNBOOK_OF_MODE: Record<FailoverMode, RunbookPage> = {
+  drill: 'dr-drill',
+  switchover: 'switchover',
+  failover: 'failover',
+};
+
+/**
+ * The TechDocs reader path (`/docs/:namespace/:kind/:name`) of the site that
+ * holds the region's runbooks: the entity `backstage.io/techdocs-entity` names,
+ * else the region's own site when it has `backstage.io/techdocs-ref`;
+ * undefined when it has neither (or a malformed entity ref).
+ */
+export function runbooksSitePath(entity: Entity): string | undefined {
+  const annotations = entity.metadata.annotations ?? {};
+  const namespace = entity.metadata.namespace ?? 'default';
+  let docsEntity: { kind: string; namespace: string; name: string };
+  if (annotations[TECHDOCS_ENTITY_ANNOTATION]) {
+    try {
+      docsEntity = parseEntityRef(annotations[TECHDOCS_ENTITY_ANNOTATION], {
+        defaultNamespace: namespace,
+      });
+    } catch {
+      return undefined;
+    }
+  } else if (annotations[TECHDOCS_REF_ANNOTATION]) {
+    docsEntity = { kind: entity.kind, namespace, name: entity.metadata.name };
+  } else {
+    return undefined;
+  }
+  return `/docs/${docsEntity.namespace}/${docsEntity.kind.toLocaleLowerCase(
+    'en-US',
+  )}/${docsEntity.name}`;
+}
+
+/** `/docs/default/region/us-east/runbooks/switchover/` */
+export function runbookPath(site: string, page: RunbookPage): string {
+  return `${site}/runbooks/${page}/`;
+}

@@ -1,0 +1,218 @@
+import {
+  FAILOVER_STEP_IDS,
+  FailoverPreflightCheck,
+  FailoverRun,
+  FailoverStep,
+  FailoverStepId,
+} from '@meridian/plugin-regions-common';
+
+/** When the newest fixture run started; the tests' clock is set from it. */
+export const failoverStartedAt = '2026-09-20T12:00:00.000Z';
+
+const STEP_TITLES: Record<FailoverStepId, string> = {
+  preflight: 'Pre-flight checks',
+  fence: 'Fence the old primary',
+  promote: 'Promote the target',
+  'switch-traffic': 'Switch traffic',
+  verify: 'Verify writes and the new record',
+  record: 'Record the run',
+};
+
+function at(base: string, offsetMs: number): string {
+  return new Date(Date.parse(base) + offsetMs).toISOString();
+}
+
+/** A step that ran from `startMs` to `endMs` after `base`, with its log lines. */
+function step(
+  id: FailoverStepId,
+  base: string,
+  status: FailoverStep['status'],
+  timing?: { startMs: number; endMs?: number },
+  log: Array<[number, string]> = [],
+  error?: string,
+): FailoverStep {
+  return {
+    id,
+    title: STEP_TITLES[id],
+    status,
+    startedAt: timing ? at(base, timing.startMs) : null,
+    finishedAt: timing?.endMs !== undefined ? at(base, timing.endMs) : null,
+    log: log.map(([offsetMs, message]) => ({
+      t: at(base, offsetMs),
+      message,
+    })),
+    ...(error ? { error } : {}),
+  };
+}
+
+function passingPreflight(): FailoverPreflightCheck[] {
+  return [
+    {
+      id: 'replica-of-source',
+      title: 'Target is a replica of the source',
+      passed: true,
+      detail: 'studio-sul-db streams from studio-primary-db',
+      forcible: false,
+    },
+    {
+      id: 'target-healthy',
+      title: 'Target is healthy',
+      passed: true,
+      detail: 'studio-sul-db answers, in recovery, receiver streaming',
+      forcible: false,
+    },
+    {
+      id: 'lag',
+      title: 'Lag within the limit',
+      passed: true,
+      detail: 'lag 12 KiB ≤ limit 1 MiB',
+      forcible: true,
+    },
+    {
+      id: 'no-run-in-progress',
+      title: 'No other run in progress',
+      passed: true,
+      detail: 'no run in progress for region:default/studio-primary',
+      forcible: false,
+    },
+    {
+      id: 'readiness',
+      title: 'Readiness gate',
+      passed: true,
+      detail: 'readiness not evaluated',
+      forcible: true,
+    },
+  ];
+}
+
+/** A switchover of studio-primary to studio-sul that succeeded with 412 ms of RTO. */
+export function succeededSwitchover(): FailoverRun {
+  const base = '2026-09-19T09:30:00.000Z';
+  return {
+    id: 'run-switchover-1',
+    region: 'region:default/studio-primary',
+    target: 'region:default/studio-sul',
+    mode: 'switchover',
+    dryRun: false,
+    force: false,
+    status: 'succeeded',
+    createdBy: 'user:default/ana',
+    createdAt: base,
+    finishedAt: at(base, 1_850),
+    preflight: passingPreflight(),
+    steps: [
+      step('preflight', base, 'succeeded', { startMs: 0, endMs: 120 }, [
+        [40, 'lag 12 KiB ≤ limit 1 MiB'],
+      ]),
+      step('fence', base, 'succeeded', { startMs: 120, endMs: 640 }, [
+        [130, 'CHECKPOINT on studio-primary-db'],
+        [600, 'studio-primary-db stopped (pg_ctl stop -m fast)'],
+      ]),
+      step('promote', base, 'succeeded', { startMs: 640, endMs: 980 }, [
+        [
+          650,
+          'studio-sul-db replayed up to 0/5000060, the fenced primary’s last LSN',
+        ],
+        [970, 'pg_promote() returned true'],
+      ]),
+      step(
+        'switch-traffic',
+        base,
+        'succeeded',
+        { startMs: 980, endMs: 1_200 },
+        [[1_190, 'api-dns: api.example.test A 10.16.0.10 (was 10.0.0.10)']],
+      ),
+      step('verify', base, 'succeeded', { startMs: 1_200, endMs: 1_700 }, [
+        [1_052, 'first write on studio-sul-db accepted'],
+        [1_690, 'api.example.test answers 10.16.0.10'],
+      ]),
+      step('record', base, 'succeeded', { startMs: 1_700, endMs: 1_850 }),
+    ],
+    rtoMs: 412,
+    dataLossBytes: 0,
+  };
+}
+
+/** An emergency failover refused because the standby lags 3 MiB behind. */
+export function refusedFailover(): FailoverRun {
+  const base = '2026-09-18T22:10:00.000Z';
+  return {
+    id: 'run-failover-refused',
+    region: 'region:default/studio-primary',
+    target: 'region:default/studio-sul',
+    mode: 'failover',
+    dryRun: false,
+    force: false,
+    status: 'refused',
+    createdBy: 'user:default/bruno',
+    createdAt: base,
+    finishedAt: at(base, 90),
+    preflight: passingPreflight().map(check =>
+      check.id === 'lag'
+        ? { ...check, passed: false, detail: 'lag 3 MiB > limit 1 MiB' }
+        : check,
+    ),
+    steps: [
+      step(
+        'preflight',
+        base,
+        'failed',
+        { startMs: 0, endMs: 90 },
+        [[60, 'lag 3 MiB > limit 1 MiB']],
+        'Lag within the limit failed: lag 3 MiB > limit 1 MiB. Nothing was changed.',
+      ),
+      ...FAILOVER_STEP_IDS.slice(1).map(id => step(id, base, 'skipped')),
+    ],
+    rtoMs: null,
+    dataLossBytes: null,
+    error:
+      'Refused by the pre-flight checks: lag 3 MiB > limit 1 MiB. Nothing was changed; force overrides this check.',
+  };
+}
+
+/**
+ * A switchover started at {@link failoverStartedAt}, as it looks after
+ * `progress` steps have finished: the next one runs, the rest wait; after all
+ * six it has succeeded with its RTO.
+ */
+export function runningSwitchover(progress: number): FailoverRun {
+  const base = failoverStartedAt;
+  const done = progress >= FAILOVER_STEP_IDS.length;
+  const logs: Record<FailoverStepId, string> = {
+    preflight: 'lag 0 B ≤ limit 1 MiB',
+    fence: 'studio-primary-db stopped (pg_ctl stop -m fast)',
+    promote: 'pg_promote() returned true',
+    'switch-traffic': 'api-dns: api.example.test A 10.16.0.10',
+    verify: 'first write on studio-sul-db accepted',
+    record: 'recorded',
+  };
+  return {
+    id: 'run-live',
+    region: 'region:default/studio-primary',
+    target: 'region:default/studio-sul',
+    mode: 'switchover',
+    dryRun: false,
+    force: false,
+    status: done ? 'succeeded' : 'running',
+    createdBy: 'user:default/ana',
+    createdAt: base,
+    finishedAt: done ? at(base, FAILOVER_STEP_IDS.length * 200) : null,
+    preflight: progress > 0 ? passingPreflight() : [],
+    steps: FAILOVER_STEP_IDS.map((id, index) => {
+      if (index < progress) {
+        return step(
+          id,
+          base,
+          'succeeded',
+          { startMs: index * 200, endMs: (index + 1) * 200 },
+          [[index * 200 + 100, logs[id]]],
+        );
+      }
+      return index === progress
+        ? step(id, base, 'running', { startMs: index * 200 })
+        : step(id, base, 'pending');
+    }),
+    rtoMs: done ? 388 : null,
+    dataLossBytes: done ? 0 : null,
+  };
+}
