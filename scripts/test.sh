@@ -10,6 +10,7 @@ cd "$ROOT"
 
 ensure_postgres
 ensure_prometheus
+ensure_powerdns
 ensure_chromium
 export BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING="${BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING:-postgresql://postgres@127.0.0.1:5432}"
 
