@@ -39,59 +39,6 @@ export interface PowerDnsLab {
   stop(): Promise<void>;
 }
 
-/**
- * Starts `pdns_server` in the foreground as the current user (about 0.3 s):
- * no port below 1024, no setuid, nothing outside its temporary directory. The
- * caller must `stop()` it, typically in `afterAll`.
- */
-export async function startPowerDns(): Promise<PowerDnsLab> {
-  if (!fs.existsSync(PDNS_SERVER) || !fs.existsSync(SQLITE_SCHEMA)) {
-    throw new Error(
-      `PowerDNS is not installed (${PDNS_SERVER}, ${SQLITE_SCHEMA}): run scripts/test.sh, or apt-get install pdns-server pdns-backend-sqlite3 sqlite3`,
-    );
-  }
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'meridian-pdns-'));
-  const apiKey = randomBytes(16).toString('hex');
-  const [dnsPort, apiPort] = [await findFreePort(), await findFreePort()];
-  const database = path.join(dir, 'pdns.sqlite3');
-  execFileSync('sqlite3', [database], {
-    input: fs.readFileSync(SQLITE_SCHEMA),
-  });
-  fs.writeFileSync(
-    path.join(dir, 'pdns.conf'),
-    `launch=gsqlite3
-gsqlite3-database=${database}
-local-address=127.0.0.1:${dnsPort}
-api=yes
-api-key=${apiKey}
-webserver=yes
-webserver-address=127.0.0.1
-webserver-port=${apiPort}
-webserver-allow-from=127.0.0.1
-daemon=no
-guardian=no
-disable-syslog=yes
-socket-dir=${dir}
-loglevel=4
-`,
-  );
-
-  const logFile = path.join(dir, 'pdns.log');
-  const log = fs.openSync(logFile, 'a');
-  const child = spawn(PDNS_SERVER, [`--config-dir=${dir}`], {
-    stdio: ['ignore', log, log],
-  });
-  fs.closeSync(log);
-  const lab = new Lab(dir, child, apiKey, apiPort, dnsPort, logFile);
-  try {
-    await lab.waitUntilUp();
-  } catch (error) {
-    await lab.stop();
-    throw error;
-  }
-  return lab;
-}
-
 class Lab implements PowerDnsLab {
   readonly apiUrl: string;
   readonly serverId = 'localhost';
@@ -218,4 +165,57 @@ class Lab implements PowerDnsLab {
       return '(no log)';
     }
   }
+}
+
+/**
+ * Starts `pdns_server` in the foreground as the current user (about 0.3 s):
+ * no port below 1024, no setuid, nothing outside its temporary directory. The
+ * caller must `stop()` it, typically in `afterAll`.
+ */
+export async function startPowerDns(): Promise<PowerDnsLab> {
+  if (!fs.existsSync(PDNS_SERVER) || !fs.existsSync(SQLITE_SCHEMA)) {
+    throw new Error(
+      `PowerDNS is not installed (${PDNS_SERVER}, ${SQLITE_SCHEMA}): run scripts/test.sh, or apt-get install pdns-server pdns-backend-sqlite3 sqlite3`,
+    );
+  }
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'meridian-pdns-'));
+  const apiKey = randomBytes(16).toString('hex');
+  const [dnsPort, apiPort] = [await findFreePort(), await findFreePort()];
+  const database = path.join(dir, 'pdns.sqlite3');
+  execFileSync('sqlite3', [database], {
+    input: fs.readFileSync(SQLITE_SCHEMA),
+  });
+  fs.writeFileSync(
+    path.join(dir, 'pdns.conf'),
+    `launch=gsqlite3
+gsqlite3-database=${database}
+local-address=127.0.0.1:${dnsPort}
+api=yes
+api-key=${apiKey}
+webserver=yes
+webserver-address=127.0.0.1
+webserver-port=${apiPort}
+webserver-allow-from=127.0.0.1
+daemon=no
+guardian=no
+disable-syslog=yes
+socket-dir=${dir}
+loglevel=4
+`,
+  );
+
+  const logFile = path.join(dir, 'pdns.log');
+  const log = fs.openSync(logFile, 'a');
+  const child = spawn(PDNS_SERVER, [`--config-dir=${dir}`], {
+    stdio: ['ignore', log, log],
+  });
+  fs.closeSync(log);
+  const lab = new Lab(dir, child, apiKey, apiPort, dnsPort, logFile);
+  try {
+    await lab.waitUntilUp();
+  } catch (error) {
+    await lab.stop();
+    throw error;
+  }
+  return lab;
 }
