@@ -93,8 +93,11 @@ export interface Config {
      */
     traffic?: {
       [name: string]: {
-        /** Which DNS or traffic API the switch drives. */
-        driver: 'powerdns' | 'cloudflare' | 'route53';
+        /**
+         * Which DNS or traffic API the switch drives: `powerdns`, `cloudflare`,
+         * `route53`, or a driver a backend module adds.
+         */
+        driver: string;
         /**
          * The address each region is reached at, by region name, e.g.
          * `{ us-east: 10.48.0.10, us-west: 10.49.0.10 }`: an IPv4 address for
