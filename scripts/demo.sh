@@ -83,9 +83,13 @@ stop_leftovers() {
       pg pg_ctl -D "$PG_DIR/$node" -m immediate -w -t 30 stop >/dev/null 2>&1 || true
     fi
   done
-  if [ -f "$PDNS_DIR/pdns_server.pid" ]; then
-    pid=$(cat "$PDNS_DIR/pdns_server.pid")
-    if [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = pdns_server ]; then kill -TERM "$pid"; fi
+  # pdns_server writes it into its socket-dir
+  if [ -f "$PDNS_DIR/pdns.pid" ]; then
+    pid=$(cat "$PDNS_DIR/pdns.pid")
+    if [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = pdns_server ]; then
+      kill -TERM "$pid"
+      for _ in $(seq 1 50); do [ -d "/proc/$pid" ] || break; sleep 0.1; done
+    fi
   fi
 }
 
@@ -196,7 +200,10 @@ EOF
 }
 
 # ---------------------------------------------------------------- main
-ensure_postgres # installs PostgreSQL 15 when missing
+if [ ! -x "$PGBIN/initdb" ]; then
+  log "installing PostgreSQL 15"
+  apt_install postgresql-15
+fi
 ensure_powerdns
 stop_leftovers
 for port in "$MERIDIAN_DEMO_US_EAST_PORT" "$MERIDIAN_DEMO_US_WEST_PORT" \
@@ -210,7 +217,6 @@ trap 'cleanup; exit 130' INT
 trap 'cleanup; exit 143' TERM
 start_databases
 start_powerdns
-echo "$PDNS_PID" >"$PDNS_DIR/pdns_server.pid"
 
 cat >&2 <<EOF
 
