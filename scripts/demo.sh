@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The failover demo: a PostgreSQL 15 primary (us-east) with a streaming standby
 # (us-west) and a PowerDNS serving api.meridian.test., all on loopback, and the
-# portal configured to use them (examples/demo/app-config.demo.yaml), so that a
+# portal configured to use them (app-config.demo.yaml), so that a
 # switchover can be run from the UI and watched in DNS.
 #
 # Usage: scripts/demo.sh [--services-only]
@@ -246,6 +246,6 @@ cat >&2 <<EOF
 
 EOF
 # Its own process group, so that Ctrl-C's cleanup stops the backend and the dev server.
-setsid yarn start --config "$ROOT/app-config.yaml" --config "$ROOT/examples/demo/app-config.demo.yaml" &
+setsid yarn start --config "$ROOT/app-config.yaml" --config "$ROOT/app-config.demo.yaml" &
 PORTAL_PID=$!
 wait "$PORTAL_PID"
