@@ -11,6 +11,7 @@ cd "$ROOT"
 ensure_postgres
 ensure_prometheus
 ensure_patroni
+ensure_powerdns
 ensure_chromium
 ensure_mkdocs
 export BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING="${BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING:-postgresql://postgres@127.0.0.1:5432}"

@@ -90,59 +90,77 @@ export interface Config {
     };
 
     /**
-     * Named traffic switches that failovers use. A Region lists the switches
-     * that point at it in its `meridian.dev/traffic` annotation; a failover
-     * points each at the target region's address.
+     * Named traffic switches that failovers use: the DNS record or load
+     * balancer that sends users to the active region. A Region names the
+     * switches that point at it with the annotation
+     * `meridian.dev/traffic: api-dns[, other]`. Keys not used by a block's
+     * driver are ignored.
      */
     traffic?: {
       [name: string]: {
-        /** Which DNS or traffic API the switch drives. */
-        driver: 'powerdns' | 'cloudflare' | 'route53';
         /**
-         * The address (IP or hostname) the switch points at for each region,
-         * by region name, e.g. `{ us-east: 10.48.0.10, us-west: 10.49.0.10 }`.
+         * Which DNS or traffic API the switch drives: `powerdns`, `cloudflare`,
+         * `route53`, or a driver a backend module adds.
          */
-        addresses: { [regionName: string]: string };
-        /** The API's base URL (powerdns; cloudflare, default https://api.cloudflare.com/client/v4). */
+        driver: string;
+        /**
+         * The address each region is reached at, by region name, e.g.
+         * `{ us-east: 10.48.0.10, us-west: 10.49.0.10 }`: an IPv4 address for
+         * an `A` record, IPv6 for `AAAA`, a host name for `CNAME`. Not used by
+         * a Cloudflare load balancer (see `loadBalancer.poolIds`).
+         */
+        addresses?: { [regionName: string]: string };
+        /**
+         * powerdns: the API's base URL, e.g. `http://10.0.0.53:8081`;
+         * cloudflare: default `https://api.cloudflare.com/client/v4`.
+         */
         url?: string;
         /**
-         * powerdns: the API key.
+         * powerdns: the API key (`api-key` in pdns.conf), sent as `X-API-Key`.
          * @visibility secret
          */
         apiKey?: string;
-        /** powerdns: the server id. Default `localhost`. */
+        /** powerdns: the server id in API paths. Default `localhost`. */
         serverId?: string;
-        /** powerdns: the DNS zone holding the record, e.g. `example.com.` */
+        /** powerdns: the zone holding the record, e.g. `meridian.test.`. */
         zone?: string;
-        /** The record that points at the active region, e.g. `api.example.com.` */
+        /**
+         * powerdns, route53: the record's name, e.g. `api.meridian.test.`;
+         * cloudflare: the DNS record's name, looked up with its type (or use `recordId`).
+         */
         record?: string;
-        /** The record type: A (default), AAAA or CNAME. */
+        /** The record type: `A` (default), `AAAA` or `CNAME`. */
         type?: 'A' | 'AAAA' | 'CNAME';
-        /** The record's TTL in seconds. Default 30. */
+        /**
+         * The record's TTL in seconds. powerdns and route53: default 30;
+         * cloudflare: left as it is unless set (1 is automatic).
+         */
         ttl?: number;
         /**
-         * cloudflare: an API token allowed to edit the zone's DNS or load balancers.
+         * cloudflare: an API token allowed to edit DNS (or load balancers) of the zone.
          * @visibility secret
          */
         apiToken?: string;
         /** cloudflare: the zone id. */
         zoneId?: string;
-        /** cloudflare: the DNS record's id, instead of its name. */
+        /** cloudflare: the DNS record's id, instead of `record`. */
         recordId?: string;
-        /** cloudflare: a load balancer whose pool is switched instead of a record. */
+        /** cloudflare: drive a load balancer's pools instead of a DNS record. */
         loadBalancer?: {
           /** The load balancer's id. */
           id: string;
-          /** The pool of each region, by region name. */
+          /** The pool that serves each region, by region name. */
           poolIds: { [regionName: string]: string };
         };
-        /** route53: the hosted zone id. */
+        /** route53: the hosted zone id, e.g. `Z1D633PJN98FT9`. */
         hostedZoneId?: string;
-        /** route53: the AWS region of the API. Default us-east-1. */
+        /** route53: the AWS region of the client. Default `us-east-1`. */
         region?: string;
-        /** route53: an API endpoint other than AWS's. */
+        /** route53: another endpoint than Route 53's own, e.g. for a proxy. */
         endpoint?: string;
-        /** route53: static credentials; without them the AWS SDK's default chain is used. */
+        /** route53: how long to wait for a change to be INSYNC. Default 120, at least 2. */
+        propagationTimeoutSeconds?: number;
+        /** route53: static credentials; without them the SDK's default chain is used. */
         credentials?: {
           accessKeyId: string;
           /** @visibility secret */

@@ -79,3 +79,20 @@ ensure_mkdocs() {
   echo "services: installing mkdocs and mkdocs-material" >&2
   apt_install mkdocs mkdocs-material
 }
+
+# The traffic-switch tests start their own PowerDNS (sqlite3 backend) on free
+# loopback ports, and the demo one on fixed ports; only the binaries are needed.
+# sqlite3 initialises its database, dig asks it.
+ensure_powerdns() {
+  if [ -x /usr/sbin/pdns_server ] && [ -f /usr/lib/x86_64-linux-gnu/pdns/libgsqlite3backend.so ] \
+    && command -v sqlite3 >/dev/null && command -v dig >/dev/null; then
+    return
+  fi
+  echo "services: installing PowerDNS, sqlite3 and dig" >&2
+  apt_install pdns-server pdns-backend-sqlite3 sqlite3 bind9-dnsutils
+  # The package starts an authoritative server on port 53 (bind backend):
+  # stop it and keep it from starting again, so it holds no port.
+  service pdns stop >/dev/null 2>&1 || true
+  systemctl disable pdns >/dev/null 2>&1 || true
+  start-stop-daemon --stop --quiet --oknodo --exec /usr/sbin/pdns_server --pidfile /run/pdns/pdns.pid || true
+}

@@ -49,6 +49,7 @@ import {
 } from './failover/FailoverOrchestrator';
 import { PatroniPromoter } from './failover/promoters/PatroniPromoter';
 import { PostgresPromoter } from './failover/promoters/PostgresPromoter';
+import { builtInTrafficSwitchFactories } from './failover/traffic';
 import { TrafficSwitchRegistry } from './failover/TrafficSwitchRegistry';
 import { createFailoverRouter } from './service/failoverRouter';
 
@@ -239,10 +240,10 @@ export const regionsPlugin = createBackendPlugin({
             new PatroniPromoter(),
             new PostgresPromoter(),
           ],
-          traffic: TrafficSwitchRegistry.fromConfig(
-            config,
-            trafficSwitchFactories,
-          ),
+          traffic: TrafficSwitchRegistry.fromConfig(config, [
+            ...trafficSwitchFactories,
+            ...builtInTrafficSwitchFactories,
+          ]),
           config: readFailoverConfig(config),
           replication: replicationStore,
           // the target's score, once evaluated: unready targets need force

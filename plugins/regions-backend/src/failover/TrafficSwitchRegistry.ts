@@ -1,12 +1,12 @@
 import { Config } from '@backstage/config';
-import { RegionEntity } from '@meridian/plugin-regions-common';
+import {
+  ANNOTATION_REGION_TRAFFIC,
+  RegionEntity,
+} from '@meridian/plugin-regions-common';
 import {
   TrafficSwitch,
   TrafficSwitchFactory,
 } from '@meridian/plugin-regions-node';
-
-/** On a Region: the `regions.traffic` switches that point at it, comma-separated. */
-export const ANNOTATION_REGION_TRAFFIC = 'meridian.dev/traffic';
 
 /**
  * The traffic switches of `regions.traffic`, each built by the factory of its
@@ -29,16 +29,17 @@ export class TrafficSwitchRegistry {
     const traffic = config.getOptionalConfig('regions.traffic');
     for (const name of traffic?.keys() ?? []) {
       const block = traffic!.getConfig(name);
-      const driver = block.getString('driver');
-      const factory = byDriver.get(driver);
+      const driver = block.getOptionalString('driver');
+      const factory = driver ? byDriver.get(driver) : undefined;
       if (!factory) {
         const known = [...byDriver.keys()].sort();
+        const drivers = known.length
+          ? `known: ${known.join(', ')}`
+          : 'no driver is installed';
         throw new Error(
-          `regions.traffic.${name}.driver "${driver}" is not a known traffic switch driver (${
-            known.length
-              ? `known: ${known.join(', ')}`
-              : 'no driver is installed'
-          })`,
+          driver
+            ? `regions.traffic.${name}.driver "${driver}" is not a known traffic switch driver (${drivers})`
+            : `regions.traffic.${name}.driver is required (${drivers})`,
         );
       }
       switches.set(name, factory.create(name, block));

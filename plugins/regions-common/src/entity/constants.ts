@@ -8,6 +8,8 @@ export const ANNOTATION_REGION_DATABASE = 'meridian.dev/database';
 /** PromQL label selector of a Region's node among postgres_exporter series, e.g. `{instance="10.16.0.10:9187"}`. @public */
 export const ANNOTATION_PROMETHEUS_SELECTOR =
   'meridian.dev/prometheus-selector';
+/** On a Region: the `regions.traffic` switches that point at it, comma-separated, e.g. `api-dns`. @public */
+export const ANNOTATION_REGION_TRAFFIC = 'meridian.dev/traffic';
 /** On a Component, Resource or System: comma-separated region refs it runs in. @public */
 export const ANNOTATION_DEPLOYED_REGIONS = 'meridian.dev/regions';
 

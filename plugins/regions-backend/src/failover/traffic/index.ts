@@ -1,0 +1,15 @@
+import { TrafficSwitchFactory } from '@meridian/plugin-regions-node';
+import { cloudflareTrafficSwitchFactory } from './CloudflareTrafficSwitch';
+import { powerDnsTrafficSwitchFactory } from './PowerDnsTrafficSwitch';
+import { route53TrafficSwitchFactory } from './Route53TrafficSwitch';
+
+export { CloudflareTrafficSwitch } from './CloudflareTrafficSwitch';
+export { PowerDnsTrafficSwitch } from './PowerDnsTrafficSwitch';
+export { Route53TrafficSwitch } from './Route53TrafficSwitch';
+
+/** The drivers `regions.traffic.<name>.driver` may name out of the box. */
+export const builtInTrafficSwitchFactories: TrafficSwitchFactory[] = [
+  powerDnsTrafficSwitchFactory,
+  cloudflareTrafficSwitchFactory,
+  route53TrafficSwitchFactory,
+];
