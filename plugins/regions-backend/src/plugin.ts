@@ -4,6 +4,8 @@ import {
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import {
+  CostSource,
+  regionsCostSourcesExtensionPoint,
   RegionConflictRule,
   regionsConflictRulesExtensionPoint,
   regionsReplicationSourcesExtensionPoint,
@@ -23,7 +25,19 @@ import {
   ReplicationCollector,
   staleAfterMsOf,
 } from './collectors/replication/ReplicationCollector';
+import {
+  COST_COLLECTOR_TASK_ID,
+  CostCollector,
+  readCostCollectorDepth,
+  readCostCollectorSchedule,
+} from './collectors/cost/CostCollector';
+import {
+  createCostRouter,
+  readCostCurrency,
+} from './collectors/cost/costRouter';
+import { OpenCostCostSource } from './collectors/cost/OpenCostCostSource';
 import { builtInConflictRules } from './conflicts';
+import { CostStore } from './database/CostStore';
 import { DatabaseRegionsStore } from './database/DatabaseRegionsStore';
 import { ReplicationStore } from './database/ReplicationStore';
 import { createRouter } from './service/router';
@@ -58,6 +72,14 @@ export const regionsPlugin = createBackendPlugin({
     env.registerExtensionPoint(regionsReplicationSourcesExtensionPoint, {
       addReplicationSource(...sources) {
         addedReplicationSources.push(...sources);
+      },
+    });
+
+    // Cost sources added by modules, asked before the built-in OpenCost one.
+    const addedCostSources: CostSource[] = [];
+    env.registerExtensionPoint(regionsCostSourcesExtensionPoint, {
+      addCostSource(...sources) {
+        addedCostSources.push(...sources);
       },
     });
 
@@ -128,6 +150,34 @@ export const regionsPlugin = createBackendPlugin({
           ...replicationSchedule,
           fn: signal => replicationCollector.run(signal),
         });
+
+        const costStore = await CostStore.create({ database });
+        const openCostSource = OpenCostCostSource.fromConfig(config, {
+          logger,
+        });
+        const costCollector = new CostCollector({
+          regions: store,
+          store: costStore,
+          sources: [
+            ...addedCostSources,
+            ...(openCostSource ? [openCostSource] : []),
+          ],
+          logger,
+          depth: readCostCollectorDepth(config),
+        });
+        await scheduler.scheduleTask({
+          id: COST_COLLECTOR_TASK_ID,
+          ...readCostCollectorSchedule(config),
+          fn: signal => costCollector.run(signal),
+        });
+        httpRouter.use(
+          await createCostRouter({
+            regions: store,
+            store: costStore,
+            collector: costCollector,
+            currency: readCostCurrency(config),
+          }),
+        );
 
         httpRouter.use(
           await createRouter({

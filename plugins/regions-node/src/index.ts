@@ -7,3 +7,4 @@
 export * from './conflicts';
 export * from './replication';
 export * from './failover';
+export * from './cost';
