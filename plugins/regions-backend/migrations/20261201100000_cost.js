@@ -39,7 +39,7 @@ exports.up = async function up(knex) {
   });
 
   await knex.schema.createTable('region_cost_state', table => {
-    table.comment("The outcome of each region's latest cost read");
+    table.comment('The outcome of the latest cost read of each region');
     table.string('region_ref').primary().notNullable();
     table.string('source').nullable().comment('The id of the source that read');
     table

@@ -36,6 +36,8 @@ describe('migrations', () => {
       await knex.migrate.latest({ directory: migrationsDir });
       expect(await tableNames(knex)).toEqual([
         'region_conflicts',
+        'region_cost_days',
+        'region_cost_state',
         'region_replication_rollups',
         'region_replication_samples',
         'region_replication_state',

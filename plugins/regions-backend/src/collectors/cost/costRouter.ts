@@ -116,9 +116,11 @@ export async function createCostRouter(options: {
     const month = monthDays(at);
     const source = collector.sourceOf(region);
     const { regions: all } = await regions.getSnapshot();
-    const spokes = all.filter(
-      other => resolveRegionRef(other.spec.hub, other) === regionRef,
-    );
+    const spokes = all
+      .filter(other => resolveRegionRef(other.spec.hub, other) === regionRef)
+      .sort((a, b) =>
+        stringifyEntityRef(a).localeCompare(stringifyEntityRef(b)),
+      );
     const [days, previousDays, monthTotals, state, spokeSummaries] =
       await Promise.all([
         store.getDays(regionRef, span.from, span.to),
