@@ -125,6 +125,17 @@ const replicationContent = EntityContentBlueprint.make({
   },
 });
 
+/** `entity-content:regions/cost`, the Cost tab of Region pages. */
+const costContent = EntityContentBlueprint.make({
+  name: 'cost',
+  params: {
+    path: '/cost',
+    title: 'Cost',
+    filter: regionCardFilter,
+    loader: () => import('./components/CostTab').then(m => <m.CostTab />),
+  },
+});
+
 /**
  * The regions plugin for the new frontend system: the Regions page, the
  * Region overview cards, the Replication tab of Region pages and the regions
@@ -147,5 +158,6 @@ export default createFrontendPlugin({
     regionRunbooksCard,
     deployedRegionsCard,
     replicationContent,
+    costContent,
   ],
 });

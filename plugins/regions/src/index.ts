@@ -12,6 +12,7 @@ export {
   RegionsPage,
   EntityRegionOverviewContent,
   EntityRegionReplicationContent,
+  EntityRegionCostContent,
   EntityRegionDetailsCard,
   EntityRegionRelationsCard,
   EntityRegionConflictsCard,

@@ -1,6 +1,9 @@
 import { CompoundEntityRef } from '@backstage/catalog-model';
 import { createApiRef } from '@backstage/core-plugin-api';
 import {
+  CostResponse,
+  CostSummaryResponse,
+  CostWindow,
   RegionSummaryResponse,
   ReplicationResponse,
   ReplicationWindow,
@@ -35,6 +38,19 @@ export interface RegionsApi {
     ref: Pick<CompoundEntityRef, 'namespace' | 'name'>,
     window: ReplicationWindow,
   ): Promise<ReplicationResponse>;
+
+  /**
+   * One region's cost: the daily series and breakdown over `window`, its
+   * month against its budget, and for a hub its spokes' months. Rejects with
+   * a `ResponseError` when the backend does not know the region.
+   */
+  getCost(
+    ref: Pick<CompoundEntityRef, 'namespace' | 'name'>,
+    window: CostWindow,
+  ): Promise<CostResponse>;
+
+  /** Every region's month so far against its budget, with the total. */
+  getCostSummary(): Promise<CostSummaryResponse>;
 }
 
 /**

@@ -2,6 +2,9 @@ import { CompoundEntityRef } from '@backstage/catalog-model';
 import { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import {
+  CostResponse,
+  CostSummaryResponse,
+  CostWindow,
   RegionSummaryResponse,
   ReplicationResponse,
   ReplicationWindow,
@@ -58,6 +61,27 @@ export class RegionsClient implements RegionsApi {
     const response = await this.request(
       `${regionPath(ref)}/replication?window=${encodeURIComponent(window)}`,
     );
+    if (!response.ok) {
+      throw await ResponseError.fromResponse(response);
+    }
+    return response.json();
+  }
+
+  async getCost(
+    ref: Pick<CompoundEntityRef, 'namespace' | 'name'>,
+    window: CostWindow,
+  ): Promise<CostResponse> {
+    const response = await this.request(
+      `${regionPath(ref)}/cost?window=${encodeURIComponent(window)}`,
+    );
+    if (!response.ok) {
+      throw await ResponseError.fromResponse(response);
+    }
+    return response.json();
+  }
+
+  async getCostSummary(): Promise<CostSummaryResponse> {
+    const response = await this.request('/costs');
     if (!response.ok) {
       throw await ResponseError.fromResponse(response);
     }

@@ -11,6 +11,7 @@ import {
 } from '@meridian/plugin-regions-common';
 import { RegionsApi } from '../api';
 import { topologyFromEntities } from '../lib/regions';
+import { costSummary, hubCost } from './costFixtures';
 
 /** Mount entity pages where the catalog does, so links can be asserted. */
 export const mountedRoutes = {
@@ -324,6 +325,8 @@ export function fakeRegionsApi(
       }
       return unobservedReplication(window);
     },
+    getCost: async (_ref, window) => hubCost(window),
+    getCostSummary: async () => costSummary(),
     ...overrides,
   };
 }
