@@ -195,14 +195,13 @@ export class CostStore {
 
   /** Every region's total from `from` to `to` (inclusive), by ref. */
   async getTotals(from: string, to: string): Promise<Map<string, number>> {
-    const rows: { region_ref: string; total: string | number }[] = await this.db(
-      DAYS,
-    )
-      .select('region_ref')
-      .sum({ total: 'total_cost' })
-      .andWhere('day', '>=', from)
-      .andWhere('day', '<=', to)
-      .groupBy('region_ref');
+    const rows: { region_ref: string; total: string | number }[] =
+      await this.db(DAYS)
+        .select('region_ref')
+        .sum({ total: 'total_cost' })
+        .andWhere('day', '>=', from)
+        .andWhere('day', '<=', to)
+        .groupBy('region_ref');
     return new Map(rows.map(row => [row.region_ref, Number(row.total)]));
   }
 
