@@ -36,6 +36,7 @@ exports.up = async function up(knex) {
     table.timestamp('collected_at', { useTz: true }).notNullable();
     table.primary(['region_ref', 'cluster', 'day']);
     table.index(['region_ref', 'day'], 'region_cost_days_ref_day_idx');
+    table.index(['day'], 'region_cost_days_day_idx');
   });
 
   await knex.schema.createTable('region_cost_state', table => {

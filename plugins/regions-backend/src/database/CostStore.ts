@@ -193,15 +193,25 @@ export class CostStore {
     return rows.map(row => ({ date: row.day, ...toSums(row) }));
   }
 
-  /** Every region's total from `from` to `to` (inclusive), by ref. */
-  async getTotals(from: string, to: string): Promise<Map<string, number>> {
-    const rows: { region_ref: string; total: string | number }[] =
-      await this.db(DAYS)
-        .select('region_ref')
-        .sum({ total: 'total_cost' })
-        .andWhere('day', '>=', from)
-        .andWhere('day', '<=', to)
-        .groupBy('region_ref');
+  /**
+   * The total of each region from `from` to `to` (inclusive), by ref: of
+   * `regionRefs` when given, else of every region.
+   */
+  async getTotals(
+    from: string,
+    to: string,
+    regionRefs?: string[],
+  ): Promise<Map<string, number>> {
+    const query = this.db(DAYS)
+      .select('region_ref')
+      .sum({ total: 'total_cost' })
+      .where('day', '>=', from)
+      .andWhere('day', '<=', to)
+      .groupBy('region_ref');
+    if (regionRefs) {
+      query.whereIn('region_ref', regionRefs);
+    }
+    const rows: { region_ref: string; total: string | number }[] = await query;
     return new Map(rows.map(row => [row.region_ref, Number(row.total)]));
   }
 

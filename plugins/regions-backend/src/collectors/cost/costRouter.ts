@@ -69,13 +69,15 @@ export async function createCostRouter(options: {
   const now = () => options.clock?.() ?? new Date();
   const router = Router();
 
+  /** The months of `wanted`; `refs` narrows the read to them (all regions when omitted). */
   async function summaries(
     wanted: RegionEntity[],
     at: Date,
+    refs?: string[],
   ): Promise<RegionCostSummary[]> {
     const month = monthDays(at);
     const [totals, states] = await Promise.all([
-      store.getTotals(month.from, month.to),
+      store.getTotals(month.from, month.to, refs),
       store.getStates(),
     ]);
     return wanted.map(region => {
@@ -125,9 +127,13 @@ export async function createCostRouter(options: {
       await Promise.all([
         store.getDays(regionRef, span.from, span.to),
         store.getDays(regionRef, span.previousFrom, span.previousTo),
-        store.getTotals(month.from, month.to),
+        store.getTotals(month.from, month.to, [regionRef]),
         store.getState(regionRef),
-        summaries(spokes, at),
+        summaries(
+          spokes,
+          at,
+          spokes.map(spoke => stringifyEntityRef(spoke)),
+        ),
       ]);
     res.json(
       buildCostResponse({
