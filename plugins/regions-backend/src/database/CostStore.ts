@@ -211,7 +211,10 @@ export class CostStore {
     if (regionRefs) {
       query.whereIn('region_ref', regionRefs);
     }
-    const rows: { region_ref: string; total: string | number }[] = await query;
+    const rows = (await query) as unknown as {
+      region_ref: string;
+      total: string | number;
+    }[];
     return new Map(rows.map(row => [row.region_ref, Number(row.total)]));
   }
 
