@@ -83,10 +83,29 @@ export interface Config {
       selectors?: { [regionName: string]: string };
     };
 
-    /** OpenCost, the source of region costs. */
+    /**
+     * OpenCost, the source of region costs. Give `baseUrl` for one instance,
+     * `instances` for several (one per cluster is OpenCost's usual install),
+     * or both: `baseUrl` then serves every cluster no instance lists.
+     */
     opencost?: {
-      /** e.g. `http://opencost:9003` */
-      baseUrl: string;
+      /** e.g. `http://opencost:9003`; user and password in it are sent as basic auth. */
+      baseUrl?: string;
+      /** Several OpenCost instances by name. */
+      instances?: {
+        [name: string]: {
+          /** e.g. `http://opencost.eu:9003`, or `http://opencost-ui:9090/model`. */
+          baseUrl: string;
+          /**
+           * The clusters this instance answers for (OpenCost's `cluster`
+           * property). Without it, the instance serves every cluster no other
+           * instance lists; at most one instance may omit it.
+           */
+          clusters?: string[];
+        };
+      };
+      /** ISO 4217 code of the prices OpenCost uses; it does not convert currencies. Default `USD`. */
+      currency?: string;
     };
 
     /**
@@ -208,6 +227,16 @@ export interface Config {
        * minutes, first 20 seconds after startup, with a 2 minute timeout.
        */
       readiness?: CollectorSchedule;
+      /**
+       * Reading costs, e.g. `{ frequency: { hours: 1 } }`. Defaults to every
+       * hour, first 30 seconds after startup, with a 15 minute timeout.
+       */
+      cost?: CollectorSchedule & {
+        /** How many days back a region is read the first time. Default 180. */
+        backfillDays?: number;
+        /** How many of the latest days each run reads again, as OpenCost revises them. Default 3. */
+        revisitDays?: number;
+      };
     };
 
     /** Production readiness scoring. */

@@ -6,6 +6,8 @@ import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { regionsPermissions } from '@meridian/plugin-regions-common';
 import {
   Promoter,
+  CostSource,
+  regionsCostSourcesExtensionPoint,
   RegionConflictRule,
   ReadinessCheck,
   regionsConflictRulesExtensionPoint,
@@ -29,7 +31,19 @@ import {
   ReplicationCollector,
   staleAfterMsOf,
 } from './collectors/replication/ReplicationCollector';
+import {
+  COST_COLLECTOR_TASK_ID,
+  CostCollector,
+  readCostCollectorDepth,
+  readCostCollectorSchedule,
+} from './collectors/cost/CostCollector';
+import {
+  createCostRouter,
+  readCostCurrency,
+} from './collectors/cost/costRouter';
+import { OpenCostCostSource } from './collectors/cost/OpenCostCostSource';
 import { builtInConflictRules } from './conflicts';
+import { CostStore } from './database/CostStore';
 import { DatabaseRegionsStore } from './database/DatabaseRegionsStore';
 import { ReplicationStore } from './database/ReplicationStore';
 import { ReadinessStore } from './database/ReadinessStore';
@@ -103,6 +117,14 @@ export const regionsPlugin = createBackendPlugin({
       },
       addTrafficSwitchFactory(...factories) {
         trafficSwitchFactories.push(...factories);
+      },
+    });
+
+    // Cost sources added by modules, asked before the built-in OpenCost one.
+    const addedCostSources: CostSource[] = [];
+    env.registerExtensionPoint(regionsCostSourcesExtensionPoint, {
+      addCostSource(...sources) {
+        addedCostSources.push(...sources);
       },
     });
 
@@ -218,6 +240,34 @@ export const regionsPlugin = createBackendPlugin({
           ...readReadinessSchedule(config),
           fn: signal => readinessEvaluator.run(signal),
         });
+
+        const costStore = await CostStore.create({ database });
+        const openCostSource = OpenCostCostSource.fromConfig(config, {
+          logger,
+        });
+        const costCollector = new CostCollector({
+          regions: store,
+          store: costStore,
+          sources: [
+            ...addedCostSources,
+            ...(openCostSource ? [openCostSource] : []),
+          ],
+          logger,
+          depth: readCostCollectorDepth(config),
+        });
+        await scheduler.scheduleTask({
+          id: COST_COLLECTOR_TASK_ID,
+          ...readCostCollectorSchedule(config),
+          fn: signal => costCollector.run(signal),
+        });
+        httpRouter.use(
+          await createCostRouter({
+            regions: store,
+            store: costStore,
+            collector: costCollector,
+            currency: readCostCurrency(config),
+          }),
+        );
 
         httpRouter.use(
           await createRouter({

@@ -8,3 +8,4 @@ export * from './conflicts';
 export * from './replication';
 export * from './failover';
 export * from './readiness';
+export * from './cost';

@@ -88,6 +88,18 @@ describe('regions plugin for the new frontend system', () => {
     ).toBeInTheDocument();
   });
 
+  it('adds a Cost tab to Region pages', async () => {
+    renderTestApp({
+      apis,
+      extensions: [
+        createTestEntityPage({ entity: studioSul }),
+        regionsPlugin.getExtension('entity-content:regions/cost'),
+      ],
+    });
+
+    expect(await screen.findByText('This month')).toBeInTheDocument();
+  });
+
   it('puts the regions card on the pages of deployable entities', async () => {
     renderTestApp({
       apis,

@@ -149,6 +149,17 @@ const failoversContent = EntityContentBlueprint.make({
   },
 });
 
+/** `entity-content:regions/cost`, the Cost tab of Region pages. */
+const costContent = EntityContentBlueprint.make({
+  name: 'cost',
+  params: {
+    path: '/cost',
+    title: 'Cost',
+    filter: regionCardFilter,
+    loader: () => import('./components/CostTab').then(m => <m.CostTab />),
+  },
+});
+
 /**
  * The regions plugin for the new frontend system: the Regions page, the
  * Region overview cards, the Replication tab of Region pages and the regions
@@ -173,5 +184,6 @@ export default createFrontendPlugin({
     replicationContent,
     readinessContent,
     failoversContent,
+    costContent,
   ],
 });

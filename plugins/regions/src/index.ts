@@ -14,6 +14,7 @@ export {
   EntityRegionReplicationContent,
   EntityRegionReadinessContent,
   EntityRegionFailoversContent,
+  EntityRegionCostContent,
   EntityRegionDetailsCard,
   EntityRegionRelationsCard,
   EntityRegionConflictsCard,

@@ -4,6 +4,7 @@ import { TestApiProvider, renderInTestApp } from '@backstage/test-utils';
 import { screen } from '@testing-library/react';
 import { regionsApiRef } from './api';
 import {
+  EntityRegionCostContent,
   EntityRegionOverviewContent,
   EntityRegionReplicationContent,
   EntityRegionFailoversContent,
@@ -72,6 +73,19 @@ describe('regions plugin for the legacy frontend system', () => {
     expect(
       await screen.findByRole('table', { name: 'Failover runs' }),
     ).toBeInTheDocument();
+  });
+
+  it('shows the Cost tab content of a Region', async () => {
+    await renderInTestApp(
+      <TestApiProvider apis={apis}>
+        <EntityProvider entity={studioSul}>
+          <EntityRegionCostContent />
+        </EntityProvider>
+      </TestApiProvider>,
+      { mountedRoutes },
+    );
+
+    expect(await screen.findByText('This month')).toBeInTheDocument();
   });
 
   it('shows the regions card of a deployed component', async () => {

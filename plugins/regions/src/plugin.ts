@@ -93,6 +93,21 @@ export const EntityRegionFailoversContent = regionsPlugin.provide(
 );
 
 /**
+ * The Cost tab of a Region entity: month to date and forecast against its
+ * budget, daily cost and breakdown, efficiency, and for a hub its spokes.
+ *
+ * @public
+ */
+export const EntityRegionCostContent = regionsPlugin.provide(
+  createComponentExtension({
+    name: 'EntityRegionCostContent',
+    component: {
+      lazy: () => import('./components/CostTab').then(m => m.CostTab),
+    },
+  }),
+);
+
+/**
  * Every spec field of a Region entity.
  *
  * @public

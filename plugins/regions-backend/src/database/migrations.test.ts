@@ -36,6 +36,8 @@ describe('migrations', () => {
       await knex.migrate.latest({ directory: migrationsDir });
       expect(await tableNames(knex)).toEqual([
         'region_conflicts',
+        'region_cost_days',
+        'region_cost_state',
         'region_failover_locks',
         'region_failover_runs',
         'region_readiness_history',

@@ -56,3 +56,5 @@ export const REPLICATION_MODES = [
 export const STANDBY_ROLES = ['warm-standby', 'cold-standby'] as const;
 /** Roles a standby may replicate from. @public */
 export const SOURCE_ROLES = ['primary', 'active'] as const;
+/** On a Region: comma-separated OpenCost cluster names whose costs make up the region; defaults to the region's name. @public */
+export const ANNOTATION_OPENCOST_CLUSTERS = 'meridian.dev/opencost-clusters';

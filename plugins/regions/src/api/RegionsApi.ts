@@ -5,6 +5,9 @@ import {
   FailoverRun,
   FailoverRunsResponse,
   FailoverStartResponse,
+  CostResponse,
+  CostSummaryResponse,
+  CostWindow,
   RegionSummaryResponse,
   ReadinessResponse,
   ReplicationResponse,
@@ -67,6 +70,19 @@ export interface RegionsApi {
    * allowed, 409 a run already in progress.
    */
   startFailover(request: FailoverRequest): Promise<FailoverStartResponse>;
+
+  /**
+   * One region's cost: the daily series and breakdown over `window`, its
+   * month against its budget, and for a hub its spokes' months. Rejects with
+   * a `ResponseError` when the backend does not know the region.
+   */
+  getCost(
+    ref: Pick<CompoundEntityRef, 'namespace' | 'name'>,
+    window: CostWindow,
+  ): Promise<CostResponse>;
+
+  /** Every region's month so far against its budget, with the total. */
+  getCostSummary(): Promise<CostSummaryResponse>;
 }
 
 /**

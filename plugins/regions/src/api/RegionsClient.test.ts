@@ -1,4 +1,5 @@
 import { ResponseError } from '@backstage/errors';
+import { costSummary, hubCost } from '../testing/costFixtures';
 import { backendTopology, primaryReplication } from '../testing/fixtures';
 import { RegionsClient } from './RegionsClient';
 
@@ -51,6 +52,36 @@ describe('RegionsClient', () => {
     await expect(
       client.getRegion({ namespace: 'default', name: 'nowhere' }),
     ).resolves.toBeUndefined();
+  });
+
+  it("reads the cost of a region over a window, and every region's month", async () => {
+    const cost = hubCost('90d');
+    fetchApi.fetch.mockResolvedValueOnce(jsonResponse(200, cost));
+
+    await expect(
+      client.getCost({ namespace: 'default', name: 'studio-primary' }, '90d'),
+    ).resolves.toEqual(cost);
+    expect(fetchApi.fetch).toHaveBeenLastCalledWith(
+      'http://backstage:7007/api/regions/regions/default/studio-primary/cost?window=90d',
+    );
+
+    fetchApi.fetch.mockResolvedValueOnce(jsonResponse(200, costSummary()));
+    await expect(client.getCostSummary()).resolves.toEqual(costSummary());
+    expect(fetchApi.fetch).toHaveBeenLastCalledWith(
+      'http://backstage:7007/api/regions/costs',
+    );
+  });
+
+  it('rejects the cost of a region the backend does not know', async () => {
+    fetchApi.fetch.mockResolvedValue(
+      jsonResponse(404, {
+        error: { name: 'NotFoundError', message: 'No region default/nowhere' },
+      }),
+    );
+
+    await expect(
+      client.getCost({ namespace: 'default', name: 'nowhere' }, '30d'),
+    ).rejects.toBeInstanceOf(ResponseError);
   });
 
   it('reads the replication of a region over a window', async () => {

@@ -6,6 +6,9 @@ import {
   FailoverRun,
   FailoverRunsResponse,
   FailoverStartResponse,
+  CostResponse,
+  CostSummaryResponse,
+  CostWindow,
   RegionSummaryResponse,
   ReadinessResponse,
   ReplicationResponse,
@@ -106,6 +109,27 @@ export class RegionsClient implements RegionsApi {
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify(request),
     });
+    if (!response.ok) {
+      throw await ResponseError.fromResponse(response);
+    }
+    return response.json();
+  }
+
+  async getCost(
+    ref: Pick<CompoundEntityRef, 'namespace' | 'name'>,
+    window: CostWindow,
+  ): Promise<CostResponse> {
+    const response = await this.request(
+      `${regionPath(ref)}/cost?window=${encodeURIComponent(window)}`,
+    );
+    if (!response.ok) {
+      throw await ResponseError.fromResponse(response);
+    }
+    return response.json();
+  }
+
+  async getCostSummary(): Promise<CostSummaryResponse> {
+    const response = await this.request('/costs');
     if (!response.ok) {
       throw await ResponseError.fromResponse(response);
     }

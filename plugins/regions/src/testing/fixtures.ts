@@ -13,6 +13,7 @@ import { RegionsApi } from '../api';
 import { topologyFromEntities } from '../lib/regions';
 import { sulReadiness } from './readinessFixtures';
 import { refusedFailover, succeededSwitchover } from './failoverFixtures';
+import { costSummary, hubCost } from './costFixtures';
 
 /** Mount entity pages where the catalog does, so links can be asserted. */
 export const mountedRoutes = {
@@ -345,6 +346,8 @@ export function fakeRegionsApi(
       return run;
     },
     startFailover: async () => ({ id: 'run-new', status: 'pending' }),
+    getCost: async (_ref, window) => hubCost(window),
+    getCostSummary: async () => costSummary(),
     ...overrides,
   };
 }

@@ -49,6 +49,8 @@ export function RegionsPageContent() {
     return response.items.filter(isRegionEntity);
   }, [catalogApi]);
   const topology = useAsync(() => regionsApi.getTopology(), [regionsApi]);
+  // without costs the table still shows everything else
+  const costs = useAsync(() => regionsApi.getCostSummary(), [regionsApi]);
 
   if (regions.loading) {
     return <Progress />;
@@ -93,7 +95,11 @@ export function RegionsPageContent() {
         </Tabs>
       </Box>
       {view === 'table' && (
-        <RegionsTable entities={entities} topology={topology.value} />
+        <RegionsTable
+          entities={entities}
+          topology={topology.value}
+          costs={costs.value}
+        />
       )}
       {view === 'topology' && topology.loading && <Progress />}
       {view === 'topology' && !topology.loading && (

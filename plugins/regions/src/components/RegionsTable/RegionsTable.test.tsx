@@ -6,6 +6,7 @@ import {
   backendTopology,
   mountedRoutes,
 } from '../../testing/fixtures';
+import { costSummary } from '../../testing/costFixtures';
 import { RegionsTable } from './RegionsTable';
 
 /** The region name: the link in the first cell (the title stands under it). */
@@ -91,6 +92,42 @@ describe('RegionsTable', () => {
 
     // never sampled
     expect(within(rowOf('studio-pelotas')).getByText('—')).toBeInTheDocument();
+  });
+
+  it("shows each region's month-to-date cost against its budget, and the total", async () => {
+    renderInTestApp(
+      <RegionsTable
+        entities={allRegions}
+        topology={backendTopology()}
+        costs={costSummary()}
+      />,
+      { mountedRoutes },
+    );
+
+    expect(
+      await screen.findByRole('columnheader', { name: 'Month to date' }),
+    ).toBeInTheDocument();
+    const primary = within(rowOf('studio-primary'));
+    expect(primary.getByText(/\$3,000\.00/)).toBeInTheDocument();
+    expect(primary.getByText('within budget')).toBeInTheDocument();
+    expect(
+      within(rowOf('studio-sul')).getByText('at risk'),
+    ).toBeInTheDocument();
+    expect(
+      within(rowOf('studio-pelotas')).getByText('over budget'),
+    ).toBeInTheDocument();
+    // a region the backend has no cost of
+    expect(within(rowOf('us-east')).getAllByText('—').length).toBeGreaterThan(
+      0,
+    );
+    expect(
+      screen.getByText('Month to date across the regions listed: $6,700.00'),
+    ).toBeInTheDocument();
+
+    await userEvent.selectOptions(screen.getByLabelText('Tier'), '1');
+    expect(
+      screen.getByText('Month to date across the regions listed: $3,000.00'),
+    ).toBeInTheDocument();
   });
 
   it('narrows the list by tier, lifecycle, owner and country', async () => {

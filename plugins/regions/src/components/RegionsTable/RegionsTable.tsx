@@ -16,6 +16,8 @@ import Typography from '@material-ui/core/Typography';
 import TextField from '@material-ui/core/TextField';
 import { makeStyles } from '@material-ui/core/styles';
 import {
+  BudgetStatus,
+  CostSummaryResponse,
   RegionEntity,
   regionTier,
   ReplicationStatus,
@@ -26,6 +28,8 @@ import { ChangeEvent, useMemo, useState } from 'react';
 import { formatLag, formatLocation, formatTier } from '../../lib/format';
 import { ReplicationStatusChip } from '../ReplicationTab/ReplicationStatusChip';
 import { ReadinessChip } from '../ReadinessTab/ReadinessChip';
+import { BudgetStatusChip } from '../CostTab/BudgetStatusChip';
+import { formatMoney } from '../CostTab/format';
 
 /** One line of the table, flattened so that search and sorting see plain text. */
 interface RegionRow {
@@ -53,6 +57,9 @@ interface RegionRow {
   replicationLag: string;
   /** Undefined until the backend has scored the region. */
   readiness?: { score: number; ready: boolean };
+  /** Month-to-date spend; undefined while the backend has no cost of the region. */
+  monthToDate?: number;
+  budgetStatus?: BudgetStatus;
 }
 
 // worst first when sorted descending
@@ -117,8 +124,10 @@ function statusText(conflicts: number | undefined) {
 function toRows(
   entities: RegionEntity[],
   topology: TopologyResponse | undefined,
+  costs: CostSummaryResponse | undefined,
 ): RegionRow[] {
   const known = new Map(topology?.regions.map(r => [r.ref, r]));
+  const costOf = new Map(costs?.regions.map(r => [r.region, r]));
   return entities.map(entity => {
     const id = stringifyEntityRef(entity);
     const tier = regionTier(entity.spec.type);
@@ -148,6 +157,11 @@ function toRows(
       replicationStatus: replication?.status,
       replicationLag: formatLag(replication?.lagSeconds, replication?.lagBytes),
       readiness: known.get(id)?.readiness,
+      // a region never read has no cost yet, rather than a cost of nothing
+      monthToDate: costOf.get(id)?.collectedAt
+        ? costOf.get(id)!.monthToDate
+        : undefined,
+      budgetStatus: costOf.get(id)?.status,
     };
   });
 }
@@ -179,11 +193,16 @@ export function RegionsTable(props: {
   entities: RegionEntity[];
   /** The backend's view, for each region's status; omitted when unavailable. */
   topology?: TopologyResponse;
+  /** Each region's month so far, for the cost column; omitted when unavailable. */
+  costs?: CostSummaryResponse;
 }) {
-  const { entities, topology } = props;
+  const { entities, topology, costs } = props;
   const classes = useStyles();
   const [filters, setFilters] = useState<Filters>(NO_FILTERS);
-  const rows = useMemo(() => toRows(entities, topology), [entities, topology]);
+  const rows = useMemo(
+    () => toRows(entities, topology, costs),
+    [entities, topology, costs],
+  );
 
   if (entities.length === 0) {
     return (
@@ -298,6 +317,25 @@ export function RegionsTable(props: {
         ),
     },
     {
+      title: 'Month to date',
+      field: 'monthToDate',
+      // no column at all while the backend has no costs to give
+      hidden: !costs,
+      cellStyle: { whiteSpace: 'nowrap' },
+      customSort: (a, b) => (a.monthToDate ?? -1) - (b.monthToDate ?? -1),
+      render: row =>
+        costs && row.monthToDate !== undefined ? (
+          <>
+            {formatMoney(row.monthToDate, costs.currency)}{' '}
+            {row.budgetStatus && row.budgetStatus !== 'unknown' && (
+              <BudgetStatusChip status={row.budgetStatus} />
+            )}
+          </>
+        ) : (
+          '—'
+        ),
+    },
+    {
       title: 'Conflicts',
       field: 'status',
       customSort: (a, b) => (a.conflicts ?? -1) - (b.conflicts ?? -1),
@@ -352,6 +390,15 @@ export function RegionsTable(props: {
           </TextField>
         ))}
       </Box>
+      {costs && (
+        <Typography variant="body2" color="textSecondary" gutterBottom>
+          Month to date across the regions listed:{' '}
+          {formatMoney(
+            visible.reduce((sum, row) => sum + (row.monthToDate ?? 0), 0),
+            costs.currency,
+          )}
+        </Typography>
+      )}
       <Table<RegionRow>
         title={`Regions (${visible.length})`}
         columns={columns}

@@ -1,0 +1,2 @@
+export { CostTab } from './CostTab';
+export { BudgetStatusChip } from './BudgetStatusChip';
