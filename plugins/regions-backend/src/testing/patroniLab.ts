@@ -170,6 +170,11 @@ class PatroniLab implements PatroniCluster {
         if (leaderRow?.role !== 'leader' || leaderRow.state !== 'running') {
           return false;
         }
+        // Patroni's own view of the replica lags PostgreSQL's by a loop
+        const replicaRow = members.find(member => member.name === replica.name);
+        if (!['running', 'streaming'].includes(replicaRow?.state ?? '')) {
+          return false;
+        }
         const rows = await this.query(
           leader,
           `SELECT 1 FROM pg_stat_replication WHERE application_name = $1 AND state = 'streaming'`,
