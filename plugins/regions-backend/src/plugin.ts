@@ -23,7 +23,11 @@ import {
   ReplicationCollector,
   staleAfterMsOf,
 } from './collectors/replication/ReplicationCollector';
+import { createAllocationRouter } from './allocation/router';
+import { CidrAllocator } from './allocation/CidrAllocator';
+import { readCidrPools } from './allocation/pools';
 import { builtInConflictRules } from './conflicts';
+import { AllocationStore } from './database/AllocationStore';
 import { DatabaseRegionsStore } from './database/DatabaseRegionsStore';
 import { ReplicationStore } from './database/ReplicationStore';
 import { createRouter } from './service/router';
@@ -128,6 +132,22 @@ export const regionsPlugin = createBackendPlugin({
           ...replicationSchedule,
           fn: signal => replicationCollector.run(signal),
         });
+
+        const allocationStore = await AllocationStore.create({ database });
+        httpRouter.use(
+          createAllocationRouter({
+            store: allocationStore,
+            allocator: new CidrAllocator({
+              pools: readCidrPools(config),
+              store: allocationStore,
+              // landed regions count before the catalog serves them
+              regions: async () => [
+                ...(await store.getSnapshot()).regions,
+                ...(await allocationStore.listLandings()).map(l => l.entity),
+              ],
+            }),
+          }),
+        );
 
         httpRouter.use(
           await createRouter({

@@ -15,3 +15,4 @@ export * from './api/topology';
 export * from './api/replication';
 export * from './api/failover';
 export * from './api/readiness';
+export * from './api/allocation';

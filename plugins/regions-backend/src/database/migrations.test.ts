@@ -35,7 +35,9 @@ describe('migrations', () => {
 
       await knex.migrate.latest({ directory: migrationsDir });
       expect(await tableNames(knex)).toEqual([
+        'region_allocations',
         'region_conflicts',
+        'region_landings',
         'region_replication_rollups',
         'region_replication_samples',
         'region_replication_state',
