@@ -5,3 +5,6 @@
  */
 export { scaffolderModuleRegions as default } from './module';
 export { createRegionCreateAction } from './actions/regionCreate';
+export { createCidrAllocateAction } from './actions/cidrAllocate';
+export { createRegionRegisterAction } from './actions/regionRegister';
+export type { RegionsBackendOptions } from './actions/regionsBackend';

@@ -1,6 +1,11 @@
-import { createBackendModule } from '@backstage/backend-plugin-api';
+import {
+  coreServices,
+  createBackendModule,
+} from '@backstage/backend-plugin-api';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
+import { createCidrAllocateAction } from './actions/cidrAllocate';
 import { createRegionCreateAction } from './actions/regionCreate';
+import { createRegionRegisterAction } from './actions/regionRegister';
 
 /**
  * Adds Meridian's region actions to the scaffolder.
@@ -11,9 +16,18 @@ export const scaffolderModuleRegions = createBackendModule({
   moduleId: 'regions',
   register({ registerInit }) {
     registerInit({
-      deps: { scaffolder: scaffolderActionsExtensionPoint },
-      async init({ scaffolder }) {
-        scaffolder.addActions(createRegionCreateAction());
+      deps: {
+        scaffolder: scaffolderActionsExtensionPoint,
+        discovery: coreServices.discovery,
+        auth: coreServices.auth,
+      },
+      async init({ scaffolder, discovery, auth }) {
+        const regionsBackend = { discovery, auth };
+        scaffolder.addActions(
+          createCidrAllocateAction(regionsBackend),
+          createRegionCreateAction(regionsBackend),
+          createRegionRegisterAction(regionsBackend),
+        );
       },
     });
   },

@@ -120,7 +120,7 @@ describe('CidrAllocator', () => {
     const knex = await databases.init('POSTGRES_15');
     const database = mockServices.database({ knex });
     // two stores over one database, as two backend instances would be
-    const allocators = [];
+    const allocators: CidrAllocator[] = [];
     for (let i = 0; i < 2; i++) {
       allocators.push(
         new CidrAllocator({
