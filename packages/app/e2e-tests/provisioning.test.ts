@@ -161,6 +161,20 @@ test('"Provision a region" runs through the real scaffolder and the region shows
     )
     .toBe(200);
 
+  // the regions backend reads it from the catalog on its next sync
+  await expect
+    .poll(
+      async () => {
+        const topology = await (
+          await request.get(`${backend}/api/regions/topology`, { headers })
+        ).json();
+        return topology.regions.find((r: { name: string }) => r.name === name)
+          ?.lifecycle;
+      },
+      { timeout: 60_000 },
+    )
+    .toBe('provisioning');
+
   // and the Regions page lists it, provisioning, with its block
   await page.goto('/');
   await page.getByRole('button', { name: 'Enter' }).click();

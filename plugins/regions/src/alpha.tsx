@@ -13,6 +13,10 @@ import {
 import PublicIcon from '@material-ui/icons/Public';
 import { RegionsClient, regionsApiRef } from './api';
 import { rootRouteRef } from './routes';
+import {
+  cidrPoolPickerFormField,
+  regionPickerFormField,
+} from './alphaFormFields';
 
 const regionCardFilter = { kind: 'region' };
 
@@ -147,5 +151,7 @@ export default createFrontendPlugin({
     regionRunbooksCard,
     deployedRegionsCard,
     replicationContent,
+    regionPickerFormField,
+    cidrPoolPickerFormField,
   ],
 });

@@ -103,8 +103,8 @@ export function nextFreeBlock(
   taken: ParsedCidr[],
 ): string | undefined {
   const size = blockSize(pool);
-  const sorted = takenInPool(pool, taken).sort((a, b) =>
-    a.first < b.first ? -1 : a.first > b.first ? 1 : 0,
+  const sorted = takenInPool(pool, taken).sort(
+    (a, b) => Number(a.first - b.first > 0n) - Number(a.first - b.first < 0n),
   );
   let candidate = pool.block.first;
   for (const block of sorted) {

@@ -129,8 +129,8 @@ function toAllocation(row: AllocationRow): CidrAllocation {
 }
 
 function compareCidrs(a: string, b: string): number {
-  const first = (cidr: string) => parseCidr(cidr).first;
-  return first(a) < first(b) ? -1 : first(a) > first(b) ? 1 : 0;
+  const difference = parseCidr(a).first - parseCidr(b).first;
+  return Number(difference > 0n) - Number(difference < 0n);
 }
 
 // Matched on code and message: better-sqlite3's errors fail instanceof checks

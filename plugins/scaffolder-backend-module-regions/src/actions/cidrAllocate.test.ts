@@ -1,5 +1,5 @@
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
-import { startRegionsBackendStandIn } from '../testing/regionsBackendStandIn';
+import { startRegionsBackendStandIn } from '../__testUtils__/regionsBackendStandIn';
 import { createCidrAllocateAction } from './cidrAllocate';
 
 describe('meridian:cidr:allocate', () => {

@@ -34,12 +34,12 @@ export async function assertHubReady(options: {
       .flatMap(category => category.checks ?? [])
       .filter(check => check.result !== 'passed')
       .map(check => `${check.title} (${check.result}: ${check.evidence})`);
+    const failingText =
+      failing.length > 0 ? `; failing checks: ${failing.join('; ')}` : '';
     throw new InputError(
       `hub ${hub} is not ready: readiness ${formatScore(
         readiness.score,
-      )} % is below the threshold of ${threshold} %` +
-        (failing.length > 0 ? `; failing checks: ${failing.join('; ')}` : '') +
-        '. Nothing was changed; set force to provision anyway.',
+      )} % is below the threshold of ${threshold} %${failingText}. Nothing was changed; set force to provision anyway.`,
     );
   }
   return { hub, score: readiness.score, threshold };

@@ -2,7 +2,7 @@ import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-
 import { createMockDirectory } from '@backstage/backend-test-utils';
 import fs from 'node:fs';
 import yaml from 'yaml';
-import { startRegionsBackendStandIn } from '../testing/regionsBackendStandIn';
+import { startRegionsBackendStandIn } from '../__testUtils__/regionsBackendStandIn';
 import { createRegionCreateAction } from './regionCreate';
 import { examples } from './regionCreate.examples';
 
