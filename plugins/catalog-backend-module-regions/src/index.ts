@@ -8,3 +8,4 @@
  */
 export { catalogModuleRegions as default } from './module';
 export { RegionEntitiesProcessor } from './processor/RegionEntitiesProcessor';
+export { LandedRegionsEntityProvider } from './provider/LandedRegionsEntityProvider';

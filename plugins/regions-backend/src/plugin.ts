@@ -42,8 +42,12 @@ import {
   readCostCurrency,
 } from './collectors/cost/costRouter';
 import { OpenCostCostSource } from './collectors/cost/OpenCostCostSource';
+import { createAllocationRouter } from './allocation/router';
+import { CidrAllocator } from './allocation/CidrAllocator';
+import { readCidrPools } from './allocation/pools';
 import { builtInConflictRules } from './conflicts';
 import { CostStore } from './database/CostStore';
+import { AllocationStore } from './database/AllocationStore';
 import { DatabaseRegionsStore } from './database/DatabaseRegionsStore';
 import { ReplicationStore } from './database/ReplicationStore';
 import { ReadinessStore } from './database/ReadinessStore';
@@ -266,6 +270,22 @@ export const regionsPlugin = createBackendPlugin({
             store: costStore,
             collector: costCollector,
             currency: readCostCurrency(config),
+          }),
+        );
+
+        const allocationStore = await AllocationStore.create({ database });
+        httpRouter.use(
+          createAllocationRouter({
+            store: allocationStore,
+            allocator: new CidrAllocator({
+              pools: readCidrPools(config),
+              store: allocationStore,
+              // landed regions count before the catalog serves them
+              regions: async () => [
+                ...(await store.getSnapshot()).regions,
+                ...(await allocationStore.listLandings()).map(l => l.entity),
+              ],
+            }),
           }),
         );
 

@@ -16,3 +16,4 @@ export * from './api/replication';
 export * from './api/failover';
 export * from './api/readiness';
 export * from './api/cost';
+export * from './api/allocation';

@@ -13,6 +13,10 @@ import {
 import PublicIcon from '@material-ui/icons/Public';
 import { RegionsClient, regionsApiRef } from './api';
 import { rootRouteRef } from './routes';
+import {
+  cidrPoolPickerFormField,
+  regionPickerFormField,
+} from './alphaFormFields';
 
 const regionCardFilter = { kind: 'region' };
 
@@ -185,5 +189,7 @@ export default createFrontendPlugin({
     readinessContent,
     failoversContent,
     costContent,
+    regionPickerFormField,
+    cidrPoolPickerFormField,
   ],
 });

@@ -22,3 +22,7 @@ export {
   EntityRegionsCard,
 } from './plugin';
 export * from './api';
+export {
+  RegionPickerFieldExtension,
+  CidrPoolPickerFieldExtension,
+} from './fieldExtensions';

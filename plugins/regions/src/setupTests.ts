@@ -1,4 +1,5 @@
 import '@testing-library/jest-dom';
+import { configure } from '@testing-library/react';
 
 /*
  * jsdom lays nothing out and has no ResizeObserver, so recharts'
@@ -22,3 +23,7 @@ class FixedSizeResizeObserver {
 }
 
 global.ResizeObserver = FixedSizeResizeObserver;
+
+// The lazy extensions of the new frontend system load a large module graph
+// (the scaffolder's form fields among them) on a shared, busy CI machine.
+configure({ asyncUtilTimeout: 5000 });

@@ -10,6 +10,11 @@ describe('scaffolderModuleRegions', () => {
       features: [scaffolderModuleRegions],
     });
     const ids = addActions.mock.calls.flat().map((a: { id: string }) => a.id);
-    expect(ids).toEqual(['meridian:region:create', 'meridian:failover:run']);
+    expect(ids).toEqual([
+      'meridian:cidr:allocate',
+      'meridian:region:create',
+      'meridian:region:register',
+      'meridian:failover:run',
+    ]);
   });
 });

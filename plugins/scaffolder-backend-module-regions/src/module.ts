@@ -3,8 +3,10 @@ import {
   createBackendModule,
 } from '@backstage/backend-plugin-api';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
+import { createCidrAllocateAction } from './actions/cidrAllocate';
 import { createRegionCreateAction } from './actions/regionCreate';
 import { createFailoverRunAction } from './actions/failoverRun';
+import { createRegionRegisterAction } from './actions/regionRegister';
 
 /**
  * Adds Meridian's region actions to the scaffolder.
@@ -21,8 +23,13 @@ export const scaffolderModuleRegions = createBackendModule({
         auth: coreServices.auth,
       },
       async init({ scaffolder, discovery, auth }) {
-        scaffolder.addActions(createRegionCreateAction());
-        scaffolder.addActions(createFailoverRunAction({ discovery, auth }));
+        const regionsBackend = { discovery, auth };
+        scaffolder.addActions(
+          createCidrAllocateAction(regionsBackend),
+          createRegionCreateAction(regionsBackend),
+          createRegionRegisterAction(regionsBackend),
+          createFailoverRunAction(regionsBackend),
+        );
       },
     });
   },

@@ -35,11 +35,13 @@ describe('migrations', () => {
 
       await knex.migrate.latest({ directory: migrationsDir });
       expect(await tableNames(knex)).toEqual([
+        'region_allocations',
         'region_conflicts',
         'region_cost_days',
         'region_cost_state',
         'region_failover_locks',
         'region_failover_runs',
+        'region_landings',
         'region_readiness_history',
         'region_readiness_state',
         'region_replication_rollups',

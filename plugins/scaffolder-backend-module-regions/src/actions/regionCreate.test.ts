@@ -2,21 +2,30 @@ import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-
 import { createMockDirectory } from '@backstage/backend-test-utils';
 import fs from 'node:fs';
 import yaml from 'yaml';
+import { startRegionsBackendStandIn } from '../__testUtils__/regionsBackendStandIn';
 import { createRegionCreateAction } from './regionCreate';
 import { examples } from './regionCreate.examples';
 
 describe('meridian:region:create', () => {
   const workspace = createMockDirectory();
-  const action = createRegionCreateAction();
+  let backend: Awaited<ReturnType<typeof startRegionsBackendStandIn>>;
 
-  beforeEach(() => workspace.clear());
+  beforeEach(async () => {
+    workspace.clear();
+    backend = await startRegionsBackendStandIn();
+    backend.setReadiness('region:default/studio-sul', 97);
+  });
+  afterEach(() => backend.close());
 
   const run = (input: Record<string, unknown>) => {
     const ctx = createMockActionContext({
       input: input as any,
       workspacePath: workspace.path,
     });
-    return { ctx, done: action.handler(ctx) };
+    return {
+      ctx,
+      done: createRegionCreateAction(backend.options).handler(ctx),
+    };
   };
 
   it('writes a valid Region entity with lifecycle provisioning', async () => {
@@ -25,6 +34,7 @@ describe('meridian:region:create', () => {
       title: 'Studio-S2',
       type: 'edge',
       owner: 'group:default/sre',
+      provider: 'colo',
       hub: 'studio-sul',
       network: { cidr: '10.20.0.0/16', pool: 'brazil' },
       residency: ['LGPD'],
@@ -41,6 +51,7 @@ describe('meridian:region:create', () => {
         lifecycle: 'provisioning',
         type: 'edge',
         owner: 'group:default/sre',
+        provider: 'colo',
         hub: 'studio-sul',
         network: { cidr: '10.20.0.0/16', pool: 'brazil' },
         residency: ['LGPD'],
@@ -54,6 +65,110 @@ describe('meridian:region:create', () => {
       'catalogInfoPath',
       'catalog-info.yaml',
     );
+  });
+
+  it('writes the Crossplane claim of the block with the hub link', async () => {
+    const { ctx, done } = run({
+      name: 'studio-s2',
+      type: 'edge',
+      owner: 'sre',
+      provider: 'colo',
+      location: { city: 'Florianópolis', country: 'BR' },
+      hub: 'region:default/studio-sul',
+      links: [
+        { to: 'studio-sul', latencyTargetMs: 15, transport: 'wireguard' },
+      ],
+      network: { cidr: '10.20.0.0/16', pool: 'brazil' },
+      targetPath: 'regions/studio-s2',
+    });
+    await done;
+    expect(
+      yaml.parse(
+        fs.readFileSync(
+          workspace.resolve('regions/studio-s2/infrastructure/network.yaml'),
+          'utf8',
+        ),
+      ),
+    ).toEqual({
+      apiVersion: 'network.meridian.dev/v1alpha1',
+      kind: 'RegionNetwork',
+      metadata: {
+        name: 'studio-s2',
+        labels: { 'meridian.dev/region': 'studio-s2' },
+      },
+      spec: {
+        region: 'studio-s2',
+        cidr: '10.20.0.0/16',
+        pool: 'brazil',
+        provider: 'colo',
+        location: { city: 'Florianópolis', country: 'BR' },
+        hubLink: {
+          hub: 'studio-sul',
+          transport: 'wireguard',
+          latencyTargetMs: 15,
+        },
+      },
+    });
+    expect(ctx.output).toHaveBeenCalledWith(
+      'networkClaimPath',
+      'regions/studio-s2/infrastructure/network.yaml',
+    );
+  });
+
+  it('refuses a block whose claim Crossplane would refuse, and writes nothing', async () => {
+    const { done } = run({
+      name: 'Studio_S2',
+      type: 'edge',
+      owner: 'sre',
+      network: { cidr: '10.20.0.0/16' },
+    });
+    await expect(done).rejects.toThrow(
+      'The RegionNetwork claim would not be accepted by Crossplane: spec.region "Studio_S2" must match pattern "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"; spec.provider "" must NOT have fewer than 1 characters',
+    );
+    expect(workspace.content()).toEqual({});
+  });
+
+  it('refuses while the hub has no readiness score, and writes nothing', async () => {
+    const { done } = run({
+      name: 'studio-s2',
+      type: 'edge',
+      owner: 'sre',
+      hub: 'studio-n',
+    });
+    await expect(done).rejects.toThrow(
+      'readiness of region:default/studio-n has not been evaluated',
+    );
+    expect(workspace.content()).toEqual({});
+  });
+
+  it('refuses while the hub is below the threshold, naming its score and failing checks', async () => {
+    backend.setReadiness('region:default/studio-sul', 80, [
+      'Runbook reviewed this quarter',
+      'Backups restored in the last 30 days',
+    ]);
+    const { done } = run({
+      name: 'studio-s2',
+      type: 'edge',
+      owner: 'sre',
+      hub: 'studio-sul',
+    });
+    await expect(done).rejects.toThrow(
+      'hub region:default/studio-sul is not ready: readiness 80 % is below the threshold of 94 %; failing checks: Runbook reviewed this quarter (failed: no evidence in the last 7 days); Backups restored in the last 30 days (failed: no evidence in the last 7 days). Nothing was changed',
+    );
+    expect(workspace.content()).toEqual({});
+  });
+
+  it('writes despite an unready hub with force', async () => {
+    const { done } = run({
+      name: 'studio-s2',
+      type: 'edge',
+      owner: 'sre',
+      hub: 'studio-n',
+      force: true,
+    });
+    await done;
+    expect(Object.keys(workspace.content()!)).toEqual(['catalog-info.yaml']);
+    expect(backend.received).toEqual([]);
   });
 
   it.each([

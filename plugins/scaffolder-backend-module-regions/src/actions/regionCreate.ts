@@ -14,18 +14,26 @@ import {
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import yaml from 'yaml';
+import { buildNetworkClaim } from './infrastructure/networkClaim';
+import { assertHubReady } from './readinessGate';
 import { examples } from './regionCreate.examples';
+import { RegionsBackendClient, RegionsBackendOptions } from './regionsBackend';
+
+/** Where the network claim goes, relative to catalog-info.yaml. */
+const NETWORK_CLAIM_PATH = 'infrastructure/network.yaml';
 
 /**
  * `meridian:region:create`: validates the Region fields with the catalog's own
- * validator and writes the entity as `catalog-info.yaml` into the workspace.
+ * validator, refuses while the hub is not ready (unless `force`), and writes
+ * the entity as `catalog-info.yaml` and its network as a Crossplane claim into
+ * the workspace.
  * @public
  */
-export function createRegionCreateAction() {
+export function createRegionCreateAction(options: RegionsBackendOptions) {
   return createTemplateAction({
     id: 'meridian:region:create',
     description:
-      'Writes a Region entity (catalog-info.yaml) into the workspace after validating it exactly as the catalog will.',
+      "Writes a Region entity (catalog-info.yaml) and the Crossplane claim of its network block (infrastructure/network.yaml) into the workspace, after validating both exactly as the catalog and Crossplane will. Refuses while the hub's readiness is below the threshold, unless force is set.",
     examples,
     supportsDryRun: true,
     schema: {
@@ -95,6 +103,13 @@ export function createRegionCreateAction() {
             })
             .optional(),
         capabilities: z => z.array(z.string()).optional(),
+        force: z =>
+          z
+            .boolean({
+              description:
+                "Write the region even if its hub's readiness is below the threshold",
+            })
+            .optional(),
         targetPath: z =>
           z
             .string({
@@ -106,6 +121,13 @@ export function createRegionCreateAction() {
       output: {
         entityRef: z => z.string(),
         catalogInfoPath: z => z.string(),
+        networkClaimPath: z =>
+          z
+            .string({
+              description:
+                'Where the Crossplane claim was written, when the region has a block',
+            })
+            .optional(),
       },
     },
     async handler(ctx) {
@@ -118,6 +140,7 @@ export function createRegionCreateAction() {
         type,
         lifecycle,
         owner,
+        force,
         ...optional
       } = ctx.input;
       const spec = {
@@ -150,18 +173,47 @@ export function createRegionCreateAction() {
         );
       }
 
+      const networkClaim = buildNetworkClaim(entity);
       // resolveSafeChildPath throws for ../ and absolute paths outside the workspace
       const folder = resolveSafeChildPath(ctx.workspacePath, targetPath ?? '.');
+
+      if (entity.spec.hub && !force) {
+        const client = new RegionsBackendClient(
+          options,
+          await ctx.getInitiatorCredentials(),
+        );
+        const { hub, score, threshold } = await assertHubReady({
+          client,
+          hub: entity.spec.hub,
+          namespace,
+        });
+        ctx.logger.info(`Hub ${hub} is ready: ${score} % ≥ ${threshold} %`);
+      } else if (entity.spec.hub) {
+        ctx.logger.warn(
+          `force is set: not checking the readiness of hub ${entity.spec.hub}`,
+        );
+      }
+
       const file = path.join(folder, 'catalog-info.yaml');
       await fs.mkdir(folder, { recursive: true });
       await fs.writeFile(file, yaml.stringify(entity), 'utf8');
-
       const entityRef = `region:${namespace ?? 'default'}/${name}`;
       ctx.logger.info(
         `Wrote ${entityRef} to ${path.relative(ctx.workspacePath, file)}`,
       );
       ctx.output('entityRef', entityRef);
       ctx.output('catalogInfoPath', path.relative(ctx.workspacePath, file));
+
+      if (networkClaim) {
+        const claimFile = path.join(folder, NETWORK_CLAIM_PATH);
+        await fs.mkdir(path.dirname(claimFile), { recursive: true });
+        await fs.writeFile(claimFile, yaml.stringify(networkClaim), 'utf8');
+        const claimPath = path.relative(ctx.workspacePath, claimFile);
+        ctx.logger.info(
+          `Wrote the ${networkClaim.kind} claim of ${networkClaim.spec.cidr} to ${claimPath}`,
+        );
+        ctx.output('networkClaimPath', claimPath);
+      }
     },
   });
 }

@@ -1,0 +1,3 @@
+export { RegionPicker } from './RegionPicker';
+export type { RegionPickerUiOptions } from './RegionPicker';
+export { CidrPoolPicker } from './CidrPoolPicker';

@@ -1,0 +1,30 @@
+import { createScaffolderFieldExtension } from '@backstage/plugin-scaffolder-react';
+import { CidrPoolPicker, RegionPicker } from './components/fields';
+import { regionsPlugin } from './plugin';
+
+/**
+ * The `RegionPicker` scaffolder field for legacy apps: picks a Region,
+ * showing each one's tier and readiness. Mount it inside
+ * `<ScaffolderFieldExtensions>`.
+ *
+ * @public
+ */
+export const RegionPickerFieldExtension = regionsPlugin.provide(
+  createScaffolderFieldExtension({
+    name: 'RegionPicker',
+    component: RegionPicker,
+  }),
+);
+
+/**
+ * The `CidrPoolPicker` scaffolder field for legacy apps: picks a CIDR pool
+ * and previews the block the run will allocate.
+ *
+ * @public
+ */
+export const CidrPoolPickerFieldExtension = regionsPlugin.provide(
+  createScaffolderFieldExtension({
+    name: 'CidrPoolPicker',
+    component: CidrPoolPicker,
+  }),
+);
