@@ -1,15 +1,5 @@
-import { expect, Page, test } from '@playwright/test';
-
-async function signInAsGuest(page: Page) {
-  await page.goto('/');
-  const enter = page.getByRole('button', { name: 'Enter' });
-  await enter.waitFor();
-  await enter.click();
-  await page
-    .getByRole('navigation', { name: 'sidebar nav' })
-    .getByRole('link', { name: 'Regions', exact: true })
-    .waitFor();
-}
+import { expect, test } from '@playwright/test';
+import { signInAsGuest } from './stack';
 
 test('the sidebar leads to the Regions page, which lists every example region', async ({
   page,

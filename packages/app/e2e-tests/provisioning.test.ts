@@ -1,18 +1,8 @@
 import { APIRequestContext, expect, test } from '@playwright/test';
+import { backendUrl as backend, guestHeaders, signInAsGuest } from './stack';
 
 // Runs after app.test.ts (files run in name order on one worker), whose
 // Regions table count does not include the region provisioned here.
-const backend = process.env.MERIDIAN_BACKEND_URL ?? 'http://localhost:7007';
-
-async function guestHeaders(request: APIRequestContext) {
-  const res = await request.get(`${backend}/api/auth/guest/refresh`, {
-    headers: { 'X-Requested-With': 'XMLHttpRequest' },
-  });
-  expect(res.ok()).toBe(true);
-  const token = (await res.json()).backstageIdentity.token;
-  return { Authorization: `Bearer ${token}` };
-}
-
 function valuesFor(name: string) {
   return {
     name,
@@ -176,8 +166,7 @@ test('"Provision a region" runs through the real scaffolder and the region shows
     .toBe('provisioning');
 
   // and the Regions page lists it, provisioning, with its block
-  await page.goto('/');
-  await page.getByRole('button', { name: 'Enter' }).click();
+  await signInAsGuest(page);
   await page.goto('/regions');
   const row = page
     .getByRole('row')

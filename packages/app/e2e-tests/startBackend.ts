@@ -1,20 +1,30 @@
 /*
- * The backend of the end-to-end run, on real databases: a PostgreSQL primary
- * for the example region us-east with a streaming standby for us-west (the
- * test lab of regions-backend, on free loopback ports), then the backend with
- * `regions.databases` pointing at them through environment variables that
- * app-config.e2e.yaml reads. Playwright starts it as a web server and stops it
- * with SIGTERM; the lab stops with it.
+ * The backend of the end-to-end run, on real services: a PostgreSQL primary
+ * for the example region us-east with a streaming standby for us-west, and a
+ * PowerDNS whose api.meridian.test. points at us-east (the test labs of
+ * regions-backend, on free loopback ports), then the backend with
+ * `regions.databases` and `regions.traffic` pointing at them through
+ * environment variables that app-config.e2e.yaml reads. Playwright starts it
+ * as a web server and stops it with SIGTERM; the labs stop with it. The tests
+ * find the DNS port in e2e-stack.json (see stack.ts).
  *
  *   node --require @backstage/cli/config/nodeTransform.cjs packages/app/e2e-tests/startBackend.ts
  */
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
 import { startPostgresPair } from '../../../plugins/regions-backend/src/testing/postgresLab';
+import { startPowerDns } from '../../../plugins/regions-backend/src/testing/powerDnsLab';
+import { E2E_ADDRESSES, E2E_RECORD, E2E_ZONE, stackFile } from './stack';
 
 async function main() {
   const pair = await startPostgresPair({ names: ['us_east', 'us_west'] });
+  const dns = await startPowerDns();
+  await dns.createZone(E2E_ZONE, [
+    { name: E2E_RECORD, type: 'A', content: E2E_ADDRESSES['us-east'], ttl: 5 },
+  ]);
+  fs.writeFileSync(stackFile, JSON.stringify({ dnsPort: dns.dnsPort }));
   console.log(
-    `e2e: us-east-db on 127.0.0.1:${pair.primary.port}, us-west-db on 127.0.0.1:${pair.standby.port}`,
+    `e2e: us-east-db on 127.0.0.1:${pair.primary.port}, us-west-db on 127.0.0.1:${pair.standby.port}, DNS on 127.0.0.1:${dns.dnsPort}`,
   );
   // --config paths are relative to packages/backend, where the backend runs
   const backend = spawn(
@@ -34,6 +44,8 @@ async function main() {
         ...process.env,
         MERIDIAN_E2E_US_EAST_DB: pair.primary.superuserConnectionString,
         MERIDIAN_E2E_US_WEST_DB: pair.standby.superuserConnectionString,
+        MERIDIAN_E2E_PDNS_URL: dns.apiUrl,
+        MERIDIAN_E2E_PDNS_API_KEY: dns.apiKey,
       },
     },
   );
@@ -47,7 +59,8 @@ async function main() {
     } catch {
       // already gone
     }
-    await pair.stop();
+    await Promise.all([pair.stop(), dns.stop()]);
+    fs.rmSync(stackFile, { force: true });
     process.exit(code);
   };
   process.on('SIGTERM', () => stop(0));

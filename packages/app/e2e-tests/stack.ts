@@ -1,0 +1,50 @@
+/*
+ * What startBackend.ts starts, as the tests need to know it: the DNS record
+ * the failover switches, the address of each region, and where PowerDNS
+ * answers (written to a file, since the backend runs in another process).
+ */
+import { APIRequestContext, expect, Page } from '@playwright/test';
+import fs from 'node:fs';
+import path from 'node:path';
+
+export const backendUrl =
+  process.env.MERIDIAN_BACKEND_URL ?? 'http://localhost:7007';
+
+export const E2E_ZONE = 'meridian.test.';
+export const E2E_RECORD = 'api.meridian.test.';
+/** As app-config.e2e.yaml's regions.traffic.api-dns.addresses. */
+export const E2E_ADDRESSES = {
+  'us-east': '10.48.0.10',
+  'us-west': '10.49.0.10',
+};
+
+export const stackFile = path.resolve(
+  __dirname,
+  '../../../node_modules/.cache/e2e-stack.json',
+);
+
+export function readStack(): { dnsPort: number } {
+  return JSON.parse(fs.readFileSync(stackFile, 'utf8'));
+}
+
+/** Headers with a token of the guest user, as the portal signs in. */
+export async function guestHeaders(request: APIRequestContext) {
+  const res = await request.get(`${backendUrl}/api/auth/guest/refresh`, {
+    headers: { 'X-Requested-With': 'XMLHttpRequest' },
+  });
+  expect(res.ok()).toBe(true);
+  const token = (await res.json()).backstageIdentity.token;
+  return { Authorization: `Bearer ${token}` };
+}
+
+/** Signs in to the portal as the guest user and waits for the app's sidebar. */
+export async function signInAsGuest(page: Page) {
+  await page.goto('/');
+  const enter = page.getByRole('button', { name: 'Enter' });
+  await enter.waitFor();
+  await enter.click();
+  await page
+    .getByRole('navigation', { name: 'sidebar nav' })
+    .getByRole('link', { name: 'Regions', exact: true })
+    .waitFor();
+}
