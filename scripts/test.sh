@@ -14,6 +14,7 @@ ensure_patroni
 ensure_powerdns
 ensure_chromium
 ensure_mkdocs
+ensure_wireguard
 export BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING="${BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING:-postgresql://postgres@127.0.0.1:5432}"
 
 results="$ROOT/node_modules/.cache"

@@ -96,3 +96,11 @@ ensure_powerdns() {
   systemctl disable pdns >/dev/null 2>&1 || true
   start-stop-daemon --stop --quiet --oknodo --exec /usr/sbin/pdns_server --pidfile /run/pdns/pdns.pid || true
 }
+
+# The meridian:region:create tests run `wg-quick strip` on the WireGuard
+# config the action writes; only the userspace tools are needed, no module.
+ensure_wireguard() {
+  if command -v wg >/dev/null && command -v wg-quick >/dev/null; then return; fi
+  echo "services: installing wireguard-tools" >&2
+  apt_install wireguard-tools
+}

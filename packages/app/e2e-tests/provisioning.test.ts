@@ -71,6 +71,8 @@ test('a scaffolder dry run of "Provision a region" succeeds and changes nothing'
     expect.arrayContaining([
       'catalog-info.yaml',
       'infrastructure/network.yaml',
+      // the example hub studio-sul publishes its WireGuard key and endpoint
+      `infrastructure/wireguard/${name}-studio-sul.conf`,
     ]),
   );
 

@@ -17,3 +17,5 @@ export * from './api/failover';
 export * from './api/readiness';
 export * from './api/cost';
 export * from './api/allocation';
+export * from './entity/buildRegionEntity';
+export * from './entity/wireguard';

@@ -15,6 +15,7 @@ import { RegionsClient, regionsApiRef } from './api';
 import { rootRouteRef } from './routes';
 import {
   cidrPoolPickerFormField,
+  regionEntityPreviewFormField,
   regionPickerFormField,
 } from './alphaFormFields';
 
@@ -191,5 +192,6 @@ export default createFrontendPlugin({
     costContent,
     regionPickerFormField,
     cidrPoolPickerFormField,
+    regionEntityPreviewFormField,
   ],
 });

@@ -27,3 +27,17 @@ export const cidrPoolPickerFormField = FormFieldBlueprint.make({
       ),
   },
 });
+
+/** `scaffolder-form-field:regions/region-entity-preview` */
+export const regionEntityPreviewFormField = FormFieldBlueprint.make({
+  name: 'region-entity-preview',
+  params: {
+    field: () =>
+      import('./components/fields').then(m =>
+        createFormField({
+          name: 'RegionEntityPreview',
+          component: m.RegionEntityPreview,
+        }),
+      ),
+  },
+});

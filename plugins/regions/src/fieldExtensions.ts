@@ -1,5 +1,9 @@
 import { createScaffolderFieldExtension } from '@backstage/plugin-scaffolder-react';
-import { CidrPoolPicker, RegionPicker } from './components/fields';
+import {
+  CidrPoolPicker,
+  RegionEntityPreview,
+  RegionPicker,
+} from './components/fields';
 import { regionsPlugin } from './plugin';
 
 /**
@@ -26,5 +30,18 @@ export const CidrPoolPickerFieldExtension = regionsPlugin.provide(
   createScaffolderFieldExtension({
     name: 'CidrPoolPicker',
     component: CidrPoolPicker,
+  }),
+);
+
+/**
+ * The `RegionEntityPreview` scaffolder field for legacy apps: shows the Region
+ * entity "Provision a region" will write, validated as the catalog will.
+ *
+ * @public
+ */
+export const RegionEntityPreviewFieldExtension = regionsPlugin.provide(
+  createScaffolderFieldExtension({
+    name: 'RegionEntityPreview',
+    component: RegionEntityPreview,
   }),
 );

@@ -25,4 +25,5 @@ export * from './api';
 export {
   RegionPickerFieldExtension,
   CidrPoolPickerFieldExtension,
+  RegionEntityPreviewFieldExtension,
 } from './fieldExtensions';

@@ -5,6 +5,7 @@
  */
 export { scaffolderModuleRegions as default } from './module';
 export { createRegionCreateAction } from './actions/regionCreate';
+export type { RegionCreateActionOptions } from './actions/regionCreate';
 export { createFailoverRunAction } from './actions/failoverRun';
 export type { FailoverRunActionOptions } from './actions/failoverRun';
 export { createCidrAllocateAction } from './actions/cidrAllocate';

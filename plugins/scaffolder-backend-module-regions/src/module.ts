@@ -2,6 +2,7 @@ import {
   coreServices,
   createBackendModule,
 } from '@backstage/backend-plugin-api';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
 import { createCidrAllocateAction } from './actions/cidrAllocate';
 import { createRegionCreateAction } from './actions/regionCreate';
@@ -21,12 +22,13 @@ export const scaffolderModuleRegions = createBackendModule({
         scaffolder: scaffolderActionsExtensionPoint,
         discovery: coreServices.discovery,
         auth: coreServices.auth,
+        catalog: catalogServiceRef,
       },
-      async init({ scaffolder, discovery, auth }) {
+      async init({ scaffolder, discovery, auth, catalog }) {
         const regionsBackend = { discovery, auth };
         scaffolder.addActions(
           createCidrAllocateAction(regionsBackend),
-          createRegionCreateAction(regionsBackend),
+          createRegionCreateAction({ ...regionsBackend, catalog }),
           createRegionRegisterAction(regionsBackend),
           createFailoverRunAction(regionsBackend),
         );

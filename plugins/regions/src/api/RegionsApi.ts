@@ -1,6 +1,8 @@
 import { CompoundEntityRef } from '@backstage/catalog-model';
 import { createApiRef } from '@backstage/core-plugin-api';
 import {
+  CidrAllocationsResponse,
+  CidrPoolsResponse,
   FailoverRequest,
   FailoverRun,
   FailoverRunsResponse,
@@ -83,6 +85,12 @@ export interface RegionsApi {
 
   /** Every region's month so far against its budget, with the total. */
   getCostSummary(): Promise<CostSummaryResponse>;
+
+  /** The CIDR pools of `regions.pools`, each with its use and next free block. */
+  getPools(): Promise<CidrPoolsResponse>;
+
+  /** Every block allocated to a region from a pool. */
+  getAllocations(): Promise<CidrAllocationsResponse>;
 }
 
 /**

@@ -2,6 +2,8 @@ import { CompoundEntityRef } from '@backstage/catalog-model';
 import { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import {
+  CidrAllocationsResponse,
+  CidrPoolsResponse,
   FailoverRequest,
   FailoverRun,
   FailoverRunsResponse,
@@ -130,6 +132,22 @@ export class RegionsClient implements RegionsApi {
 
   async getCostSummary(): Promise<CostSummaryResponse> {
     const response = await this.request('/costs');
+    if (!response.ok) {
+      throw await ResponseError.fromResponse(response);
+    }
+    return response.json();
+  }
+
+  async getPools(): Promise<CidrPoolsResponse> {
+    const response = await this.request('/pools');
+    if (!response.ok) {
+      throw await ResponseError.fromResponse(response);
+    }
+    return response.json();
+  }
+
+  async getAllocations(): Promise<CidrAllocationsResponse> {
+    const response = await this.request('/allocations');
     if (!response.ok) {
       throw await ResponseError.fromResponse(response);
     }

@@ -14,6 +14,7 @@ import { topologyFromEntities } from '../lib/regions';
 import { sulReadiness } from './readinessFixtures';
 import { refusedFailover, succeededSwitchover } from './failoverFixtures';
 import { costSummary, hubCost } from './costFixtures';
+import { brazilAllocations, brazilPools } from './allocationFixtures';
 
 /** Mount entity pages where the catalog does, so links can be asserted. */
 export const mountedRoutes = {
@@ -348,6 +349,8 @@ export function fakeRegionsApi(
     startFailover: async () => ({ id: 'run-new', status: 'pending' }),
     getCost: async (_ref, window) => hubCost(window),
     getCostSummary: async () => costSummary(),
+    getPools: async () => brazilPools(),
+    getAllocations: async () => brazilAllocations(),
     ...overrides,
   };
 }

@@ -1,5 +1,6 @@
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import { createMockDirectory } from '@backstage/backend-test-utils';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import fs from 'node:fs';
 import yaml from 'yaml';
 import { startRegionsBackendStandIn } from '../__testUtils__/regionsBackendStandIn';
@@ -24,7 +25,10 @@ describe('meridian:region:create', () => {
     });
     return {
       ctx,
-      done: createRegionCreateAction(backend.options).handler(ctx),
+      done: createRegionCreateAction({
+        ...backend.options,
+        catalog: catalogServiceMock(),
+      }).handler(ctx),
     };
   };
 

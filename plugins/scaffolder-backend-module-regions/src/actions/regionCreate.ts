@@ -1,20 +1,21 @@
 import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
-  REGION_API_VERSION,
-  REGION_KIND,
+  buildRegionEntity,
+  normalizeRegionRef,
   REGION_LIFECYCLES,
   REGION_TYPES,
   REPLICATION_MODES,
   REPLICATION_ROLES,
-  RegionEntity,
   validateRegionEntity,
 } from '@meridian/plugin-regions-common';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import yaml from 'yaml';
 import { buildNetworkClaim } from './infrastructure/networkClaim';
+import { buildWireGuardHubPeer } from './infrastructure/wireguardPeer';
 import { assertHubReady } from './readinessGate';
 import { examples } from './regionCreate.examples';
 import { RegionsBackendClient, RegionsBackendOptions } from './regionsBackend';
@@ -22,18 +23,23 @@ import { RegionsBackendClient, RegionsBackendOptions } from './regionsBackend';
 /** Where the network claim goes, relative to catalog-info.yaml. */
 const NETWORK_CLAIM_PATH = 'infrastructure/network.yaml';
 
+/** What `meridian:region:create` needs: the regions backend and the catalog (for the hub). */
+export interface RegionCreateActionOptions extends RegionsBackendOptions {
+  catalog: CatalogService;
+}
+
 /**
  * `meridian:region:create`: validates the Region fields with the catalog's own
  * validator, refuses while the hub is not ready (unless `force`), and writes
- * the entity as `catalog-info.yaml` and its network as a Crossplane claim into
- * the workspace.
+ * the entity as `catalog-info.yaml`, its network as a Crossplane claim and
+ * its side of the WireGuard tunnel to the hub into the workspace.
  * @public
  */
-export function createRegionCreateAction(options: RegionsBackendOptions) {
+export function createRegionCreateAction(options: RegionCreateActionOptions) {
   return createTemplateAction({
     id: 'meridian:region:create',
     description:
-      "Writes a Region entity (catalog-info.yaml) and the Crossplane claim of its network block (infrastructure/network.yaml) into the workspace, after validating both exactly as the catalog and Crossplane will. Refuses while the hub's readiness is below the threshold, unless force is set.",
+      "Writes a Region entity (catalog-info.yaml), the Crossplane claim of its network block (infrastructure/network.yaml) and the region's side of the WireGuard tunnel to its hub (infrastructure/wireguard/<region>-<hub>.conf, when the hub publishes its meridian.dev/wireguard-public-key and meridian.dev/wireguard-endpoint) into the workspace, after validating each exactly as the catalog, Crossplane and wg-quick will. Refuses while the hub's readiness is below the threshold, unless force is set.",
     examples,
     supportsDryRun: true,
     schema: {
@@ -128,43 +134,28 @@ export function createRegionCreateAction(options: RegionsBackendOptions) {
                 'Where the Crossplane claim was written, when the region has a block',
             })
             .optional(),
+        wireguardConfigPath: z =>
+          z
+            .string({
+              description:
+                "Where the region's side of the WireGuard tunnel to its hub was written",
+            })
+            .optional(),
+        wireguard: z =>
+          z.string({
+            description:
+              'What became of the WireGuard tunnel to the hub: the file written, or why there is none',
+          }),
+        files: z =>
+          z.array(z.string(), {
+            description: 'Every file written, relative to the workspace',
+          }),
       },
     },
     async handler(ctx) {
-      const {
-        name,
-        title,
-        description,
-        namespace,
-        targetPath,
-        type,
-        lifecycle,
-        owner,
-        force,
-        ...optional
-      } = ctx.input;
-      const spec = {
-        type,
-        lifecycle: lifecycle ?? 'provisioning',
-        owner,
-        // template forms send '' for fields left blank
-        ...Object.fromEntries(
-          Object.entries(optional).filter(
-            ([, value]) => value !== undefined && value !== '',
-          ),
-        ),
-      };
-      const entity = {
-        apiVersion: REGION_API_VERSION,
-        kind: REGION_KIND,
-        metadata: {
-          name,
-          ...(namespace ? { namespace } : {}),
-          ...(title ? { title } : {}),
-          ...(description ? { description } : {}),
-        },
-        spec,
-      } as RegionEntity;
+      const { force, targetPath, ...fields } = ctx.input;
+      const entity = buildRegionEntity(fields);
+      const { name, namespace } = entity.metadata;
 
       const problems = validateRegionEntity(entity);
       if (problems.length > 0) {
@@ -177,11 +168,22 @@ export function createRegionCreateAction(options: RegionsBackendOptions) {
       // resolveSafeChildPath throws for ../ and absolute paths outside the workspace
       const folder = resolveSafeChildPath(ctx.workspacePath, targetPath ?? '.');
 
+      const hubRef = entity.spec.hub
+        ? normalizeRegionRef(entity.spec.hub, {
+            defaultNamespace: namespace,
+          })
+        : undefined;
+      const credentials = await ctx.getInitiatorCredentials();
+      const wireguard = hubRef
+        ? buildWireGuardHubPeer({
+            region: entity,
+            hubRef,
+            hub: await options.catalog.getEntityByRef(hubRef, { credentials }),
+          })
+        : { skipped: 'the region has no hub' };
+
       if (entity.spec.hub && !force) {
-        const client = new RegionsBackendClient(
-          options,
-          await ctx.getInitiatorCredentials(),
-        );
+        const client = new RegionsBackendClient(options, credentials);
         const { hub, score, threshold } = await assertHubReady({
           client,
           hub: entity.spec.hub,
@@ -201,8 +203,9 @@ export function createRegionCreateAction(options: RegionsBackendOptions) {
       ctx.logger.info(
         `Wrote ${entityRef} to ${path.relative(ctx.workspacePath, file)}`,
       );
+      const files = [path.relative(ctx.workspacePath, file)];
       ctx.output('entityRef', entityRef);
-      ctx.output('catalogInfoPath', path.relative(ctx.workspacePath, file));
+      ctx.output('catalogInfoPath', files[0]);
 
       if (networkClaim) {
         const claimFile = path.join(folder, NETWORK_CLAIM_PATH);
@@ -213,7 +216,33 @@ export function createRegionCreateAction(options: RegionsBackendOptions) {
           `Wrote the ${networkClaim.kind} claim of ${networkClaim.spec.cidr} to ${claimPath}`,
         );
         ctx.output('networkClaimPath', claimPath);
+        files.push(claimPath);
       }
+
+      if ('skipped' in wireguard) {
+        const why = `No WireGuard config written: ${wireguard.skipped}`;
+        ctx.logger.info(why);
+        ctx.output('wireguard', why);
+      } else {
+        const peerFile = path.join(folder, wireguard.path);
+        await fs.mkdir(path.dirname(peerFile), { recursive: true });
+        // wg-quick warns about a config other users can read
+        await fs.writeFile(peerFile, wireguard.content, {
+          encoding: 'utf8',
+          mode: 0o600,
+        });
+        const peerPath = path.relative(ctx.workspacePath, peerFile);
+        ctx.logger.info(
+          `Wrote the WireGuard tunnel to hub ${hubRef} (${wireguard.address} to ${wireguard.endpoint}) to ${peerPath}`,
+        );
+        ctx.output('wireguardConfigPath', peerPath);
+        ctx.output(
+          'wireguard',
+          `Wrote ${peerPath}: ${wireguard.address} to hub ${hubRef} at ${wireguard.endpoint}`,
+        );
+        files.push(peerPath);
+      }
+      ctx.output('files', files);
     },
   });
 }

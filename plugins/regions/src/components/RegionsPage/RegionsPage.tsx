@@ -16,12 +16,14 @@ import { useSearchParams } from 'react-router-dom';
 import useAsync from 'react-use/esm/useAsync';
 import { regionsApiRef } from '../../api';
 import { topologyFromEntities } from '../../lib/regions';
+import { NetworkView } from '../NetworkView';
 import { RegionsTable } from '../RegionsTable';
 import { TopologyGraph } from '../TopologyGraph';
 
 const VIEWS = [
   { id: 'table', label: 'Table' },
   { id: 'topology', label: 'Topology' },
+  { id: 'network', label: 'Network' },
 ] as const;
 
 type View = (typeof VIEWS)[number]['id'];
@@ -39,7 +41,7 @@ export function RegionsPageContent() {
   const regionsApi = useApi(regionsApiRef);
   const [searchParams, setSearchParams] = useSearchParams();
   const view: View =
-    searchParams.get('view') === 'topology' ? 'topology' : 'table';
+    VIEWS.find(({ id }) => id === searchParams.get('view'))?.id ?? 'table';
 
   const regions = useAsync(async () => {
     const response = await catalogApi.getEntities({
@@ -105,6 +107,7 @@ export function RegionsPageContent() {
       {view === 'topology' && !topology.loading && (
         <TopologyGraph regions={graph.regions} edges={graph.edges} />
       )}
+      {view === 'network' && <NetworkView />}
     </>
   );
 }
