@@ -7,9 +7,10 @@
  *   `pg_promote()` on the standby, first committed write on the standby;
  * - Meridian: POST /failovers { mode: switchover } over HTTP to the failover
  *   router → orchestrator → postgres promoter (fence, wait for replay,
- *   promote) → traffic switch (the in-memory test switch until a real driver
- *   is wired here) → verify; the run's own rtoMs (fence → first write on the
- *   new primary), and the wall time from the POST to the finished run.
+ *   promote) → powerdns traffic switch (a real PowerDNS on loopback, whose
+ *   record is then asked over DNS) → verify; the run's own rtoMs (fence →
+ *   first write on the new primary, after the switch), and the wall time from
+ *   the POST to the finished run.
  *
  * Run from the repository root:
  *
@@ -17,6 +18,7 @@
  *
  * Environment: BENCH_RUNS (5), the number of pairs per side.
  */
+import { Resolver } from 'node:dns/promises';
 import { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import {
@@ -37,15 +39,23 @@ import { FailoverStore } from '../plugins/regions-backend/src/database/FailoverS
 import { readFailoverConfig } from '../plugins/regions-backend/src/failover/config';
 import { FailoverOrchestrator } from '../plugins/regions-backend/src/failover/FailoverOrchestrator';
 import { PostgresPromoter } from '../plugins/regions-backend/src/failover/promoters/PostgresPromoter';
-import { memoryTrafficSwitchFactory } from '../plugins/regions-backend/src/failover/testing/memoryTrafficSwitch';
+import { builtInTrafficSwitchFactories } from '../plugins/regions-backend/src/failover/traffic';
 import { TrafficSwitchRegistry } from '../plugins/regions-backend/src/failover/TrafficSwitchRegistry';
 import { createFailoverRouter } from '../plugins/regions-backend/src/service/failoverRouter';
 import {
   PostgresPair,
   startPostgresPair,
 } from '../plugins/regions-backend/src/testing/postgresLab';
+import {
+  PowerDnsLab,
+  startPowerDns,
+} from '../plugins/regions-backend/src/testing/powerDnsLab';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+/** A zone per run, so each starts with the record on the primary's address. */
+const zoneOf = (run: number) => `run-${run}.meridian.test.`;
+const recordOf = (run: number) => `api.${zoneOf(run)}`;
+const ADDRESSES = { 'us-east': '10.48.0.10', 'us-west': '10.49.0.10' };
 
 const usEast = region(
   'us-east',
@@ -115,7 +125,23 @@ async function floorRun(): Promise<number> {
   }
 }
 
-async function meridianRun(): Promise<{ rtoMs: number; wallMs: number }> {
+/** What the lab's PowerDNS answers for the switched record, over DNS. */
+async function resolveRecord(
+  dns: PowerDnsLab,
+  record: string,
+): Promise<string[]> {
+  const resolver = new Resolver();
+  resolver.setServers([`127.0.0.1:${dns.dnsPort}`]);
+  return resolver.resolve4(record);
+}
+
+async function meridianRun(
+  dns: PowerDnsLab,
+  run: number,
+): Promise<{ rtoMs: number; wallMs: number }> {
+  await dns.createZone(zoneOf(run), [
+    { name: recordOf(run), type: 'A', content: ADDRESSES['us-east'], ttl: 5 },
+  ]);
   const pair = await preparedPair();
   const knex = knexFactory({
     client: 'better-sqlite3',
@@ -133,8 +159,13 @@ async function meridianRun(): Promise<{ rtoMs: number; wallMs: number }> {
         },
         traffic: {
           'api-dns': {
-            driver: 'memory',
-            addresses: { 'us-east': '10.48.0.10', 'us-west': '10.49.0.10' },
+            driver: 'powerdns',
+            url: dns.apiUrl,
+            apiKey: dns.apiKey,
+            zone: zoneOf(run),
+            record: recordOf(run),
+            ttl: 5,
+            addresses: ADDRESSES,
           },
         },
       },
@@ -150,9 +181,10 @@ async function meridianRun(): Promise<{ rtoMs: number; wallMs: number }> {
       store,
       regions,
       promoters: [new PostgresPromoter()],
-      traffic: TrafficSwitchRegistry.fromConfig(config, [
-        memoryTrafficSwitchFactory(),
-      ]),
+      traffic: TrafficSwitchRegistry.fromConfig(
+        config,
+        builtInTrafficSwitchFactories,
+      ),
       config: readFailoverConfig(config),
       logger: quietLogger,
     });
@@ -202,21 +234,27 @@ async function meridianRun(): Promise<{ rtoMs: number; wallMs: number }> {
       }),
     });
     const { id } = (await res.json()) as { id: string };
-    let run: FailoverRun;
+    let finished: FailoverRun;
     for (;;) {
-      run = (await (
+      finished = (await (
         await fetch(`${base}/failovers/${id}`)
       ).json()) as FailoverRun;
-      if (!['pending', 'running'].includes(run.status)) {
+      if (!['pending', 'running'].includes(finished.status)) {
         break;
       }
       await new Promise(resolve => setTimeout(resolve, 5));
     }
     const wallMs = performance.now() - started;
-    if (run.status !== 'succeeded' || run.rtoMs === null) {
-      throw new Error(`switchover ${run.status}: ${run.error}`);
+    if (finished.status !== 'succeeded' || finished.rtoMs === null) {
+      throw new Error(`switchover ${finished.status}: ${finished.error}`);
     }
-    return { rtoMs: run.rtoMs, wallMs };
+    const answer = await resolveRecord(dns, recordOf(run));
+    if (answer.join() !== ADDRESSES['us-west']) {
+      throw new Error(
+        `${recordOf(run)} answers ${answer.join()} after the switchover`,
+      );
+    }
+    return { rtoMs: finished.rtoMs, wallMs };
   } finally {
     server?.close();
     await knex.destroy();
@@ -233,13 +271,22 @@ function median(values: number[]): number {
 const ms = (value: number) => `${value.toFixed(0)} ms`;
 
 async function main() {
+  const dns = await startPowerDns();
+  try {
+    await measure(dns);
+  } finally {
+    await dns.stop();
+  }
+}
+
+async function measure(dns: PowerDnsLab) {
   const floor: number[] = [];
   const rto: number[] = [];
   const wall: number[] = [];
   // Alternated so that both sides see the same machine load.
   for (let i = 0; i < RUNS; i++) {
     floor.push(await floorRun());
-    const meridian = await meridianRun();
+    const meridian = await meridianRun(dns, i);
     rto.push(meridian.rtoMs);
     wall.push(meridian.wallMs);
     console.log(
