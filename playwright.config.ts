@@ -19,15 +19,15 @@ export default defineConfig({
 
   webServer: [
     {
-      // the backend on a real PostgreSQL primary and standby (see startBackend.ts)
+      // the backend on a real PostgreSQL primary and standby (see scripts/e2e-backend.ts)
       command:
-        'node --require @backstage/cli/config/nodeTransform.cjs packages/app/e2e-tests/startBackend.ts',
+        'node --require @backstage/cli/config/nodeTransform.cjs scripts/e2e-backend.ts',
       url: 'http://localhost:7007/.backstage/health/v1/readiness',
       reuseExistingServer: !process.env.CI,
       timeout: 240_000,
       stdout: 'ignore',
       stderr: 'pipe',
-      // SIGTERM lets startBackend.ts stop the backend and its databases
+      // SIGTERM lets scripts/e2e-backend.ts stop the backend and its databases
       gracefulShutdown: { signal: 'SIGTERM', timeout: 15_000 },
     },
     {

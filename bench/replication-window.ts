@@ -27,11 +27,15 @@ import { AddressInfo } from 'node:net';
 import { DatabaseService, LoggerService } from '@backstage/backend-plugin-api';
 import { ReplicationWindow } from '@meridian/plugin-regions-common';
 import { ReplicationSource } from '@meridian/plugin-regions-node';
+import { ConfigReader } from '@backstage/config';
 import express from 'express';
 import knexFactory, { Knex } from 'knex';
 import { region } from '../plugins/regions-backend/src/__testUtils__/region';
 import { ReplicationCollector } from '../plugins/regions-backend/src/collectors/replication/ReplicationCollector';
 import { DatabaseRegionsStore } from '../plugins/regions-backend/src/database/DatabaseRegionsStore';
+import { ReadinessStore } from '../plugins/regions-backend/src/database/ReadinessStore';
+import { readReadinessSettings } from '../plugins/regions-backend/src/readiness/config';
+import { ReadinessEvaluator } from '../plugins/regions-backend/src/readiness/ReadinessEvaluator';
 import {
   ReplicationStore,
   ROLLUP_BUCKET_MS,
@@ -248,6 +252,14 @@ async function serveRouter(knex: Knex, store: ReplicationStore) {
           logger: silentLogger,
         }),
       },
+      // not on the replication route's path
+      readiness: new ReadinessEvaluator({
+        regions,
+        store: await ReadinessStore.create({ database: databaseOf(knex) }),
+        checks: [],
+        settings: readReadinessSettings(new ConfigReader({}), []),
+        logger: silentLogger,
+      }),
     }),
   );
   return new Promise<ReturnType<typeof app.listen>>(resolve => {

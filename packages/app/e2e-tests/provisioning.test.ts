@@ -1,4 +1,4 @@
-import { APIRequestContext, expect, test } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { backendUrl as backend, guestHeaders, signInAsGuest } from './stack';
 
 // Runs after app.test.ts (files run in name order on one worker), whose

@@ -1,5 +1,5 @@
 /*
- * What startBackend.ts starts, as the tests need to know it: the DNS record
+ * What scripts/e2e-backend.ts starts, as the tests need to know it: the DNS record
  * the failover switches, the address of each region, and where PowerDNS
  * answers (written to a file, since the backend runs in another process).
  */

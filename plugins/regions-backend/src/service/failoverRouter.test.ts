@@ -63,7 +63,7 @@ describe('failover routes', () => {
      * of the tests about the routes themselves.
      */
     async function startRegionsBackend(
-      options: { readinessThreshold?: number } = {},
+      settings: { readinessThreshold?: number } = {},
     ) {
       const scheduler = mockServices.scheduler.mock();
       const auditor = mockServices.auditor.mock();
@@ -96,7 +96,7 @@ describe('failover routes', () => {
                     connection: pair.standby.superuserConnectionString,
                   },
                 },
-                readiness: { threshold: options.readinessThreshold ?? 0 },
+                readiness: { threshold: settings.readinessThreshold ?? 0 },
               },
             },
           }),

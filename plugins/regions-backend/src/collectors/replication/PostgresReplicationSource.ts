@@ -10,6 +10,7 @@ import {
   ReplicationSource,
 } from '@meridian/plugin-regions-node';
 import { Pool, PoolClient } from 'pg';
+import { connectionSecrets, networkErrorReason } from '../../lib/errors';
 
 const CONNECT_TIMEOUT_MS = 3_000;
 const STATEMENT_TIMEOUT_MS = 3_000;
@@ -113,7 +114,7 @@ export class PostgresReplicationSource implements ReplicationSource {
         `region ${region.metadata.name} names no database with a connection in regions.databases`,
       );
     }
-    const secrets = secretsOf(this.connections.get(database)!);
+    const secrets = connectionSecrets(this.connections.get(database)!);
     try {
       return await withClient(this.poolOf(database), options.signal, client =>
         sampleNode(client, database),
@@ -159,7 +160,7 @@ export class PostgresReplicationSource implements ReplicationSource {
         this.logger.debug(
           `Idle connection to database ${database} closed: ${reasonOf(
             error,
-            secretsOf(connectionString),
+            connectionSecrets(connectionString),
           )}`,
         ),
       );
@@ -291,43 +292,15 @@ async function withClient<T>(
   }
 }
 
-/** The user and password of a connection string (URL or key=value form), to keep them out of messages. */
-function secretsOf(connection: string): string[] {
-  const secrets = [connection];
-  try {
-    const url = new URL(connection);
-    secrets.push(
-      decodeURIComponent(url.username),
-      decodeURIComponent(url.password),
-    );
-  } catch {
-    for (const match of connection.matchAll(
-      /\b(?:user|password)\s*=\s*('(?:[^'\\]|\\.)*'|\S+)/g,
-    )) {
-      secrets.push(match[1].replace(/^'|'$/g, ''));
-    }
-  }
-  return secrets.filter(secret => secret.length > 0);
-}
-
-const REASONS_BY_ERRNO: Record<string, string> = {
-  ECONNREFUSED: 'connection refused',
-  ECONNRESET: 'connection reset',
-  ENOTFOUND: 'host not found',
-  EAI_AGAIN: 'host name lookup failed',
-  EHOSTUNREACH: 'host unreachable',
-  ENETUNREACH: 'network unreachable',
-  ETIMEDOUT: 'connection timed out',
-};
-
 /** A short reason a user can act on, never quoting the connection string, user or password. */
 function reasonOf(error: unknown, secrets: string[]): string {
   const { code, message = String(error) } = (error ?? {}) as {
     code?: string;
     message?: string;
   };
-  if (code && REASONS_BY_ERRNO[code]) {
-    return REASONS_BY_ERRNO[code];
+  const network = networkErrorReason(code);
+  if (network) {
+    return network;
   }
   // SQLSTATE class 28: PostgreSQL's messages here quote the user name.
   if (code?.startsWith('28')) {

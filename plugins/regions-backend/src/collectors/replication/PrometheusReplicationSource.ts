@@ -9,11 +9,10 @@ import {
   ReplicationObservation,
   ReplicationSource,
 } from '@meridian/plugin-regions-node';
+import { networkErrorReason, quote, redact } from '../../lib/errors';
 
 /** Cap on one sample (all its queries), whatever the caller's signal allows. */
 const SAMPLE_TIMEOUT_MS = 5_000;
-/** How much of an unparsable error body a message quotes. */
-const MAX_QUOTED_BODY = 200;
 
 /** A series of an instant vector, as `/api/v1/query` answers it. */
 type VectorSample = {
@@ -125,7 +124,7 @@ export class PrometheusReplicationSource implements ReplicationSource {
       } else if (signal.aborted) {
         reason = `timed out after ${SAMPLE_TIMEOUT_MS / 1000} s`;
       } else {
-        reason = this.redact(reasonOf(error));
+        reason = redact(reasonOf(error), this.secrets);
       }
       this.logger.debug(`Prometheus sample of ${selector} failed: ${reason}`);
       throw new Error(`Prometheus at ${this.shownUrl}: ${reason}`);
@@ -269,13 +268,6 @@ export class PrometheusReplicationSource implements ReplicationSource {
       return { labels: sample.metric ?? {}, value };
     });
   }
-
-  private redact(text: string): string {
-    return this.secrets.reduce(
-      (redacted, secret) => redacted.split(secret).join('***'),
-      text,
-    );
-  }
 }
 
 /** The value of the single series a node-level query must return. */
@@ -302,28 +294,12 @@ function standbyState(lagSeconds: number, caughtUp: boolean): StandbyState {
   };
 }
 
-function quote(text: string): string {
-  const line = text.trim().replace(/\s+/g, ' ');
-  return line.length > MAX_QUOTED_BODY
-    ? `${line.slice(0, MAX_QUOTED_BODY)}…`
-    : line || '(empty body)';
-}
-
-const REASONS_BY_ERRNO: Record<string, string> = {
-  ECONNREFUSED: 'connection refused',
-  ECONNRESET: 'connection reset',
-  ENOTFOUND: 'host not found',
-  EAI_AGAIN: 'host name lookup failed',
-  EHOSTUNREACH: 'host unreachable',
-  ENETUNREACH: 'network unreachable',
-  ETIMEDOUT: 'connection timed out',
-};
-
 /** fetch hides the network error behind `fetch failed`; its cause says what happened. */
 function reasonOf(error: unknown): string {
   const cause = (error as { cause?: { code?: string } })?.cause;
-  if (cause?.code && REASONS_BY_ERRNO[cause.code]) {
-    return REASONS_BY_ERRNO[cause.code];
+  const network = networkErrorReason(cause?.code);
+  if (network) {
+    return network;
   }
   return error instanceof Error ? error.message : String(error);
 }

@@ -5,6 +5,7 @@ import {
   Promoter,
 } from '@meridian/plugin-regions-node';
 import { Client } from 'pg';
+import { connectionSecrets, redact } from '../../lib/errors';
 
 /** Options of {@link PatroniPromoter}. */
 export interface PatroniPromoterOptions {
@@ -667,7 +668,10 @@ async function committedWrite(connection: string): Promise<string> {
     return rows[0].xid;
   } catch (error) {
     throw new Error(
-      `Test write failed: ${redact(errorMessage(error), connection)}`,
+      `Test write failed: ${redact(
+        errorMessage(error),
+        connectionSecrets(connection),
+      )}`,
     );
   } finally {
     await client.end().catch(() => {});
@@ -710,15 +714,4 @@ function causeOf(error: unknown): string {
 
 function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
-}
-
-/** Removes the password of a connection string from a driver's message. */
-function redact(text: string, connection: string): string {
-  let password = '';
-  try {
-    password = decodeURIComponent(new URL(connection).password);
-  } catch {
-    // not a URL: key=value strings are not echoed by the driver
-  }
-  return password ? text.split(password).join('***') : text;
 }

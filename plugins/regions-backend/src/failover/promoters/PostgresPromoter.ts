@@ -6,6 +6,12 @@ import {
 } from '@meridian/plugin-regions-node';
 import { setTimeout as delay } from 'node:timers/promises';
 import { Client, DatabaseError } from 'pg';
+import {
+  connectionSecrets,
+  networkErrorReason,
+  redact,
+  UNREACHABLE_ERROR_CODES,
+} from '../../lib/errors';
 
 const CONNECT_TIMEOUT_MS = 3_000;
 const STATEMENT_TIMEOUT_MS = 10_000;
@@ -24,25 +30,9 @@ const READ_ONLY_SQL_TRANSACTION = '25006';
 
 const PROBE_TABLE = 'meridian_failover_probe';
 
-const REASONS_BY_ERRNO: Record<string, string> = {
-  ECONNREFUSED: 'connection refused',
-  ECONNRESET: 'connection reset',
-  ENOTFOUND: 'host not found',
-  EAI_AGAIN: 'host name lookup failed',
-  EHOSTUNREACH: 'host unreachable',
-  ENETUNREACH: 'network unreachable',
-  ETIMEDOUT: 'connection timed out',
-};
-
 /** Errors that mean the node does not answer at all (stopped, unreachable). */
 const UNREACHABLE = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'ETIMEDOUT',
+  ...UNREACHABLE_ERROR_CODES,
   '57P01', // admin_shutdown: the server is shutting down
   '57P03', // cannot_connect_now: starting up or shutting down
 ]);
@@ -396,8 +386,9 @@ export function reasonOf(error: unknown, node: DatabaseNode): string {
     code?: string;
     message?: string;
   };
-  if (code && REASONS_BY_ERRNO[code]) {
-    return REASONS_BY_ERRNO[code];
+  const network = networkErrorReason(code);
+  if (network) {
+    return network;
   }
   // SQLSTATE class 28: PostgreSQL's messages here quote the user name.
   if (code?.startsWith('28')) {
@@ -422,29 +413,5 @@ export function reasonOf(error: unknown, node: DatabaseNode): string {
 }
 
 function scrub(message: string, node: DatabaseNode): string {
-  return secretsOf(node.connection ?? '').reduce(
-    (text, secret) => text.split(secret).join('***'),
-    message,
-  );
-}
-
-/** The connection string and its user and password (URL or key=value form). */
-function secretsOf(connection: string): string[] {
-  const secrets = [connection];
-  try {
-    const url = new URL(connection);
-    secrets.push(
-      decodeURIComponent(url.username),
-      decodeURIComponent(url.password),
-    );
-  } catch {
-    for (const match of connection.matchAll(
-      /\b(?:user|password)\s*=\s*('(?:[^'\\]|\\.)*'|\S+)/g,
-    )) {
-      secrets.push(match[1].replace(/^'|'$/g, ''));
-    }
-  }
-  return secrets
-    .filter(secret => secret.length > 0)
-    .sort((a, b) => b.length - a.length);
+  return redact(message, connectionSecrets(node.connection ?? ''));
 }

@@ -1,6 +1,9 @@
 import { Config } from '@backstage/config';
 import { FailoverStepContext } from '@meridian/plugin-regions-node';
 import ipaddr from 'ipaddr.js';
+import { networkErrorReason } from '../../lib/errors';
+
+export { quote, redact } from '../../lib/errors';
 
 /** How long one call to a traffic API may take. */
 export const REQUEST_TIMEOUT_MS = 10_000;
@@ -185,16 +188,6 @@ export function requestSignal(ctx: FailoverStepContext): AbortSignal {
   return AbortSignal.any([ctx.signal, AbortSignal.timeout(REQUEST_TIMEOUT_MS)]);
 }
 
-const REASONS_BY_ERRNO: Record<string, string> = {
-  ECONNREFUSED: 'connection refused',
-  ECONNRESET: 'connection reset',
-  ENOTFOUND: 'host not found',
-  EAI_AGAIN: 'host name lookup failed',
-  EHOSTUNREACH: 'host unreachable',
-  ENETUNREACH: 'network unreachable',
-  ETIMEDOUT: 'connection timed out',
-};
-
 /**
  * What went wrong with a request, for an operator: fetch hides network errors
  * behind `fetch failed`, their cause says what happened.
@@ -210,28 +203,12 @@ export function reasonOf(error: unknown, ctx: FailoverStepContext): string {
   if (name === 'TimeoutError') {
     return `no answer within ${REQUEST_TIMEOUT_MS / 1000} s`;
   }
-  if (cause?.code && REASONS_BY_ERRNO[cause.code]) {
-    return REASONS_BY_ERRNO[cause.code];
+  const network = networkErrorReason(cause?.code);
+  if (network) {
+    return network;
   }
   if (cause?.message) {
     return cause.message;
   }
   return error instanceof Error ? error.message : String(error);
-}
-
-/** Replaces every occurrence of each secret with `***`. */
-export function redact(text: string, secrets: string[]): string {
-  return secrets
-    .filter(secret => secret.length > 0)
-    .reduce((redacted, secret) => redacted.split(secret).join('***'), text);
-}
-
-const MAX_QUOTED_BODY = 300;
-
-/** A response body shortened to one line, for an error message. */
-export function quote(text: string): string {
-  const line = text.trim().replace(/\s+/g, ' ');
-  return line.length > MAX_QUOTED_BODY
-    ? `${line.slice(0, MAX_QUOTED_BODY)}…`
-    : line || '(empty body)';
 }

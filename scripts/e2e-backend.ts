@@ -8,13 +8,18 @@
  * as a web server and stops it with SIGTERM; the labs stop with it. The tests
  * find the DNS port in e2e-stack.json (see stack.ts).
  *
- *   node --require @backstage/cli/config/nodeTransform.cjs packages/app/e2e-tests/startBackend.ts
+ *   node --require @backstage/cli/config/nodeTransform.cjs scripts/e2e-backend.ts
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import { startPostgresPair } from '../../../plugins/regions-backend/src/testing/postgresLab';
-import { startPowerDns } from '../../../plugins/regions-backend/src/testing/powerDnsLab';
-import { E2E_ADDRESSES, E2E_RECORD, E2E_ZONE, stackFile } from './stack';
+import { startPostgresPair } from '../plugins/regions-backend/src/testing/postgresLab';
+import { startPowerDns } from '../plugins/regions-backend/src/testing/powerDnsLab';
+import {
+  E2E_ADDRESSES,
+  E2E_RECORD,
+  E2E_ZONE,
+  stackFile,
+} from '../packages/app/e2e-tests/stack';
 
 async function main() {
   const pair = await startPostgresPair({ names: ['us_east', 'us_west'] });
