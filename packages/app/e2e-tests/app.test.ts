@@ -151,3 +151,22 @@ test('the Replication tab shows the real standby streaming from both sides, and 
   });
   await expect(row.getByText('ok', { exact: true })).toBeVisible();
 });
+
+test("a Region's runbooks render in the portal's Docs, built by the local mkdocs", async ({
+  page,
+}) => {
+  await signInAsGuest(page);
+  await page.goto('/catalog/default/region/us-west');
+  const runbooks = page
+    .getByRole('main')
+    .locator('.MuiCard-root')
+    .filter({ hasText: 'Runbooks' });
+  await runbooks.getByRole('link', { name: 'Switchover' }).click();
+  await expect(page).toHaveURL(
+    /\/docs\/default\/system\/meridian\/runbooks\/switchover\/$/,
+  );
+  // TechDocs builds the site on the first visit: allow for mkdocs
+  await expect(
+    page.getByRole('heading', { name: 'Planned switchover' }),
+  ).toBeVisible({ timeout: 90_000 });
+});

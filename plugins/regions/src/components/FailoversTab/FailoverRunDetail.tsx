@@ -19,7 +19,11 @@ import {
 import { ReactNode } from 'react';
 import { formatBytes } from '../../lib/format';
 import { elapsedMs, formatDurationMs, isRunActive } from './runFormat';
-import { RUNBOOK_OF_MODE, RUNBOOK_PAGES, runbookPath } from './runbooks';
+import {
+  RUNBOOK_OF_MODE,
+  RUNBOOK_PAGES,
+  runbookPath,
+} from '../../lib/runbooks';
 
 const useStyles = makeStyles(theme => ({
   list: { listStyle: 'none', margin: 0, padding: 0 },

@@ -22,7 +22,11 @@ import { regionsApiRef } from '../../api';
 import { FailoverRunsTable } from './FailoverRunsTable';
 import { StartFailoverDialog } from './StartFailoverDialog';
 import { isRunActive } from './runFormat';
-import { RUNBOOK_PAGES, runbookPath, runbooksSitePath } from './runbooks';
+import {
+  RUNBOOK_PAGES,
+  runbookPath,
+  runbooksSitePath,
+} from '../../lib/runbooks';
 
 /** A run's steps last from milliseconds to seconds: poll often while one runs. */
 const LIVE_REFRESH_MS = 1000;

@@ -37,6 +37,16 @@ describe('RegionRunbooksCard', () => {
     expect(
       await screen.findByRole('link', { name: /Open the runbooks/ }),
     ).toHaveAttribute('href', '/docs/default/system/meridian/runbooks/');
+    expect(screen.getByRole('link', { name: 'Switchover' })).toHaveAttribute(
+      'href',
+      '/docs/default/system/meridian/runbooks/switchover/',
+    );
+    expect(
+      screen.getByRole('link', { name: 'Failback (pg_rewind)' }),
+    ).toHaveAttribute(
+      'href',
+      '/docs/default/system/meridian/runbooks/failback/',
+    );
   });
 
   it('says so when no runbooks are registered', async () => {

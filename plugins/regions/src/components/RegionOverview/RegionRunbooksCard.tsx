@@ -1,40 +1,16 @@
-import {
-  CompoundEntityRef,
-  Entity,
-  getCompoundEntityRef,
-  parseEntityRef,
-} from '@backstage/catalog-model';
 import { InfoCard, InfoCardVariants, Link } from '@backstage/core-components';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import Typography from '@material-ui/core/Typography';
 import MenuBookIcon from '@material-ui/icons/MenuBook';
+import {
+  RUNBOOK_PAGES,
+  runbookPath,
+  runbooksEntryPath,
+  runbooksSitePath,
+} from '../../lib/runbooks';
 
 const TECHDOCS_ANNOTATION = 'backstage.io/techdocs-ref';
-// Docs published by another entity (e.g. the runbooks of the Meridian system),
-// and the page of them to open; the TechDocs plugin honours both.
 const TECHDOCS_ENTITY_ANNOTATION = 'backstage.io/techdocs-entity';
-const TECHDOCS_ENTITY_PATH_ANNOTATION = 'backstage.io/techdocs-entity-path';
-
-/** The TechDocs reader route, /docs/:namespace/:kind/:name, plus a page. */
-function docsPathOf(entity: Entity): string | undefined {
-  const annotations = entity.metadata.annotations ?? {};
-  let ref: CompoundEntityRef = getCompoundEntityRef(entity);
-  let page = '';
-  if (annotations[TECHDOCS_ENTITY_ANNOTATION]) {
-    try {
-      ref = parseEntityRef(annotations[TECHDOCS_ENTITY_ANNOTATION]);
-    } catch {
-      return undefined;
-    }
-    const path = annotations[TECHDOCS_ENTITY_PATH_ANNOTATION] ?? '';
-    page = path && !path.startsWith('/') ? `/${path}` : path;
-  } else if (!annotations[TECHDOCS_ANNOTATION]) {
-    return undefined;
-  }
-  return `/docs/${ref.namespace}/${ref.kind.toLocaleLowerCase('en-US')}/${
-    ref.name
-  }${page}`;
-}
 
 /**
  * Where the region's runbooks live: its own TechDocs site, or the docs of the
@@ -44,19 +20,27 @@ function docsPathOf(entity: Entity): string | undefined {
  */
 export function RegionRunbooksCard(props: { variant?: InfoCardVariants }) {
   const { entity } = useEntity();
-  const docsPath = docsPathOf(entity);
+  const site = runbooksSitePath(entity);
+  const entry = runbooksEntryPath(entity);
 
   return (
     <InfoCard title="Runbooks" variant={props.variant}>
-      {docsPath ? (
+      {site && entry ? (
         <>
           <Typography variant="body2" paragraph>
             Failover, drill and recovery runbooks for this region are published
             in TechDocs.
           </Typography>
-          <Link to={docsPath}>
+          <Link to={entry}>
             <MenuBookIcon fontSize="inherit" /> Open the runbooks
           </Link>
+          <ul>
+            {RUNBOOK_PAGES.map(({ page, title }) => (
+              <li key={page}>
+                <Link to={runbookPath(site, page)}>{title}</Link>
+              </li>
+            ))}
+          </ul>
         </>
       ) : (
         <Typography variant="body2" color="textSecondary">

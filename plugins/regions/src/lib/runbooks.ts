@@ -4,6 +4,8 @@ import { FailoverMode } from '@meridian/plugin-regions-common';
 const TECHDOCS_REF_ANNOTATION = 'backstage.io/techdocs-ref';
 /** Points at another entity whose TechDocs site documents this one. */
 const TECHDOCS_ENTITY_ANNOTATION = 'backstage.io/techdocs-entity';
+/** The page of that site to open first, e.g. `/runbooks/`. */
+const TECHDOCS_ENTITY_PATH_ANNOTATION = 'backstage.io/techdocs-entity-path';
 
 /** The runbook pages under `runbooks/` of the region's TechDocs site. */
 export const RUNBOOK_PAGES = [
@@ -53,4 +55,17 @@ export function runbooksSitePath(entity: Entity): string | undefined {
 /** `/docs/default/region/us-east/runbooks/switchover/` */
 export function runbookPath(site: string, page: RunbookPage): string {
   return `${site}/runbooks/${page}/`;
+}
+
+/**
+ * Where "Open the runbooks" goes: the site, at the page
+ * `backstage.io/techdocs-entity-path` names when the site is another entity's.
+ */
+export function runbooksEntryPath(entity: Entity): string | undefined {
+  const site = runbooksSitePath(entity);
+  const annotations = entity.metadata.annotations ?? {};
+  const page = annotations[TECHDOCS_ENTITY_ANNOTATION]
+    ? annotations[TECHDOCS_ENTITY_PATH_ANNOTATION] ?? ''
+    : '';
+  return site && `${site}${page && !page.startsWith('/') ? '/' : ''}${page}`;
 }
