@@ -1,6 +1,5 @@
 import {
   AuthService,
-  BackstageCredentials,
   DiscoveryService,
   LoggerService,
 } from '@backstage/backend-plugin-api';
@@ -8,25 +7,20 @@ import {
   CompoundEntityRef,
   stringifyEntityRef,
 } from '@backstage/catalog-model';
-import {
-  ConflictError,
-  InputError,
-  NotAllowedError,
-  NotFoundError,
-} from '@backstage/errors';
+import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
   FAILOVER_MODES,
   FailoverRequest,
   FailoverRun,
   FailoverRunStatus,
-  FailoverStartResponse,
   FailoverStep,
   REGION_KIND,
   parseRegionRef,
 } from '@meridian/plugin-regions-common';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { examples } from './failoverRun.examples';
+import { RegionsBackendClient } from './regionsBackend';
 
 /** Statuses after which a run changes no more. */
 const FINISHED_STATUSES: ReadonlySet<FailoverRunStatus> = new Set([
@@ -69,29 +63,6 @@ function regionRefOf(field: string, value: string): string {
  * Turns a non-2xx answer of the regions backend into the matching Backstage
  * error, keeping the backend's own message (it says which check or field).
  */
-async function backendError(response: Response, what: string): Promise<Error> {
-  let detail = response.statusText;
-  try {
-    const body = await response.json();
-    detail = body?.error?.message ?? detail;
-  } catch {
-    // not JSON: keep the status text
-  }
-  const message = `${what}: ${detail} (HTTP ${response.status})`;
-  switch (response.status) {
-    case 400:
-      return new InputError(message);
-    case 401:
-    case 403:
-      return new NotAllowedError(message);
-    case 404:
-      return new NotFoundError(message);
-    case 409:
-      return new ConflictError(message);
-    default:
-      return new Error(message);
-  }
-}
 
 function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(2)} s`;
@@ -263,21 +234,12 @@ export function createFailoverRunAction(options: FailoverRunActionOptions) {
         ...(ctx.isDryRun ? { dryRun: true } : {}),
       };
 
-      const baseUrl = await discovery.getBaseUrl('regions');
-      const initiator: BackstageCredentials =
-        await ctx.getInitiatorCredentials();
       // The backend authorizes regions.failover.run against the user who runs
-      // the template, so the token is issued on their behalf.
-      const headers = async () => {
-        const { token } = await auth.getPluginRequestToken({
-          onBehalfOf: initiator,
-          targetPluginId: 'regions',
-        });
-        return {
-          Authorization: `Bearer ${token}`,
-          'Content-Type': 'application/json',
-        };
-      };
+      // the template, so its tokens are issued on their behalf.
+      const backend = new RegionsBackendClient(
+        { discovery, auth },
+        await ctx.getInitiatorCredentials(),
+      );
 
       if (ctx.isDryRun) {
         ctx.logger.info(
@@ -297,19 +259,11 @@ export function createFailoverRunAction(options: FailoverRunActionOptions) {
       const started = await ctx.checkpoint({
         key: `failover-start-${region}-${target}-${mode}`,
         fn: async () => {
-          const response = await fetch(`${baseUrl}/failovers`, {
-            method: 'POST',
-            headers: await headers(),
-            body: JSON.stringify(request),
-            signal: ctx.signal,
-          });
-          if (!response.ok) {
-            throw await backendError(
-              response,
-              `The regions backend did not start the ${mode} of ${region} to ${target}`,
-            );
-          }
-          const body = (await response.json()) as FailoverStartResponse;
+          const body = await backend.startFailover(
+            request,
+            `The regions backend did not start the ${mode} of ${region} to ${target}`,
+            ctx.signal,
+          );
           return { id: body.id, status: body.status };
         },
       });
@@ -319,17 +273,7 @@ export function createFailoverRunAction(options: FailoverRunActionOptions) {
       const streamer = new StepStreamer(ctx.logger);
       let run: FailoverRun;
       for (;;) {
-        const response = await fetch(
-          `${baseUrl}/failovers/${encodeURIComponent(started.id)}`,
-          { headers: await headers(), signal: ctx.signal },
-        );
-        if (!response.ok) {
-          throw await backendError(
-            response,
-            `Could not read failover run ${started.id}`,
-          );
-        }
-        run = (await response.json()) as FailoverRun;
+        run = await backend.getFailover(started.id, ctx.signal);
         streamer.report(run);
         if (FINISHED_STATUSES.has(run.status)) break;
         await sleep(pollIntervalMs, undefined, { signal: ctx.signal });

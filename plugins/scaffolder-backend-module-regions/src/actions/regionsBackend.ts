@@ -4,19 +4,47 @@ import {
   DiscoveryService,
 } from '@backstage/backend-plugin-api';
 import { parseEntityRef } from '@backstage/catalog-model';
-import { ResponseError } from '@backstage/errors';
+import {
+  ConflictError,
+  InputError,
+  NotAllowedError,
+  NotFoundError,
+} from '@backstage/errors';
 import {
   CidrAllocationResponse,
   CidrPoolsResponse,
+  FailoverRequest,
+  FailoverRun,
+  FailoverStartResponse,
   ReadinessResponse,
   RegionEntity,
 } from '@meridian/plugin-regions-common';
 
-/** An answer of the regions backend other than 2xx, with its message. */
-export class RegionsBackendError extends Error {
-  constructor(readonly status: number, message: string) {
-    super(message);
-    this.name = 'RegionsBackendError';
+/**
+ * An answer of the regions backend other than 2xx, as the error Backstage
+ * would raise for its status, with the backend's message: `what` failed.
+ */
+async function backendError(response: Response, what: string): Promise<Error> {
+  let detail = response.statusText;
+  try {
+    const body = await response.json();
+    detail = body?.error?.message ?? detail;
+  } catch {
+    // not JSON: keep the status text
+  }
+  const message = `${what}: ${detail} (HTTP ${response.status})`;
+  switch (response.status) {
+    case 400:
+      return new InputError(message);
+    case 401:
+    case 403:
+      return new NotAllowedError(message);
+    case 404:
+      return new NotFoundError(message);
+    case 409:
+      return new ConflictError(message);
+    default:
+      return new Error(message);
   }
 }
 
@@ -57,6 +85,28 @@ export class RegionsBackendClient {
     });
   }
 
+  /** Starts a failover run; `what` names it in errors. */
+  startFailover(
+    request: FailoverRequest,
+    what: string,
+    signal?: AbortSignal,
+  ): Promise<FailoverStartResponse> {
+    return this.request(
+      '/failovers',
+      { method: 'POST', body: JSON.stringify(request), signal },
+      what,
+    );
+  }
+
+  /** A failover run as it stands. */
+  getFailover(id: string, signal?: AbortSignal): Promise<FailoverRun> {
+    return this.request(
+      `/failovers/${encodeURIComponent(id)}`,
+      { signal },
+      `Could not read failover run ${id}`,
+    );
+  }
+
   /** The region's readiness; undefined when it has not been evaluated. */
   async readiness(regionRef: string): Promise<ReadinessResponse | undefined> {
     const { namespace, name } = parseEntityRef(regionRef);
@@ -66,14 +116,18 @@ export class RegionsBackendClient {
     try {
       return await this.request<ReadinessResponse>(path);
     } catch (error) {
-      if (error instanceof RegionsBackendError && error.status === 404) {
+      if (error instanceof NotFoundError) {
         return undefined;
       }
       throw error;
     }
   }
 
-  private async request<T>(path: string, init: RequestInit = {}): Promise<T> {
+  private async request<T>(
+    path: string,
+    init: RequestInit = {},
+    what = 'regions backend',
+  ): Promise<T> {
     const { discovery, auth } = this.options;
     const baseUrl = await discovery.getBaseUrl('regions');
     const { token } = await auth.getPluginRequestToken({
@@ -88,11 +142,7 @@ export class RegionsBackendClient {
       },
     });
     if (!response.ok) {
-      const error = await ResponseError.fromResponse(response);
-      throw new RegionsBackendError(
-        response.status,
-        `regions backend: ${error.body?.error?.message ?? error.message}`,
-      );
+      throw await backendError(response, what);
     }
     return (await response.json()) as T;
   }
