@@ -215,6 +215,21 @@ export class PostgresPromoter implements Promoter {
         await delay(POLL_MS, undefined, { signal: ctx.signal });
       }
       ctx.log(`${node.name}: promoted (pg_promote)`);
+      // A node fenced by an earlier switchover and rewound into a standby
+      // keeps the fence in postgresql.auto.conf: lifted, or the new primary
+      // would refuse writes.
+      const { rows: fence } = await client.query(
+        `SELECT 1 FROM pg_file_settings
+          WHERE name = 'default_transaction_read_only' AND setting = 'on'
+            AND sourcefile LIKE '%postgresql.auto.conf'`,
+      );
+      if (fence.length > 0) {
+        await client.query('ALTER SYSTEM RESET default_transaction_read_only');
+        await client.query('SELECT pg_reload_conf()');
+        ctx.log(
+          `${node.name}: lifted default_transaction_read_only left by an earlier fence (ALTER SYSTEM RESET, reloaded)`,
+        );
+      }
     });
   }
 
