@@ -220,8 +220,6 @@ export interface Config {
           rollups?: Duration;
         };
       };
-      /** Reading costs, e.g. `{ frequency: { hours: 1 } }`. */
-      cost?: CollectorSchedule;
       /**
        * Evaluating every region's readiness checks. Defaults to every 5
        * minutes, first 20 seconds after startup, with a 2 minute timeout.

@@ -136,6 +136,31 @@ describe('RegionsTable', () => {
     ).toBeInTheDocument();
   });
 
+  it('shows no cost column nor total while no region has been read from OpenCost', async () => {
+    const unread = costSummary();
+    unread.regions = unread.regions.map(region => ({
+      ...region,
+      monthToDate: 0,
+      collectedAt: null,
+    }));
+    renderInTestApp(
+      <RegionsTable
+        entities={allRegions}
+        topology={backendTopology()}
+        costs={unread}
+      />,
+      { mountedRoutes },
+    );
+
+    await screen.findByText('Regions (4)');
+    expect(
+      screen.queryByRole('columnheader', { name: 'Month to date' }),
+    ).not.toBeInTheDocument();
+    expect(
+      screen.queryByText(/Month to date across the regions listed/),
+    ).not.toBeInTheDocument();
+  });
+
   it('narrows the list by tier, lifecycle, owner and country', async () => {
     renderInTestApp(
       <RegionsTable entities={allRegions} topology={backendTopology()} />,

@@ -203,6 +203,8 @@ export function RegionsTable(props: {
     () => toRows(entities, topology, costs),
     [entities, topology, costs],
   );
+  // costs of no region read yet (no OpenCost configured, say) are no costs
+  const costsKnown = costs && rows.some(row => row.monthToDate !== undefined);
 
   if (entities.length === 0) {
     return (
@@ -320,7 +322,7 @@ export function RegionsTable(props: {
       title: 'Month to date',
       field: 'monthToDate',
       // no column at all while the backend has no costs to give
-      hidden: !costs,
+      hidden: !costsKnown,
       cellStyle: { whiteSpace: 'nowrap' },
       customSort: (a, b) => (a.monthToDate ?? -1) - (b.monthToDate ?? -1),
       render: row =>
@@ -390,7 +392,7 @@ export function RegionsTable(props: {
           </TextField>
         ))}
       </Box>
-      {costs && (
+      {costs && costsKnown && (
         <Typography variant="body2" color="textSecondary" gutterBottom>
           Month to date across the regions listed:{' '}
           {formatMoney(
