@@ -367,7 +367,7 @@ export const regionsPlugin = createBackendPlugin({
           },
           readiness: readinessEvaluator,
           failovers: failoverStore,
-          appBaseUrl: config.getString('app.baseUrl'),
+          appBaseUrl: config.getOptionalString('app.baseUrl'),
         });
       },
     });

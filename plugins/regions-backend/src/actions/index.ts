@@ -22,7 +22,7 @@ export function registerRegionsActions(
     replication: { store: ReplicationStore; collector: ReplicationCollector };
     readiness: ReadinessEvaluator;
     failovers: FailoverStore;
-    appBaseUrl: string;
+    appBaseUrl?: string;
   },
 ) {
   registerGetRegionTakeoverStatusAction(options);

@@ -20,7 +20,7 @@ export function registerStartRegionFailoverAction(
     auth: AuthService;
     failovers: FailoverStore;
     /** `app.baseUrl`, for the link to the region's Failovers tab. */
-    appBaseUrl: string;
+    appBaseUrl?: string;
     drillWaitMs?: number;
   },
 ) {
@@ -77,7 +77,10 @@ The caller needs the permission regions.failover.run on the region (given to its
           error: z.string().optional(),
           follow: z.object({
             api: z.string().describe('GET this path for the run'),
-            page: z.string().describe("The region's Failovers tab"),
+            page: z
+              .string()
+              .optional()
+              .describe("The region's Failovers tab in the portal"),
           }),
         }),
     },
@@ -117,10 +120,14 @@ The caller needs the permission regions.failover.run on the region (given to its
           ...(run.error ? { error: run.error } : {}),
           follow: {
             api: `/api/regions/failovers/${run.id}`,
-            page: `${appBaseUrl.replace(
-              /\/+$/,
-              '',
-            )}/catalog/${namespace}/region/${name}/failovers`,
+            ...(appBaseUrl
+              ? {
+                  page: `${appBaseUrl.replace(
+                    /\/+$/,
+                    '',
+                  )}/catalog/${namespace}/region/${name}/failovers`,
+                }
+              : {}),
           },
         },
       };
