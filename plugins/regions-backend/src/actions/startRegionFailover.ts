@@ -11,7 +11,7 @@ import {
 import { RUN_STATUSES } from './getFailoverRun';
 
 /** How long the action waits for a drill to finish before answering. */
-export const DRILL_WAIT_MS = 30_000;
+const DRILL_WAIT_MS = 30_000;
 
 /** Registers `start-region-failover`. */
 export function registerStartRegionFailoverAction(
@@ -21,11 +21,9 @@ export function registerStartRegionFailoverAction(
     failovers: FailoverStore;
     /** `app.baseUrl`, for the link to the region's Failovers tab. */
     appBaseUrl?: string;
-    drillWaitMs?: number;
   },
 ) {
   const { actionsRegistry, auth, appBaseUrl } = options;
-  const drillWaitMs = options.drillWaitMs ?? DRILL_WAIT_MS;
   actionsRegistry.register({
     name: 'start-region-failover',
     title: 'Start a region failover, switchover or drill',
@@ -108,7 +106,7 @@ The caller needs the permission regions.failover.run on the region (given to its
       });
       const run =
         started.mode === 'drill'
-          ? await finishedWithin(options, started, drillWaitMs)
+          ? await finishedWithin(options, started, DRILL_WAIT_MS)
           : started;
       const { namespace, name } = parseEntityRef(run.region);
       return {
