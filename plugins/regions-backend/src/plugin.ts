@@ -2,6 +2,7 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { regionsPermissions } from '@meridian/plugin-regions-common';
 import {
@@ -70,6 +71,7 @@ import { PostgresPromoter } from './failover/promoters/PostgresPromoter';
 import { builtInTrafficSwitchFactories } from './failover/traffic';
 import { TrafficSwitchRegistry } from './failover/TrafficSwitchRegistry';
 import { createFailoverRouter } from './service/failoverRouter';
+import { registerRegionsActions } from './actions';
 
 /**
  * The `regions` backend plugin: keeps a snapshot of the catalog's Region
@@ -134,6 +136,7 @@ export const regionsPlugin = createBackendPlugin({
 
     env.registerInit({
       deps: {
+        actionsRegistry: actionsRegistryServiceRef,
         auditor: coreServices.auditor,
         httpAuth: coreServices.httpAuth,
         permissions: coreServices.permissions,
@@ -148,6 +151,7 @@ export const regionsPlugin = createBackendPlugin({
         scheduler: coreServices.scheduler,
       },
       async init({
+        actionsRegistry,
         auditor,
         httpAuth,
         permissions,
@@ -350,6 +354,21 @@ export const regionsPlugin = createBackendPlugin({
             auditor,
           }),
         );
+        registerRegionsActions({
+          actionsRegistry,
+          auth,
+          orchestrator: failoverOrchestrator,
+          regions: store,
+          permissions,
+          auditor,
+          replication: {
+            store: replicationStore,
+            collector: replicationCollector,
+          },
+          readiness: readinessEvaluator,
+          failovers: failoverStore,
+          appBaseUrl: config.getOptionalString('app.baseUrl'),
+        });
       },
     });
   },

@@ -4,15 +4,12 @@ import {
   PermissionsService,
 } from '@backstage/backend-plugin-api';
 import { makeValidator, stringifyEntityRef } from '@backstage/catalog-model';
-import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { InputError, NotFoundError } from '@backstage/errors';
 import {
   FAILOVER_MODES,
   FailoverRunsResponse,
   FailoverStartResponse,
-  parseRegionRef,
   REGION_KIND,
-  regionsFailoverRunPermission,
 } from '@meridian/plugin-regions-common';
 import express from 'express';
 import Router from 'express-promise-router';
@@ -22,6 +19,7 @@ import {
   FailoverOrchestrator,
   FailoverRegionLookup,
 } from '../failover/FailoverOrchestrator';
+import { startFailoverRun } from './startFailoverRun';
 
 const validator = makeValidator();
 
@@ -54,58 +52,18 @@ export async function createFailoverRouter(options: {
   router.use(express.json());
 
   router.post('/failovers', async (req, res) => {
-    const body = parseStart(req.body);
-    const region = regionRefOf(body.region, 'region');
-    const target = regionRefOf(body.target, 'target');
-    if (region === target) {
-      throw new InputError(
-        `target "${body.target}" is the region itself; name the standby region to promote`,
-      );
-    }
-    const request = {
-      region,
-      target,
-      mode: body.mode,
-      dryRun: body.dryRun ?? false,
-      force: body.force ?? false,
-    };
-    const auditorEvent = await auditor.createEvent({
-      eventId: 'failover-run',
-      severityLevel:
-        request.dryRun || request.mode === 'drill' ? 'medium' : 'high',
-      request: req,
-      meta: { ...request },
-    });
-    try {
-      const credentials = await httpAuth.credentials(req, {
-        allow: ['user', 'service'],
-      });
-      if (!(await regions.getRegion(region))) {
-        throw new NotFoundError(
-          `region ${region} is not a region in the catalog`,
-        );
-      }
-      const [decision] = await permissions.authorize(
-        [{ permission: regionsFailoverRunPermission, resourceRef: region }],
-        { credentials },
-      );
-      if (decision.result !== AuthorizeResult.ALLOW) {
-        throw new NotAllowedError(
-          `you may not run a failover of ${region}: it needs the permission ${regionsFailoverRunPermission.name} (given to the region's owners)`,
-        );
-      }
-      const actor =
-        credentials.principal.type === 'user'
-          ? credentials.principal.userEntityRef
-          : credentials.principal.subject;
-      const run = await orchestrator.start(request, actor);
-      await auditorEvent.success({ meta: { runId: run.id, actor } });
-      const answer: FailoverStartResponse = { id: run.id, status: run.status };
-      res.status(202).json(answer);
-    } catch (error) {
-      await auditorEvent.fail({ error: error as Error });
-      throw error;
-    }
+    const run = await startFailoverRun(
+      { orchestrator, regions, permissions, auditor },
+      {
+        request: parseStart(req.body),
+        credentials: () =>
+          httpAuth.credentials(req, { allow: ['user', 'service'] }),
+        httpRequest: req,
+        via: 'http',
+      },
+    );
+    const answer: FailoverStartResponse = { id: run.id, status: run.status };
+    res.status(202).json(answer);
   });
 
   router.get('/failovers/:id', async (req, res) => {
@@ -159,19 +117,4 @@ function parseStart(body: unknown): z.infer<typeof startSchema> {
     return `${field} ${shown} is invalid: ${issue.message.toLowerCase()}`;
   });
   throw new InputError(messages.join('; '));
-}
-
-function regionRefOf(value: string, field: string): string {
-  let ref;
-  try {
-    ref = parseRegionRef(value);
-  } catch {
-    throw new InputError(
-      `${field} "${value}" is not an entity ref like region:default/us-east`,
-    );
-  }
-  if (ref.kind.toLocaleLowerCase('en-US') !== 'region') {
-    throw new InputError(`${field} "${value}" is a ${ref.kind}, not a Region`);
-  }
-  return stringifyEntityRef(ref);
 }
