@@ -186,6 +186,31 @@ describe('replication readiness checks', () => {
         });
       });
 
+      it('counts the samples the source missed as not within the RPO', async () => {
+        // a day of samples all within the RPO, but with the source down for
+        // the 6 hours in the middle: no sample was taken then
+        const count = Math.floor((24 * HOUR) / INTERVAL_MS);
+        const outage = (i: number) =>
+          i >= count / 2 - (3 * HOUR) / INTERVAL_MS &&
+          i < count / 2 + (3 * HOUR) / INTERVAL_MS;
+        const rows = Array.from({ length: count }, (_, i) => i)
+          .filter(i => !outage(i))
+          .map(i => ({
+            region_ref: REF,
+            replica: '',
+            sampled_at: new Date(now.getTime() - (count - 1 - i) * INTERVAL_MS),
+            state: 'streaming',
+            lag_seconds: 3,
+          }));
+        await knex.batchInsert('region_replication_samples', rows, 100);
+
+        expect(await check().evaluate(contextOf())).toMatchObject({
+          result: 'failed',
+          evidence:
+            'lag within RPO 60 s in 75 % of 8640 samples (2160 missed: the source did not answer) over the last 1 d',
+        });
+      });
+
       it('is unknown without samples, or with less than a day of them', async () => {
         expect(await check().evaluate(contextOf())).toMatchObject({
           result: 'unknown',
