@@ -17,8 +17,6 @@ import {
 import Box from '@material-ui/core/Box';
 import Grid from '@material-ui/core/Grid';
 import Typography from '@material-ui/core/Typography';
-import ToggleButton from '@material-ui/lab/ToggleButton';
-import ToggleButtonGroup from '@material-ui/lab/ToggleButtonGroup';
 import {
   ANNOTATION_OPENCOST_CLUSTERS,
   COST_BUCKETS,
@@ -28,7 +26,7 @@ import {
   CostWindow,
   RegionCostSummary,
 } from '@meridian/plugin-regions-common';
-import { useSearchParams } from 'react-router-dom';
+import { useWindowParam, WindowSelector } from '../WindowSelector';
 import useAsync from 'react-use/esm/useAsync';
 import { regionsApiRef } from '../../api';
 import { formatAge } from '../../lib/format';
@@ -44,10 +42,6 @@ const WINDOW_LABELS: Record<CostWindow, string> = {
   '30d': '30 days',
   '90d': '90 days',
 };
-
-function isCostWindow(value: string | null): value is CostWindow {
-  return COST_WINDOWS.some(option => option === value);
-}
 
 /** Where the data stands: its age, and why it may be missing or old. */
 function DataNotice(props: { cost: CostResponse }) {
@@ -237,32 +231,6 @@ function SpokesTable(props: { cost: CostResponse }) {
   );
 }
 
-function WindowSelector(props: {
-  value: CostWindow;
-  onChange: (window: CostWindow) => void;
-}) {
-  return (
-    <ToggleButtonGroup
-      size="small"
-      exclusive
-      value={props.value}
-      aria-label="Cost window"
-      onChange={(_, next: CostWindow | null) => {
-        // a click on the selected window would otherwise clear it
-        if (next) {
-          props.onChange(next);
-        }
-      }}
-    >
-      {COST_WINDOWS.map(option => (
-        <ToggleButton key={option} value={option}>
-          {WINDOW_LABELS[option]}
-        </ToggleButton>
-      ))}
-    </ToggleButtonGroup>
-  );
-}
-
 /**
  * The Cost tab of a Region entity: month-to-date spend and month-end
  * forecast against `spec.budget`, daily cost over 7, 30 or 90 days (kept in
@@ -276,9 +244,10 @@ function WindowSelector(props: {
 export function CostTab() {
   const { entity } = useEntity();
   const regionsApi = useApi(regionsApiRef);
-  const [searchParams, setSearchParams] = useSearchParams();
-  const windowParam = searchParams.get('window');
-  const costWindow = isCostWindow(windowParam) ? windowParam : DEFAULT_WINDOW;
+  const [costWindow, selectWindow] = useWindowParam(
+    COST_WINDOWS,
+    DEFAULT_WINDOW,
+  );
   const namespace = entity.metadata.namespace ?? 'default';
   const name = entity.metadata.name;
 
@@ -286,12 +255,6 @@ export function CostTab() {
     () => regionsApi.getCost({ namespace, name }, costWindow),
     [regionsApi, namespace, name, costWindow],
   );
-
-  const selectWindow = (next: CostWindow) => {
-    const params = new URLSearchParams(searchParams);
-    params.set('window', next);
-    setSearchParams(params);
-  };
 
   if (error) {
     return (
@@ -347,7 +310,15 @@ export function CostTab() {
       <Grid item xs={12}>
         <InfoCard
           title="Daily cost"
-          action={<WindowSelector value={costWindow} onChange={selectWindow} />}
+          action={
+            <WindowSelector
+              value={costWindow}
+              options={COST_WINDOWS}
+              labels={WINDOW_LABELS}
+              label="Cost window"
+              onChange={selectWindow}
+            />
+          }
         >
           <CostChart daily={value.daily} currency={value.currency} />
         </InfoCard>

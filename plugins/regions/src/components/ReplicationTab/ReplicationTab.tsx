@@ -13,8 +13,6 @@ import Box from '@material-ui/core/Box';
 import Grid from '@material-ui/core/Grid';
 import Typography from '@material-ui/core/Typography';
 import Alert from '@material-ui/lab/Alert';
-import ToggleButton from '@material-ui/lab/ToggleButton';
-import ToggleButtonGroup from '@material-ui/lab/ToggleButtonGroup';
 import {
   ANNOTATION_REGION_DATABASE,
   REPLICATION_WINDOWS,
@@ -25,7 +23,7 @@ import {
   isRegionEntity,
   replicationStatusOf,
 } from '@meridian/plugin-regions-common';
-import { useSearchParams } from 'react-router-dom';
+import { useWindowParam, WindowSelector } from '../WindowSelector';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import useInterval from 'react-use/esm/useInterval';
 import { regionsApiRef } from '../../api';
@@ -44,10 +42,6 @@ const WINDOW_LABELS: Record<ReplicationWindow, string> = {
   '7d': '7 d',
   '30d': '30 d',
 };
-
-function isReplicationWindow(value: string | null): value is ReplicationWindow {
-  return REPLICATION_WINDOWS.some(option => option === value);
-}
 
 function orDash(
   value: number | null | undefined,
@@ -178,32 +172,6 @@ function StandbyPanel(props: { standby: StandbyState }) {
   );
 }
 
-function WindowSelector(props: {
-  value: ReplicationWindow;
-  onChange: (window: ReplicationWindow) => void;
-}) {
-  return (
-    <ToggleButtonGroup
-      size="small"
-      exclusive
-      value={props.value}
-      aria-label="History window"
-      onChange={(_, next: ReplicationWindow | null) => {
-        // a click on the selected window would otherwise clear it
-        if (next) {
-          props.onChange(next);
-        }
-      }}
-    >
-      {REPLICATION_WINDOWS.map(option => (
-        <ToggleButton key={option} value={option}>
-          {WINDOW_LABELS[option]}
-        </ToggleButton>
-      ))}
-    </ToggleButtonGroup>
-  );
-}
-
 /**
  * The Replication tab of a Region entity: its database's role, mode and RPO,
  * a status against the RPO, its replicas (or, for a standby, its own view of
@@ -215,11 +183,10 @@ function WindowSelector(props: {
 export function ReplicationTab() {
   const { entity } = useEntity();
   const regionsApi = useApi(regionsApiRef);
-  const [searchParams, setSearchParams] = useSearchParams();
-  const windowParam = searchParams.get('window');
-  const historyWindow = isReplicationWindow(windowParam)
-    ? windowParam
-    : DEFAULT_WINDOW;
+  const [historyWindow, selectWindow] = useWindowParam(
+    REPLICATION_WINDOWS,
+    DEFAULT_WINDOW,
+  );
   const namespace = entity.metadata.namespace ?? 'default';
   const name = entity.metadata.name;
 
@@ -228,12 +195,6 @@ export function ReplicationTab() {
     [regionsApi, namespace, name, historyWindow],
   );
   useInterval(retry, REFRESH_INTERVAL_MS);
-
-  const selectWindow = (next: ReplicationWindow) => {
-    const params = new URLSearchParams(searchParams);
-    params.set('window', next);
-    setSearchParams(params);
-  };
 
   if (error) {
     return (
@@ -325,7 +286,13 @@ export function ReplicationTab() {
         <InfoCard
           title="Lag over time"
           action={
-            <WindowSelector value={historyWindow} onChange={selectWindow} />
+            <WindowSelector
+              value={historyWindow}
+              options={REPLICATION_WINDOWS}
+              labels={WINDOW_LABELS}
+              label="History window"
+              onChange={selectWindow}
+            />
           }
         >
           <LagChart

@@ -1,0 +1,1 @@
+export { useWindowParam, WindowSelector } from './WindowSelector';
