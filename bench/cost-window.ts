@@ -15,37 +15,27 @@
  * Environment: BENCH_POSTGRES (default postgresql://postgres@127.0.0.1:5432;
  * empty to skip), BENCH_REGIONS (100), BENCH_RUNS (50).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { DatabaseService } from '@backstage/backend-plugin-api';
 import {
   COST_WINDOWS,
   emptyCostBreakdown,
 } from '@meridian/plugin-regions-common';
 import { ClusterCostDay } from '@meridian/plugin-regions-node';
-import knexFactory, { Knex } from 'knex';
+import { Knex } from 'knex';
 import { CostStore } from '../plugins/regions-backend/src/database/CostStore';
 import {
   monthDays,
   windowDays,
 } from '../plugins/regions-backend/src/collectors/cost/costReport';
+import { databaseOf, onEachEngine, percentile, time } from './lib';
 
-const POSTGRES =
-  process.env.BENCH_POSTGRES ?? 'postgresql://postgres@127.0.0.1:5432';
 const REGIONS = Number(process.env.BENCH_REGIONS ?? 100);
-const RUNS = Number(process.env.BENCH_RUNS ?? 50);
 const CLUSTERS = 3;
 const DAYS = 460;
 const DAY_MS = 86_400_000;
 
 const now = new Date();
 const today = Math.floor(now.getTime() / DAY_MS) * DAY_MS;
-
-function databaseOf(knex: Knex): DatabaseService {
-  return { getClient: async () => knex, migrations: { skip: false } };
-}
 
 function clusterDays(): ClusterCostDay[] {
   const days: ClusterCostDay[] = [];
@@ -73,24 +63,13 @@ function clusterDays(): ClusterCostDay[] {
   return days;
 }
 
-function percentile(sorted: number[], p: number) {
-  return sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)];
-}
-
 async function timed(label: string, read: () => Promise<unknown>) {
-  await read(); // warm up
-  const times: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    const start = performance.now();
-    await read();
-    times.push(performance.now() - start);
-  }
-  times.sort((a, b) => a - b);
+  const times = await time(read);
   console.log(
-    `${label}  p50=${percentile(times, 0.5).toFixed(1)} ms  p95=${percentile(
+    `${label}  p50=${percentile(times, 0.5)} ms  p95=${percentile(
       times,
       0.95,
-    ).toFixed(1)} ms`,
+    )} ms`,
   );
 }
 
@@ -138,45 +117,7 @@ async function measure(engine: string, knex: Knex) {
   );
 }
 
-async function benchPostgres() {
-  const scratch = `meridian_cost_bench_${process.pid}`;
-  const admin = knexFactory({ client: 'pg', connection: POSTGRES });
-  await admin.raw(`create database ${scratch}`);
-  const url = new URL(POSTGRES);
-  url.pathname = `/${scratch}`;
-  const knex = knexFactory({ client: 'pg', connection: url.toString() });
-  try {
-    await measure('postgres', knex);
-  } finally {
-    await knex.destroy();
-    await admin.raw(`drop database ${scratch}`);
-    await admin.destroy();
-  }
-}
-
-async function benchSqlite() {
-  const dir = mkdtempSync(join(tmpdir(), 'meridian-cost-bench-'));
-  const knex = knexFactory({
-    client: 'better-sqlite3',
-    connection: { filename: join(dir, 'regions.sqlite') },
-    useNullAsDefault: true,
-  });
-  try {
-    await measure('sqlite', knex);
-  } finally {
-    await knex.destroy();
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-async function main() {
-  if (POSTGRES) {
-    await benchPostgres();
-  }
-  await benchSqlite();
-}
-
-main().catch(error => {
+onEachEngine(measure).catch(error => {
   console.error(error);
   process.exitCode = 1;
 });

@@ -24,7 +24,6 @@ import { performance } from 'node:perf_hooks';
 import {
   AuditorService,
   HttpAuthService,
-  LoggerService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
 import { ConfigReader } from '@backstage/config';
@@ -50,6 +49,7 @@ import {
   PowerDnsLab,
   startPowerDns,
 } from '../plugins/regions-backend/src/testing/powerDnsLab';
+import { silentLogger } from './lib';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 /** A zone per run, so each starts with the record on the primary's address. */
@@ -79,16 +79,6 @@ const usWest = region(
   },
   { annotations: { 'meridian.dev/database': 'us-west-db' } },
 );
-
-const quietLogger: LoggerService = {
-  debug() {},
-  info() {},
-  warn() {},
-  error() {},
-  child() {
-    return quietLogger;
-  },
-};
 
 /** One committed write on a fresh connection, as a client reconnecting would do. */
 async function write(connectionString: string) {
@@ -186,7 +176,7 @@ async function meridianRun(
         builtInTrafficSwitchFactories,
       ),
       config: readFailoverConfig(config),
-      logger: quietLogger,
+      logger: silentLogger,
     });
     // Backstage's auth, permission and audit services are outside what is measured.
     const httpAuth = {

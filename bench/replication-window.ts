@@ -19,17 +19,13 @@
  * Environment: BENCH_POSTGRES (default postgresql://postgres@127.0.0.1:5432;
  * empty to skip), BENCH_REPLICAS (50), BENCH_RUNS (50).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { AddressInfo } from 'node:net';
-import { DatabaseService, LoggerService } from '@backstage/backend-plugin-api';
 import { ReplicationWindow } from '@meridian/plugin-regions-common';
 import { ReplicationSource } from '@meridian/plugin-regions-node';
 import { ConfigReader } from '@backstage/config';
 import express from 'express';
-import knexFactory, { Knex } from 'knex';
+import { Knex } from 'knex';
 import { region } from '../plugins/regions-backend/src/__testUtils__/region';
 import { ReplicationCollector } from '../plugins/regions-backend/src/collectors/replication/ReplicationCollector';
 import { DatabaseRegionsStore } from '../plugins/regions-backend/src/database/DatabaseRegionsStore';
@@ -41,11 +37,15 @@ import {
   ROLLUP_BUCKET_MS,
 } from '../plugins/regions-backend/src/database/ReplicationStore';
 import { createRouter } from '../plugins/regions-backend/src/service/router';
+import {
+  databaseOf,
+  onEachEngine,
+  percentile,
+  silentLogger,
+  time,
+} from './lib';
 
-const POSTGRES =
-  process.env.BENCH_POSTGRES ?? 'postgresql://postgres@127.0.0.1:5432';
 const REPLICAS = Number(process.env.BENCH_REPLICAS ?? 50);
-const RUNS = Number(process.env.BENCH_RUNS ?? 50);
 const REGION_NAME = 'bench-primary';
 const REGION = `region:default/${REGION_NAME}`;
 const SAMPLE_EVERY_MS = 10_000;
@@ -56,10 +56,6 @@ const WINDOWS: ReplicationWindow[] = ['1h', '24h', '7d', '30d'];
 const now = new Date(
   Math.floor(Date.now() / SAMPLE_EVERY_MS) * SAMPLE_EVERY_MS,
 );
-
-function databaseOf(knex: Knex): DatabaseService {
-  return { getClient: async () => knex, migrations: { skip: false } };
-}
 
 async function fillPostgres(knex: Knex) {
   await knex.raw(
@@ -124,10 +120,6 @@ function rollupStart() {
   );
 }
 
-function percentile(sorted: number[], p: number) {
-  return sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)];
-}
-
 async function measure(engine: string, knex: Knex, fill: () => Promise<void>) {
   const store = await ReplicationStore.create({
     database: databaseOf(knex),
@@ -163,41 +155,19 @@ async function measure(engine: string, knex: Knex, fill: () => Promise<void>) {
       console.log(
         `${engine}  window=${window.padEnd(3)}  points=${String(
           points,
-        ).padStart(3)}  store p50=${fmt(storeTimes, 0.5)} p95=${fmt(
+        ).padStart(3)}  store p50=${percentile(
           storeTimes,
-          0.95,
-        )}  http p50=${fmt(httpTimes, 0.5)} p95=${fmt(httpTimes, 0.95)} ms`,
+          0.5,
+        )} p95=${percentile(storeTimes, 0.95)}  http p50=${percentile(
+          httpTimes,
+          0.5,
+        )} p95=${percentile(httpTimes, 0.95)} ms`,
       );
     }
   } finally {
     server.close();
   }
 }
-
-/** Runs `fn` once to warm up, then RUNS times; the durations in ms, sorted. */
-async function time(fn: () => Promise<void>): Promise<number[]> {
-  await fn();
-  const times: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    const start = performance.now();
-    await fn();
-    times.push(performance.now() - start);
-  }
-  return times.sort((a, b) => a - b);
-}
-
-function fmt(sorted: number[], p: number) {
-  return percentile(sorted, p).toFixed(1);
-}
-
-/** The router logs nothing on this path; the collector is never run here. */
-const silentLogger: LoggerService = {
-  error() {},
-  warn() {},
-  info() {},
-  debug() {},
-  child: () => silentLogger,
-};
 
 /**
  * The plugin's router over the filled database: the bench region in the
@@ -267,45 +237,11 @@ async function serveRouter(knex: Knex, store: ReplicationStore) {
   });
 }
 
-async function benchPostgres() {
-  const scratch = `meridian_bench_${process.pid}`;
-  const admin = knexFactory({ client: 'pg', connection: POSTGRES });
-  await admin.raw(`create database ${scratch}`);
-  const url = new URL(POSTGRES);
-  url.pathname = `/${scratch}`;
-  const knex = knexFactory({ client: 'pg', connection: url.toString() });
-  try {
-    await measure('postgres', knex, () => fillPostgres(knex));
-  } finally {
-    await knex.destroy();
-    await admin.raw(`drop database ${scratch}`);
-    await admin.destroy();
-  }
-}
-
-async function benchSqlite() {
-  const dir = mkdtempSync(join(tmpdir(), 'meridian-bench-'));
-  const knex = knexFactory({
-    client: 'better-sqlite3',
-    connection: { filename: join(dir, 'regions.sqlite') },
-    useNullAsDefault: true,
-  });
-  try {
-    await measure('sqlite', knex, () => fillSqlite(knex));
-  } finally {
-    await knex.destroy();
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-async function main() {
-  if (POSTGRES) {
-    await benchPostgres();
-  }
-  await benchSqlite();
-}
-
-main().catch(error => {
+onEachEngine((engine, knex) =>
+  measure(engine, knex, () =>
+    engine === 'postgres' ? fillPostgres(knex) : fillSqlite(knex),
+  ),
+).catch(error => {
   console.error(error);
   process.exitCode = 1;
 });
