@@ -118,6 +118,11 @@ describe('RegionsTable', () => {
     const primary = within(rowOf('studio-primary'));
     expect(primary.getByText(/\$3,000\.00/)).toBeInTheDocument();
     expect(primary.getByText('within budget')).toBeInTheDocument();
+    // a hub next to what its spokes cost: studio-sul (studio-pelotas is sul's)
+    expect(primary.getByText('spokes $2,500.00')).toBeInTheDocument();
+    expect(
+      within(rowOf('studio-sul')).getByText('spokes $1,200.00'),
+    ).toBeInTheDocument();
     expect(
       within(rowOf('studio-sul')).getByText('at risk'),
     ).toBeInTheDocument();

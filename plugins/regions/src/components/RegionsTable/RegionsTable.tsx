@@ -59,6 +59,8 @@ interface RegionRow {
   readiness?: { score: number; ready: boolean };
   /** Month-to-date spend; undefined while the backend has no cost of the region. */
   monthToDate?: number;
+  /** For a hub: its spokes' month-to-date, summed; undefined for a region with no spoke costed. */
+  spokesMonthToDate?: number;
   budgetStatus?: BudgetStatus;
 }
 
@@ -128,7 +130,7 @@ function toRows(
 ): RegionRow[] {
   const known = new Map(topology?.regions.map(r => [r.ref, r]));
   const costOf = new Map(costs?.regions.map(r => [r.region, r]));
-  return entities.map(entity => {
+  const rows: RegionRow[] = entities.map(entity => {
     const id = stringifyEntityRef(entity);
     const tier = regionTier(entity.spec.type);
     const hubRef = resolveRegionRef(entity.spec.hub, entity);
@@ -164,6 +166,19 @@ function toRows(
       budgetStatus: costOf.get(id)?.status,
     };
   });
+  // a hub shows what its spokes cost next to its own
+  for (const row of rows) {
+    const spokes = rows.filter(
+      spoke => spoke.hubRef === row.id && spoke.monthToDate !== undefined,
+    );
+    if (spokes.length > 0) {
+      row.spokesMonthToDate = spokes.reduce(
+        (sum, spoke) => sum + spoke.monthToDate!,
+        0,
+      );
+    }
+  }
+  return rows;
 }
 
 function distinct(rows: RegionRow[], pick: (row: RegionRow) => string) {
@@ -331,6 +346,11 @@ export function RegionsTable(props: {
             {formatMoney(row.monthToDate, costs.currency)}{' '}
             {row.budgetStatus && row.budgetStatus !== 'unknown' && (
               <BudgetStatusChip status={row.budgetStatus} />
+            )}
+            {row.spokesMonthToDate !== undefined && (
+              <Typography variant="caption" display="block">
+                spokes {formatMoney(row.spokesMonthToDate, costs.currency)}
+              </Typography>
             )}
           </>
         ) : (
