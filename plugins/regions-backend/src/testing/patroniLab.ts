@@ -4,7 +4,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
-import { findFreePort, isRoot, osUser } from './postgresLab';
+import {
+  freePorts,
+  isRoot,
+  logTails,
+  osUser,
+  postmasterPid,
+} from './postgresLab';
 
 const DEFAULT_BIN_DIR = '/usr/lib/postgresql/15/bin';
 const PATRONI_BIN = '/usr/bin/patroni';
@@ -453,18 +459,12 @@ class PatroniLab implements PatroniCluster {
   }
 
   private logTails(): string {
-    return fs
-      .readdirSync(this.dir)
-      .filter(file => file.endsWith('.log'))
-      .map(
-        file =>
-          `\n--- ${file}\n${fs
-            .readFileSync(path.join(this.dir, file), 'utf8')
-            .split('\n')
-            .slice(-15)
-            .join('\n')}`,
-      )
-      .join('');
+    return logTails(
+      fs
+        .readdirSync(this.dir)
+        .filter(file => file.endsWith('.log'))
+        .map(file => path.join(this.dir, file)),
+    );
   }
 }
 
@@ -503,14 +503,6 @@ export async function startPatroniCluster(
   }
 }
 
-async function freePorts(count: number): Promise<number[]> {
-  const ports = new Set<number>();
-  while (ports.size < count) {
-    ports.add(await findFreePort());
-  }
-  return [...ports];
-}
-
 function hasExited(child: ChildProcess): boolean {
   return child.exitCode !== null || child.signalCode !== null;
 }
@@ -536,15 +528,4 @@ async function terminate(child: ChildProcess, graceMs: number) {
   const timer = setTimeout(() => killGroup(child, 'SIGKILL'), graceMs);
   await exited;
   clearTimeout(timer);
-}
-
-function postmasterPid(dataDir: string): number | undefined {
-  try {
-    const [first] = fs
-      .readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8')
-      .split('\n');
-    return Number(first) || undefined;
-  } catch {
-    return undefined;
-  }
 }

@@ -463,18 +463,7 @@ host replication replicator 127.0.0.1/32 scram-sha-256
   }
 
   private logTails(): string {
-    return this.nodes
-      .map(node => `${node.dataDir}.log`)
-      .filter(file => fs.existsSync(file))
-      .map(
-        file =>
-          `\n--- ${path.basename(file)}\n${fs
-            .readFileSync(file, 'utf8')
-            .split('\n')
-            .slice(-15)
-            .join('\n')}`,
-      )
-      .join('');
+    return logTails(this.nodes.map(node => `${node.dataDir}.log`));
   }
 }
 
@@ -511,7 +500,23 @@ export async function startPostgresPair(
   }
 }
 
-async function freePorts(count: number): Promise<number[]> {
+/** The last lines of each log file that exists, to explain a failed start. */
+export function logTails(files: string[]): string {
+  return files
+    .filter(file => fs.existsSync(file))
+    .map(
+      file =>
+        `\n--- ${path.basename(file)}\n${fs
+          .readFileSync(file, 'utf8')
+          .split('\n')
+          .slice(-15)
+          .join('\n')}`,
+    )
+    .join('');
+}
+
+/** `count` distinct free loopback ports. */
+export async function freePorts(count: number): Promise<number[]> {
   const ports = new Set<number>();
   while (ports.size < count) {
     ports.add(await findFreePort());
@@ -539,7 +544,8 @@ export function osUser(name: string): { uid: number; gid: number } {
   return { uid: Number(uid), gid: Number(gid) };
 }
 
-function postmasterPid(dataDir: string): number | undefined {
+/** The pid of the postmaster running on `dataDir`, from its postmaster.pid. */
+export function postmasterPid(dataDir: string): number | undefined {
   try {
     const [first] = fs
       .readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8')
