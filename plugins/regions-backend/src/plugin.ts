@@ -6,6 +6,7 @@ import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { regionsPermissions } from '@meridian/plugin-regions-common';
 import {
+  Fencer,
   Promoter,
   CostSource,
   regionsCostSourcesExtensionPoint,
@@ -14,6 +15,7 @@ import {
   regionsConflictRulesExtensionPoint,
   regionsReadinessChecksExtensionPoint,
   regionsFailoverExtensionPoint,
+  regionsFencersExtensionPoint,
   regionsReplicationSourcesExtensionPoint,
   ReplicationSource,
   TrafficSwitchFactory,
@@ -46,7 +48,11 @@ import { OpenCostCostSource } from './collectors/cost/OpenCostCostSource';
 import { createAllocationRouter } from './allocation/router';
 import { CidrAllocator } from './allocation/CidrAllocator';
 import { readCidrPools } from './allocation/pools';
-import { builtInConflictRules } from './conflicts';
+import {
+  builtInConflictRules,
+  databaseBindingRule,
+  trafficBindingRule,
+} from './conflicts';
 import { CostStore } from './database/CostStore';
 import { AllocationStore } from './database/AllocationStore';
 import { DatabaseRegionsStore } from './database/DatabaseRegionsStore';
@@ -66,6 +72,9 @@ import {
   FAILOVER_RECOVERY_TASK_ID,
   FailoverOrchestrator,
 } from './failover/FailoverOrchestrator';
+import { builtInFencers, FencerRegistry } from './failover/fencers';
+import { SplitBrainGuard } from './failover/guard/SplitBrainGuard';
+import { FailoverPlanner } from './failover/plan/FailoverPlanner';
 import { PatroniPromoter } from './failover/promoters/PatroniPromoter';
 import { PostgresPromoter } from './failover/promoters/PostgresPromoter';
 import { builtInTrafficSwitchFactories } from './failover/traffic';
@@ -126,6 +135,14 @@ export const regionsPlugin = createBackendPlugin({
       },
     });
 
+    // Fencers added by modules, asked before the built-in patroni, sql and command ones.
+    const addedFencers: Fencer[] = [];
+    env.registerExtensionPoint(regionsFencersExtensionPoint, {
+      addFencer(...fencers) {
+        addedFencers.push(...fencers);
+      },
+    });
+
     // Cost sources added by modules, asked before the built-in OpenCost one.
     const addedCostSources: CostSource[] = [];
     env.registerExtensionPoint(regionsCostSourcesExtensionPoint, {
@@ -166,6 +183,24 @@ export const regionsPlugin = createBackendPlugin({
         scheduler,
       }) {
         const store = await DatabaseRegionsStore.create({ database });
+        const failoverStore = await FailoverStore.create({ database });
+
+        // The trust root: which nodes and switches serve which regions.
+        const failoverConfig = readFailoverConfig(config);
+        const traffic = TrafficSwitchRegistry.fromConfig(config, [
+          ...trafficSwitchFactories,
+          ...builtInTrafficSwitchFactories,
+        ]);
+        const fencers = new FencerRegistry([
+          ...addedFencers,
+          ...builtInFencers(),
+        ]);
+        // Patroni first: a node with a patroni block is driven through it
+        const promoters = [
+          ...addedPromoters,
+          new PatroniPromoter(),
+          new PostgresPromoter(),
+        ];
 
         const replicationSchedule = readReplicationCollectorSchedule(config);
         const replicationStore = await ReplicationStore.create({
@@ -186,11 +221,20 @@ export const regionsPlugin = createBackendPlugin({
           postgresSource,
           ...(prometheusSource ? [prometheusSource] : []),
         ];
+        const splitBrainGuard = new SplitBrainGuard({
+          conflicts: store,
+          failovers: failoverStore,
+          nodes: failoverConfig.databases,
+          fencers,
+          promoters,
+          logger,
+        });
         const replicationCollector = new ReplicationCollector({
           regions: store,
           store: replicationStore,
           sources: [...addedReplicationSources, ...builtInReplicationSources],
           logger,
+          afterTick: (samples, signal) => splitBrainGuard.check(samples, signal),
         });
 
         await scheduler.scheduleTask({
@@ -201,7 +245,11 @@ export const regionsPlugin = createBackendPlugin({
               catalog,
               auth,
               store,
-              rules: [...rules.values()],
+              rules: [
+                ...rules.values(),
+                databaseBindingRule(failoverConfig.databases),
+                trafficBindingRule(traffic),
+              ],
               logger,
             }),
         });
@@ -211,8 +259,6 @@ export const regionsPlugin = createBackendPlugin({
           ...replicationSchedule,
           fn: signal => replicationCollector.run(signal),
         });
-
-        const failoverStore = await FailoverStore.create({ database });
 
         const readinessChecks = [
           ...createBuiltInReadinessChecks({
@@ -281,6 +327,9 @@ export const regionsPlugin = createBackendPlugin({
         httpRouter.use(
           createAllocationRouter({
             store: allocationStore,
+            httpAuth,
+            permissions,
+            auditor,
             allocator: new CidrAllocator({
               pools: readCidrPools(config),
               store: allocationStore,
@@ -305,21 +354,15 @@ export const regionsPlugin = createBackendPlugin({
         );
 
         permissionsRegistry.addPermissions(regionsPermissions);
-        const failoverOrchestrator = new FailoverOrchestrator({
-          store: failoverStore,
+        const planner = new FailoverPlanner({
           regions: store,
-          // Patroni first: a node with a patroni block is driven through it
-          promoters: [
-            ...addedPromoters,
-            new PatroniPromoter(),
-            new PostgresPromoter(),
-          ],
-          traffic: TrafficSwitchRegistry.fromConfig(config, [
-            ...trafficSwitchFactories,
-            ...builtInTrafficSwitchFactories,
-          ]),
-          config: readFailoverConfig(config),
-          replication: replicationStore,
+          nodes: failoverConfig.databases,
+          promoters,
+          fencers,
+          traffic,
+          maxLagBytes: failoverConfig.maxLagBytes,
+          observed: replicationStore,
+          holds: failoverStore,
           // the target's score, once evaluated: unready targets need force
           readiness: {
             async getScore(regionRef) {
@@ -335,8 +378,15 @@ export const regionsPlugin = createBackendPlugin({
                 : undefined;
             },
           },
+        });
+        const failoverOrchestrator = new FailoverOrchestrator({
+          store: failoverStore,
+          planner,
+          fencers,
           logger,
         });
+        // A graceful shutdown stops runs after their current step.
+        lifecycle.addShutdownHook(() => failoverOrchestrator.shutdown());
         await scheduler.scheduleTask({
           id: FAILOVER_RECOVERY_TASK_ID,
           frequency: { seconds: 15 },

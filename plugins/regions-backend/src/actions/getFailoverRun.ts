@@ -70,7 +70,7 @@ It returns the run's mode, region (the old primary) and target (the promoted sta
           preflight: z.array(preflightCheckSchema(z)),
           steps: z.array(
             z.object({
-              id: z.enum(FAILOVER_STEP_IDS),
+              id: z.enum([...FAILOVER_STEP_IDS, 're-fence']),
               title: z.string(),
               status: z.enum([
                 'pending',
@@ -94,6 +94,15 @@ It returns the run's mode, region (the old primary) and target (the promoted sta
             .nullable()
             .describe('WAL bytes the promoted node had not replayed'),
           error: z.string().optional(),
+          sourceFenced: z
+            .string()
+            .optional()
+            .describe("The operator's account of how the old primary was made safe"),
+          fence: z
+            .object({ method: z.string(), detail: z.string(), at: z.string() })
+            .optional()
+            .describe('How the old primary was fenced'),
+          resumes: z.number().describe('How often the run was resumed'),
         }),
     },
     examples: [

@@ -1,2 +1,3 @@
 export { builtInConflictRules, detectConflicts } from './detectConflicts';
 export { canonicalRegionRef, RegionIndex } from './RegionIndex';
+export { databaseBindingRule, trafficBindingRule } from './bindings';

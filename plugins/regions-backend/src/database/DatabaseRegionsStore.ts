@@ -3,7 +3,11 @@ import {
   resolvePackagePath,
 } from '@backstage/backend-plugin-api';
 import { stringifyEntityRef } from '@backstage/catalog-model';
-import { RegionConflict, RegionEntity } from '@meridian/plugin-regions-common';
+import {
+  RegionConflict,
+  RegionConflictSeverity,
+  RegionEntity,
+} from '@meridian/plugin-regions-common';
 import { Knex } from 'knex';
 
 const migrationsDir = resolvePackagePath(
@@ -32,6 +36,13 @@ type ConflictRow = {
   message: string;
   region_refs: string;
 };
+
+type ObservedConflictRow = ConflictRow & {
+  severity: RegionConflictSeverity;
+  observed_at: Date | string | number;
+};
+
+const OBSERVED_CONFLICTS = 'region_observed_conflicts';
 
 /** What the last catalog sync stored. */
 export interface RegionsSnapshot {
@@ -137,6 +148,32 @@ export class DatabaseRegionsStore {
     });
   }
 
+  /**
+   * Replaces the conflicts of one type that a collector found on the nodes
+   * (e.g. `split-brain`); they are listed after those of the catalog sync.
+   */
+  async replaceObservedConflicts(
+    type: string,
+    conflicts: RegionConflict[],
+    observedAt: Date,
+  ): Promise<void> {
+    await this.db.transaction(async tx => {
+      await tx(OBSERVED_CONFLICTS).where({ type }).delete();
+      await insertInChunks(
+        tx,
+        OBSERVED_CONFLICTS,
+        conflicts.map(conflict => ({
+          type,
+          field: conflict.field,
+          message: conflict.message,
+          severity: conflict.severity ?? 'warning',
+          region_refs: JSON.stringify(conflict.regions),
+          observed_at: observedAt,
+        })),
+      );
+    });
+  }
+
   /** Every conflict and when it was computed. */
   async getConflicts(): Promise<{
     conflicts: RegionConflict[];
@@ -170,14 +207,28 @@ async function insertInChunks(
   }
 }
 
+/** The catalog's conflicts, then those observed on the nodes, critical first. */
 async function readConflicts(tx: Knex.Transaction): Promise<RegionConflict[]> {
   const rows = await tx<ConflictRow>('region_conflicts').orderBy('id');
-  return rows.map(row => ({
-    type: row.type,
-    regions: JSON.parse(row.region_refs),
-    field: row.field,
-    message: row.message,
-  }));
+  const observed = await tx<ObservedConflictRow>(OBSERVED_CONFLICTS).orderBy(
+    'id',
+  );
+  return [
+    ...observed.map(row => ({
+      type: row.type,
+      regions: JSON.parse(row.region_refs),
+      field: row.field,
+      message: row.message,
+      severity: row.severity,
+      observedAt: toDate(row.observed_at).toISOString(),
+    })),
+    ...rows.map(row => ({
+      type: row.type,
+      regions: JSON.parse(row.region_refs),
+      field: row.field,
+      message: row.message,
+    })),
+  ];
 }
 
 async function readSyncedAt(tx: Knex.Transaction): Promise<Date | null> {

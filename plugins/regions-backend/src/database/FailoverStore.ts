@@ -5,6 +5,7 @@ import {
 import { ConflictError } from '@backstage/errors';
 import {
   FAILOVER_STEP_IDS,
+  FailoverFence,
   FailoverMode,
   FailoverPreflightCheck,
   FailoverRun,
@@ -21,7 +22,8 @@ const migrationsDir = resolvePackagePath(
 );
 
 const RUNS = 'region_failover_runs';
-const LOCKS = 'region_failover_locks';
+const HOLDS = 'region_failover_holds';
+const UNFINISHED: FailoverRunStatus[] = ['pending', 'running'];
 
 /** How many runs a region's list answers at most. */
 export const MAX_LISTED_RUNS = 100;
@@ -34,7 +36,13 @@ export const FAILOVER_STEP_TITLES: Record<FailoverStepId, string> = {
   'switch-traffic': 'Switch traffic',
   verify: 'Verify writes and fencing',
   record: 'Record RTO and data loss',
+  're-fence': 'Fence the old primary again',
 };
+
+/** The hold a run takes on a database node, next to those on its regions. */
+export function databaseHold(name: string): string {
+  return `database:${name}`;
+}
 
 /** What a run records when it ends. */
 export interface FailoverRunOutcome {
@@ -42,6 +50,15 @@ export interface FailoverRunOutcome {
   error?: string;
   rtoMs?: number | null;
   dataLossBytes?: number | null;
+}
+
+/** A write of an executor whose lease was taken over (or whose run ended) meanwhile. */
+export class LeaseLostError extends Error {
+  constructor(id: string, epoch: number) {
+    super(
+      `failover run ${id} is no longer held by this executor (lease epoch ${epoch}): it stops before its next change`,
+    );
+  }
 }
 
 type RunRow = {
@@ -61,7 +78,19 @@ type RunRow = {
   rto_ms: number | null;
   data_loss_bytes: string | number | null;
   error: string | null;
+  lease_epoch: number;
+  source_fenced: string | null;
+  fence: string | null;
+  progress: string | null;
+  resumes: number;
 };
+
+/** A run as its executor needs it: the run, its lease and its persisted progress. */
+export interface ClaimedRun<P> {
+  run: FailoverRun;
+  epoch: number;
+  progress: P | undefined;
+}
 
 // Matched on the message: better-sqlite3's errors fail instanceof checks when
 // the native module is loaded twice (e.g. by two test files in one worker).
@@ -69,10 +98,16 @@ const UNIQUE_VIOLATION =
   /UNIQUE constraint failed|duplicate key value violates unique constraint/;
 
 /**
- * Stores failover runs, and the locks that allow one unfinished run per region:
- * a run takes one row per region it touches (its region and its target) in the
- * transaction that creates it, and the primary key on the region makes a
- * second run touching either of them fail, even from another backend instance.
+ * Stores failover runs, and the holds that allow one unfinished run per region
+ * and per database node: a run holds its regions and their nodes from the
+ * transaction that creates it, and the primary key of the holds makes a second
+ * run on any of them fail, even from another backend instance.
+ *
+ * Every run carries a lease epoch. Whoever executes a run claims it (raising
+ * the epoch), and every write of its progress is a compare-and-set on that
+ * epoch: once another instance marks the run interrupted or resumes it, the
+ * old executor's next write fails and it stops before its next side effect.
+ * Heartbeats and staleness use the database's clock, never two hosts' clocks.
  */
 export class FailoverStore {
   /** Connects to the plugin's database and brings its schema up to date. */
@@ -87,12 +122,16 @@ export class FailoverStore {
     return new FailoverStore(client);
   }
 
-  private constructor(private readonly db: Knex) {}
+  private readonly isPostgres: boolean;
+
+  private constructor(private readonly db: Knex) {
+    this.isPostgres = db.client.config.client === 'pg';
+  }
 
   /**
-   * Records a new `pending` run with every step pending, holding its region
-   * and target. Throws a ConflictError naming the run in progress when another
-   * unfinished run holds either.
+   * Records a new `pending` run with every step pending, holding `holds` (its
+   * regions and database nodes). Throws a ConflictError naming the run in
+   * progress when another unfinished run holds any of them.
    */
   async createRun(request: {
     region: string;
@@ -100,10 +139,11 @@ export class FailoverStore {
     mode: FailoverMode;
     dryRun: boolean;
     force: boolean;
+    sourceFenced?: string;
     createdBy: string;
-    now?: Date;
+    holds: string[];
   }): Promise<FailoverRun> {
-    const now = request.now ?? new Date();
+    const now = await this.now();
     const id = randomUUID();
     const steps: FailoverStep[] = FAILOVER_STEP_IDS.map(stepId => ({
       id: stepId,
@@ -113,42 +153,23 @@ export class FailoverStore {
       finishedAt: null,
       log: [],
     }));
-    const held = [...new Set([request.region, request.target])];
-    try {
-      await this.db.transaction(async tx => {
-        await tx(RUNS).insert({
-          id,
-          region_ref: request.region,
-          target_ref: request.target,
-          mode: request.mode,
-          dry_run: request.dryRun,
-          force: request.force,
-          status: 'pending',
-          created_by: request.createdBy,
-          created_at: now,
-          heartbeat_at: now,
-          preflight: '[]',
-          steps: JSON.stringify(steps),
-        });
-        await tx(LOCKS).insert(
-          held.map(regionRef => ({ region_ref: regionRef, run_id: id })),
-        );
+    await this.hold(request.holds, id, async tx => {
+      await tx(RUNS).insert({
+        id,
+        region_ref: request.region,
+        target_ref: request.target,
+        mode: request.mode,
+        dry_run: request.dryRun,
+        force: request.force,
+        status: 'pending',
+        created_by: request.createdBy,
+        created_at: now,
+        heartbeat_at: now,
+        preflight: '[]',
+        steps: JSON.stringify(steps),
+        source_fenced: request.sourceFenced ?? null,
       });
-    } catch (error) {
-      if (!UNIQUE_VIOLATION.test(String((error as Error)?.message))) {
-        throw error;
-      }
-      const holder = await this.db(LOCKS)
-        .whereIn('region_ref', held)
-        .first<{ region_ref: string; run_id: string } | undefined>();
-      throw new ConflictError(
-        holder
-          ? `failover run ${holder.run_id} is in progress for ${holder.region_ref}; wait for it to finish`
-          : `another failover run was in progress for ${held.join(
-              ' or ',
-            )}; try again`,
-      );
-    }
+    });
     return (await this.getRun(id))!;
   }
 
@@ -177,148 +198,352 @@ export class FailoverStore {
     return rows.map(toRun);
   }
 
-  /** Saves the run's progress (status, checks, steps) and refreshes its heartbeat. */
-  async saveProgress(
+  /**
+   * Claims a `pending` run for execution: raises its lease epoch and marks it
+   * `running`. Undefined when it is not pending (another executor has it).
+   */
+  async claim<P>(id: string): Promise<ClaimedRun<P> | undefined> {
+    return this.db.transaction(async tx => {
+      const row = await tx<RunRow>(RUNS)
+        .where({ id, status: 'pending' })
+        .first();
+      if (!row) {
+        return undefined;
+      }
+      const epoch = row.lease_epoch + 1;
+      const updated = await tx(RUNS)
+        .where({ id, status: 'pending', lease_epoch: row.lease_epoch })
+        .update({
+          status: 'running',
+          lease_epoch: epoch,
+          heartbeat_at: this.clock(),
+        });
+      return updated
+        ? {
+            run: toRun({ ...row, status: 'running' }),
+            epoch,
+            progress: parseProgress<P>(row.progress),
+          }
+        : undefined;
+    });
+  }
+
+  /**
+   * Takes an `interrupted` run up again: holds its regions and nodes anew
+   * (ConflictError while another run holds one), raises its epoch and marks it
+   * `running`. Throws a ConflictError naming why it cannot be resumed.
+   */
+  async resume<P>(id: string, holds: string[]): Promise<ClaimedRun<P>> {
+    let claimed: ClaimedRun<P> | undefined;
+    await this.hold(holds, id, async tx => {
+      const row = await tx<RunRow>(RUNS).where({ id }).first();
+      if (!row || row.status !== 'interrupted') {
+        throw new ConflictError(
+          `failover run ${id} is ${
+            row?.status ?? 'unknown'
+          }: only an interrupted run can be resumed`,
+        );
+      }
+      const epoch = row.lease_epoch + 1;
+      await tx(RUNS)
+        .where({ id, lease_epoch: row.lease_epoch })
+        .update({
+          status: 'running',
+          lease_epoch: epoch,
+          heartbeat_at: this.clock(),
+          finished_at: null,
+          error: null,
+          resumes: row.resumes + 1,
+        });
+      claimed = {
+        run: toRun({
+          ...row,
+          status: 'running',
+          finished_at: null,
+          error: null,
+          resumes: row.resumes + 1,
+        }),
+        epoch,
+        progress: parseProgress<P>(row.progress),
+      };
+    });
+    return claimed!;
+  }
+
+  /**
+   * Saves the run's progress and refreshes its heartbeat, if this executor
+   * still holds the run; throws LeaseLostError otherwise.
+   */
+  async saveProgress<P>(
     id: string,
+    epoch: number,
     progress: {
-      status?: 'running';
       preflight?: FailoverPreflightCheck[];
       steps: FailoverStep[];
       dataLossBytes?: number | null;
+      fence?: FailoverFence;
+      progress?: P;
     },
-    now = new Date(),
   ): Promise<void> {
-    await this.db(RUNS)
-      .where({ id })
+    const updated = await this.db(RUNS)
+      .where({ id, lease_epoch: epoch, status: 'running' })
       .update({
-        ...(progress.status ? { status: progress.status } : {}),
         ...(progress.preflight
           ? { preflight: JSON.stringify(progress.preflight) }
           : {}),
         ...(progress.dataLossBytes !== undefined
           ? { data_loss_bytes: progress.dataLossBytes }
           : {}),
+        ...(progress.fence ? { fence: JSON.stringify(progress.fence) } : {}),
+        ...(progress.progress !== undefined
+          ? { progress: JSON.stringify(progress.progress) }
+          : {}),
         steps: JSON.stringify(progress.steps),
-        heartbeat_at: now,
+        heartbeat_at: this.clock(),
       });
+    if (!updated) {
+      throw new LeaseLostError(id, epoch);
+    }
   }
 
-  /** Shows that the run's executor is alive. */
-  async heartbeat(id: string, now = new Date()): Promise<void> {
-    await this.db(RUNS).where({ id }).update({ heartbeat_at: now });
+  /** Shows that the run's executor is alive; false when it no longer holds the run. */
+  async heartbeat(id: string, epoch: number): Promise<boolean> {
+    const updated = await this.db(RUNS)
+      .where({ id, lease_epoch: epoch, status: 'running' })
+      .update({ heartbeat_at: this.clock() });
+    return updated > 0;
   }
 
-  /** Ends the run and releases its regions, in one transaction. */
+  /**
+   * Ends the run and releases its holds, in one transaction, if this executor
+   * still holds it: a run marked interrupted meanwhile keeps that status.
+   */
   async finishRun(
     id: string,
+    epoch: number,
     outcome: FailoverRunOutcome & { steps: FailoverStep[] },
-    now = new Date(),
   ): Promise<void> {
     await this.db.transaction(async tx => {
-      await tx(RUNS)
-        .where({ id })
+      const updated = await tx(RUNS)
+        .where({ id, lease_epoch: epoch })
+        .whereIn('status', UNFINISHED)
         .update({
           status: outcome.status,
           error: outcome.error ?? null,
           steps: JSON.stringify(outcome.steps),
-          finished_at: now,
-          heartbeat_at: now,
+          finished_at: this.clock(),
+          heartbeat_at: this.clock(),
           ...(outcome.rtoMs !== undefined ? { rto_ms: outcome.rtoMs } : {}),
           ...(outcome.dataLossBytes !== undefined
             ? { data_loss_bytes: outcome.dataLossBytes }
             : {}),
         });
-      await tx(LOCKS).where({ run_id: id }).delete();
+      if (!updated) {
+        throw new LeaseLostError(id, epoch);
+      }
+      await tx(HOLDS).where({ run_id: id }).delete();
     });
   }
 
   /**
    * Marks `interrupted` every unfinished run whose heartbeat is older than
-   * `staleBefore` (its executor died: a restarted or lost backend instance),
-   * explains what the interrupted step may have changed, and releases its
-   * regions. Returns the runs it marked.
+   * `staleMs` by the database's clock (its executor died: a killed or lost
+   * backend instance), raising its epoch so that a late executor stops, and
+   * releases its holds. `describe` says what the interrupted step may have
+   * changed. Returns the runs it marked.
    */
   async interruptStaleRuns(
-    staleBefore: Date,
-    now = new Date(),
+    staleMs: number,
+    describe: (run: FailoverRun, current?: FailoverStep) => string,
   ): Promise<FailoverRun[]> {
-    return this.db.transaction(async tx => {
-      const rows = await tx<RunRow>(RUNS)
-        .whereIn('status', ['pending', 'running'])
-        .andWhere('heartbeat_at', '<', staleBefore);
-      const interrupted: FailoverRun[] = [];
-      for (const row of rows) {
-        const run = toRun(row);
-        const current = run.steps.find(step => step.status === 'running');
-        const error = interruptionMessage(run, current);
-        const steps = run.steps.map(step =>
-          step === current
-            ? {
-                ...step,
-                status: 'failed' as const,
-                finishedAt: now.toISOString(),
-                error,
-              }
-            : step,
-        );
-        // Guarded by the status so that a run finishing meanwhile keeps its outcome.
-        const updated = await tx(RUNS)
-          .where({ id: run.id })
-          .whereIn('status', ['pending', 'running'])
-          .update({
-            status: 'interrupted',
-            error,
-            steps: JSON.stringify(steps),
-            finished_at: now,
-          });
-        await tx(LOCKS).where({ run_id: run.id }).delete();
-        if (updated) {
-          interrupted.push({
-            ...run,
-            status: 'interrupted',
-            error,
-            steps,
-            finishedAt: now.toISOString(),
-          });
-        }
+    const staleBefore = new Date((await this.now()).getTime() - staleMs);
+    const rows = await this.db<RunRow>(RUNS)
+      .whereIn('status', UNFINISHED)
+      .andWhere('heartbeat_at', '<', staleBefore);
+    const interrupted: FailoverRun[] = [];
+    for (const row of rows) {
+      const run = await this.interrupt(
+        row.id,
+        row.lease_epoch,
+        describe,
+        staleBefore,
+      );
+      if (run) {
+        interrupted.push(run);
       }
-      return interrupted;
+    }
+    return interrupted;
+  }
+
+  /**
+   * Marks the run `interrupted` if it still has this epoch (the executor's
+   * own graceful stop, or a stale run), failing its running step with the
+   * message `describe` gives, and releases its holds.
+   */
+  async interrupt(
+    id: string,
+    epoch: number,
+    describe: (run: FailoverRun, current?: FailoverStep) => string,
+    staleBefore?: Date,
+  ): Promise<FailoverRun | undefined> {
+    return this.db.transaction(async tx => {
+      const row = await tx<RunRow>(RUNS)
+        .where({ id, lease_epoch: epoch })
+        .whereIn('status', UNFINISHED)
+        .first();
+      if (!row) {
+        return undefined;
+      }
+      const run = toRun(row);
+      const current = run.steps.find(step => step.status === 'running');
+      const error = describe(run, current);
+      const now = await this.now();
+      const steps = run.steps.map(step =>
+        step === current
+          ? {
+              ...step,
+              status: 'failed' as const,
+              finishedAt: now.toISOString(),
+              error,
+            }
+          : step,
+      );
+      const update = tx(RUNS)
+        .where({ id, lease_epoch: epoch })
+        .whereIn('status', UNFINISHED);
+      if (staleBefore) {
+        // a heartbeat that came in meanwhile keeps the run alive
+        update.andWhere('heartbeat_at', '<', staleBefore);
+      }
+      const updated = await update.update({
+        status: 'interrupted',
+        lease_epoch: epoch + 1,
+        error,
+        steps: JSON.stringify(steps),
+        finished_at: this.clock(),
+      });
+      if (!updated) {
+        return undefined;
+      }
+      await tx(HOLDS).where({ run_id: id }).delete();
+      return {
+        ...run,
+        status: 'interrupted' as const,
+        error,
+        steps,
+        finishedAt: now.toISOString(),
+      };
     });
+  }
+
+  /** Which unfinished run holds any of these regions or nodes, in words; undefined when none does. */
+  async holderOf(holds: string[]): Promise<string | undefined> {
+    const row = await this.db(HOLDS)
+      .whereIn('resource', holds)
+      .first<{ resource: string; run_id: string } | undefined>();
+    return row
+      ? `failover run ${row.run_id} is in progress for ${row.resource}`
+      : undefined;
+  }
+
+  /** The runs that ended `succeeded` since `since`, newest first: the split-brain guard's candidates. */
+  async listSucceededPromotions(since: Date): Promise<FailoverRun[]> {
+    const rows = await this.db<RunRow>(RUNS)
+      .where({ status: 'succeeded', dry_run: false })
+      .whereIn('mode', ['switchover', 'failover'])
+      .andWhere('finished_at', '>=', since)
+      .orderBy('finished_at', 'desc');
+    return rows.map(toRun);
+  }
+
+  /** The persisted progress of a run, whatever its state. */
+  async getProgress<P>(id: string): Promise<P | undefined> {
+    const row = await this.db<RunRow>(RUNS)
+      .where({ id })
+      .first('progress');
+    return parseProgress<P>(row?.progress ?? null);
+  }
+
+  /**
+   * Appends a step to a finished run (the split-brain guard's re-fence), and
+   * raises its data loss to `dataLossBytes` when that is more.
+   */
+  async appendStep(
+    id: string,
+    step: FailoverStep,
+    dataLossBytes?: number,
+  ): Promise<void> {
+    await this.db.transaction(async tx => {
+      const row = await tx<RunRow>(RUNS).where({ id }).first();
+      if (!row) {
+        return;
+      }
+      const steps: FailoverStep[] = [...JSON.parse(row.steps), step];
+      const recorded =
+        row.data_loss_bytes === null ? null : Number(row.data_loss_bytes);
+      await tx(RUNS)
+        .where({ id })
+        .update({
+          steps: JSON.stringify(steps),
+          ...(dataLossBytes !== undefined &&
+          (recorded === null || dataLossBytes > recorded)
+            ? { data_loss_bytes: dataLossBytes }
+            : {}),
+        });
+    });
+  }
+
+  /**
+   * Inserts `holds` for the run with `write` in one transaction; a ConflictError
+   * naming the holder when another run holds any of them.
+   */
+  private async hold(
+    holds: string[],
+    runId: string,
+    write: (tx: Knex.Transaction) => Promise<void>,
+  ) {
+    const unique = [...new Set(holds)];
+    try {
+      await this.db.transaction(async tx => {
+        await write(tx);
+        await tx(HOLDS).insert(
+          unique.map(resource => ({ resource, run_id: runId })),
+        );
+      });
+    } catch (error) {
+      if (!UNIQUE_VIOLATION.test(String((error as Error)?.message))) {
+        throw error;
+      }
+      const holder = await this.db(HOLDS)
+        .whereIn('resource', unique)
+        .first<{ resource: string; run_id: string } | undefined>();
+      throw new ConflictError(
+        holder
+          ? `failover run ${holder.run_id} is in progress for ${holder.resource}; wait for it to finish`
+          : `another failover run was in progress for ${unique.join(
+              ' or ',
+            )}; try again`,
+      );
+    }
+  }
+
+  /** The database's time: heartbeats of several hosts compare on one clock. */
+  private async now(): Promise<Date> {
+    if (this.isPostgres) {
+      const result = await this.db.raw('SELECT now() AS now');
+      return new Date(result.rows[0].now);
+    }
+    return new Date(); // SQLite lives in one process: its host's clock is the only one
+  }
+
+  /** The database's time as a value to write. */
+  private clock(): Knex.Raw | Date {
+    return this.isPostgres ? this.db.fn.now() : new Date();
   }
 }
 
-/*
- * A run is never resumed: after a lost executor nothing proves which side
- * effects of the step it was in happened (a fence may or may not have been
- * applied, pg_promote may have been sent), so the operator is told what to
- * check, and a new run's pre-flight sees the nodes as they are.
- */
-function interruptionMessage(
-  run: FailoverRun,
-  current: FailoverStep | undefined,
-): string {
-  const prefix = `the backend executing this run stopped${
-    current ? ` during "${current.title}"` : ' before it started'
-  }; the run was not resumed.`;
-  const done = run.steps
-    .filter(step => step.status === 'succeeded' && step.id !== 'preflight')
-    .map(step => step.title.toLowerCase());
-  const changedSoFar = done.length
-    ? ` Completed before: ${done.join(', ')}.`
-    : '';
-  switch (current?.id) {
-    case undefined:
-    case 'preflight':
-      return `${prefix} Nothing was changed.`;
-    case 'fence':
-      return `${prefix} The old primary may be fenced (read-only): check it, and either re-run the failover or lift the fence (ALTER SYSTEM RESET default_transaction_read_only; SELECT pg_reload_conf()).`;
-    case 'promote':
-      return `${prefix}${changedSoFar} The target may or may not have been promoted: check pg_is_in_recovery() on it before re-running.`;
-    case 'switch-traffic':
-      return `${prefix}${changedSoFar} Traffic may point at either region: check the traffic switches.`;
-    default:
-      return `${prefix}${changedSoFar} The promotion and traffic switch were done; verification was not finished.`;
-  }
+function parseProgress<P>(text: string | null): P | undefined {
+  return text ? (JSON.parse(text) as P) : undefined;
 }
 
 function toRun(row: RunRow): FailoverRun {
@@ -338,7 +563,10 @@ function toRun(row: RunRow): FailoverRun {
     rtoMs: row.rto_ms,
     dataLossBytes:
       row.data_loss_bytes === null ? null : Number(row.data_loss_bytes),
+    resumes: row.resumes ?? 0,
     ...(row.error ? { error: row.error } : {}),
+    ...(row.source_fenced ? { sourceFenced: row.source_fenced } : {}),
+    ...(row.fence ? { fence: JSON.parse(row.fence) } : {}),
   };
 }
 

@@ -9,6 +9,7 @@ import {
   ReplicationWindow,
   StandbyState,
 } from '@meridian/plugin-regions-common';
+import { ObservedNodeFacts } from '@meridian/plugin-regions-node';
 import { Knex } from 'knex';
 
 const migrationsDir = resolvePackagePath(
@@ -85,7 +86,12 @@ export interface ReplicationSample {
   replicas: Omit<ReplicaState, 'sampledAt'>[];
   /** The region's own view, for a standby. */
   standby?: StandbyState;
+  /** What the node said of itself; absent when the sample failed. */
+  node?: ObservedNodeFacts;
 }
+
+/** What a node last said of itself, and when: kept through failed samples. */
+export type LastObservedNode = ObservedNodeFacts & { sampledAt: string };
 
 /** The latest outcome of a region as read back, staleness applied. */
 export interface ReplicationState {
@@ -99,6 +105,8 @@ export interface ReplicationState {
   lagSeconds: number | null;
   replicas: ReplicaState[];
   standby?: StandbyState;
+  /** What the node last said of itself (possibly older than this state, when the latest sample failed). */
+  node?: LastObservedNode;
 }
 
 /** How often a region's lag stayed within its RPO over a window. */
@@ -122,6 +130,7 @@ type StateRow = {
   lag_seconds: number | null;
   replicas: string;
   standby: string | null;
+  node: string | null;
 };
 
 type SlotRow = {
@@ -184,21 +193,28 @@ export class ReplicationStore {
           })),
         );
       }
+      const state = {
+        region_ref: regionRef,
+        sampled_at: sampledAt,
+        status: sample.status,
+        reason: sample.reason,
+        source: sample.source ?? null,
+        database: sample.database ?? null,
+        lag_bytes: sample.lagBytes,
+        lag_seconds: sample.lagSeconds,
+        replicas: JSON.stringify(sample.replicas),
+        standby: sample.standby ? JSON.stringify(sample.standby) : null,
+      };
+      const node: LastObservedNode | undefined = sample.node && {
+        ...sample.node,
+        sampledAt: sampledAt.toISOString(),
+      };
+      // A failed sample keeps what the node last said of itself: an emergency
+      // failover of a lost primary compares the target with it.
       await tx(STATE)
-        .insert({
-          region_ref: regionRef,
-          sampled_at: sampledAt,
-          status: sample.status,
-          reason: sample.reason,
-          source: sample.source ?? null,
-          database: sample.database ?? null,
-          lag_bytes: sample.lagBytes,
-          lag_seconds: sample.lagSeconds,
-          replicas: JSON.stringify(sample.replicas),
-          standby: sample.standby ? JSON.stringify(sample.standby) : null,
-        })
+        .insert({ ...state, node: node ? JSON.stringify(node) : null })
         .onConflict('region_ref')
-        .merge();
+        .merge(node ? undefined : Object.keys(state));
       if (sample.lagBytes !== null || sample.lagSeconds !== null) {
         await tx(ROLLUPS)
           .insert({
@@ -360,6 +376,7 @@ export class ReplicationStore {
         sampledAt: sampledAt.toISOString(),
       })),
       standby: row.standby ? JSON.parse(row.standby) : undefined,
+      node: row.node ? JSON.parse(row.node) : undefined,
     };
   }
 

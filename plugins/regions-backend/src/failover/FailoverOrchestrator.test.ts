@@ -1,23 +1,17 @@
-import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
-import { ConfigReader } from '@backstage/config';
-import { RegionEntity } from '@meridian/plugin-regions-common';
+import { TestDatabases } from '@backstage/backend-test-utils';
 import { Client } from 'pg';
 import { region } from '../__testUtils__/region';
-import { PostgresReplicationSource } from '../collectors/replication/PostgresReplicationSource';
-import { ReplicationCollector } from '../collectors/replication/ReplicationCollector';
-import { DatabaseRegionsStore } from '../database/DatabaseRegionsStore';
-import { FailoverStore } from '../database/FailoverStore';
-import { ReplicationStore } from '../database/ReplicationStore';
 import {
   PostgresLabNode,
   PostgresPair,
   startPostgresPair,
 } from '../testing/postgresLab';
-import { readFailoverConfig } from './config';
-import { FailoverOrchestrator } from './FailoverOrchestrator';
-import { PostgresPromoter } from './promoters/PostgresPromoter';
-import { memoryTrafficSwitchFactory } from './testing/memoryTrafficSwitch';
-import { TrafficSwitchRegistry } from './TrafficSwitchRegistry';
+import {
+  applicationWrite,
+  createFailoverStack,
+  inRecovery,
+  labDatabases,
+} from './testing/failoverStack';
 
 jest.setTimeout(120_000);
 
@@ -48,89 +42,27 @@ const usWest = region(
 
 const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
 
-/** An orchestrator over a lab pair: us-east on its primary, us-west on its standby. */
-async function setUp(
-  pair: PostgresPair,
-  regions: RegionEntity[] = [usEast, usWest],
-) {
-  const knex = await databases.init('SQLITE_3');
-  const db = { getClient: async () => knex };
-  const config = new ConfigReader({
-    regions: {
-      databases: {
-        'us-east-db': { connection: pair.primary.superuserConnectionString },
-        'us-west-db': { connection: pair.standby.superuserConnectionString },
-      },
-      traffic: {
-        'api-dns': {
-          driver: 'memory',
-          addresses: { 'us-east': '10.48.0.10', 'us-west': '10.49.0.10' },
+/** The failover stack over a lab pair: us-east on its primary, us-west on its standby. */
+async function setUp(pair: PostgresPair) {
+  return createFailoverStack({
+    knex: await databases.init('SQLITE_3'),
+    regions: [usEast, usWest],
+    pointsAt: new Map([['api-dns', ['10.48.0.10']]]),
+    config: {
+      regions: {
+        databases: labDatabases({
+          'us-east-db': { node: pair.primary, region: EAST },
+          'us-west-db': { node: pair.standby, region: WEST },
+        }),
+        traffic: {
+          'api-dns': {
+            driver: 'memory',
+            addresses: { [EAST]: '10.48.0.10', [WEST]: '10.49.0.10' },
+          },
         },
       },
     },
   });
-  const regionsStore = await DatabaseRegionsStore.create({ database: db });
-  await regionsStore.replaceSnapshot({
-    regions,
-    conflicts: [],
-    syncedAt: new Date(),
-  });
-  const replicationStore = await ReplicationStore.create({
-    database: db,
-    staleAfterMs: 30_000,
-  });
-  const logger = mockServices.logger.mock();
-  const source = PostgresReplicationSource.fromConfig(config, { logger });
-  const collector = new ReplicationCollector({
-    regions: regionsStore,
-    store: replicationStore,
-    sources: [source],
-    logger,
-  });
-  const traffic = memoryTrafficSwitchFactory(
-    new Map([['api-dns', ['10.48.0.10']]]),
-  );
-  const store = await FailoverStore.create({ database: db });
-  const orchestrator = new FailoverOrchestrator({
-    store,
-    regions: regionsStore,
-    promoters: [new PostgresPromoter()],
-    traffic: TrafficSwitchRegistry.fromConfig(config, [traffic]),
-    config: readFailoverConfig(config),
-    replication: replicationStore,
-    logger,
-  });
-  return {
-    orchestrator,
-    store,
-    traffic,
-    collect: () => collector.run(),
-    close: () => source.close(),
-    run: async (
-      mode: 'drill' | 'switchover' | 'failover',
-      extra: { force?: boolean } = {},
-    ) => {
-      const started = await orchestrator.start(
-        {
-          region: EAST,
-          target: WEST,
-          mode,
-          dryRun: false,
-          force: extra.force ?? false,
-        },
-        'user:default/priya.nair',
-      );
-      return (await orchestrator.whenFinished(started.id))!;
-    },
-  };
-}
-
-async function isInRecovery(pair: PostgresPair, node: PostgresLabNode) {
-  const [row] = await pair.query<{ r: boolean }>(
-    node,
-    'SELECT pg_is_in_recovery() AS r',
-  );
-  return row.r;
 }
 
 /** Tries a write in a default transaction; the error code when it is refused. */
@@ -211,22 +143,30 @@ describe('FailoverOrchestrator on a real PostgreSQL pair', () => {
     });
 
     it('runs a drill: every pre-flight check, and changes nothing', async () => {
-      const run = await env.run('drill');
+      const run = await env.run({ region: EAST, target: WEST, mode: 'drill' });
 
       expect(run.status).toBe('succeeded');
       expect(run.preflight.map(c => [c.id, c.passed])).toEqual([
         ['exclusive', true],
-        ['replica-of', true],
-        ['source-node', true],
-        ['target-node', true],
+        ['source-database', true],
+        ['target-database', true],
+        ['promoters', true],
         ['target-healthy', true],
         ['source-primary', true],
+        ['topology', true],
         ['lag', true],
+        ['fence', true],
         ['traffic', true],
         ['readiness', true],
       ]);
-      expect(run.preflight.find(c => c.id === 'traffic')!.detail).toBe(
-        'api-dns (memory) → 10.49.0.10',
+      const detail = (id: string) =>
+        run.preflight.find(c => c.id === id)!.detail;
+      expect(detail('traffic')).toBe('api-dns (memory) → 10.49.0.10');
+      expect(detail('topology')).toMatch(
+        /^same system identifier \d+, timeline 1; us-west-db streams from us-east-db$/,
+      );
+      expect(detail('fence')).toBe(
+        'us-east-db answers: the sql fencer fences it and the fence is verified before the promotion',
       );
       expect(run.steps.map(s => s.status)).toEqual([
         'succeeded',
@@ -237,16 +177,16 @@ describe('FailoverOrchestrator on a real PostgreSQL pair', () => {
         'skipped',
       ]);
       expect(run.rtoMs).toBeNull();
-      expect(await isInRecovery(pair, pair.standby)).toBe(true);
-      expect(await tryWrite(pair.primary)).toBe('ok');
-      expect(env.traffic.pointsAt.get('api-dns')).toEqual(['10.48.0.10']);
+      expect(await inRecovery(pair.standby)).toBe(true);
+      expect(await applicationWrite(pair.primary)).toBe('committed');
+      expect(env.pointsAt.get('api-dns')).toEqual(['10.48.0.10']);
       // no connection string or password in what the run recorded
       expect(JSON.stringify(run)).not.toContain(
         new URL(pair.primary.superuserConnectionString).password,
       );
     });
 
-    it('refuses a second run while one holds the region', async () => {
+    it('refuses a second run while one holds the region or its database', async () => {
       const request = {
         region: EAST,
         target: WEST,
@@ -264,7 +204,7 @@ describe('FailoverOrchestrator on a real PostgreSQL pair', () => {
       expect((refused[0] as PromiseRejectedResult).reason).toMatchObject({
         name: 'ConflictError',
         message: expect.stringMatching(
-          /^failover run .+ is in progress for region:default\/us-/,
+          /^failover run .+ is in progress for (region:default\/us-|database:us-)/,
         ),
       });
       const started = results.find(
@@ -287,13 +227,17 @@ describe('FailoverOrchestrator on a real PostgreSQL pair', () => {
           pair.primary,
           `CREATE TABLE filler AS SELECT repeat('x', 1000) AS pad FROM generate_series(1, 3000)`,
         );
-        const run = await env.run('switchover');
+        const run = await env.run({
+          region: EAST,
+          target: WEST,
+          mode: 'switchover',
+        });
 
         expect(run.status).toBe('refused');
         const lag = run.preflight.find(c => c.id === 'lag')!;
         expect(lag).toMatchObject({ passed: false, forcible: true });
         expect(lag.detail).toMatch(
-          /^us-west-db replayed up to \S+, \d+\.\d MiB behind us-east-db at \S+ \(limit 1\.0 MiB\)$/,
+          /^us-west-db has replayed up to \S+ \(received \S+\), \d+\.\d MiB behind us-east-db at \S+ \(limit 1\.0 MiB\)$/,
         );
         expect(run.error).toMatch(
           /^refused, nothing changed: Target lag within the limit: .* \(force overrides it\)$/,
@@ -301,37 +245,32 @@ describe('FailoverOrchestrator on a real PostgreSQL pair', () => {
         expect(run.steps.slice(1).every(s => s.status === 'skipped')).toBe(
           true,
         );
-        expect(await isInRecovery(pair, pair.standby)).toBe(true);
-        expect(await tryWrite(pair.primary)).toBe('ok');
+        expect(await inRecovery(pair.standby)).toBe(true);
+        expect(await applicationWrite(pair.primary)).toBe('committed');
       } finally {
         await pair.resumeReplay(pair.standby);
       }
     });
 
-    it('refuses a target that is not a replica of the region, even with force', async () => {
-      const run = await env.orchestrator.whenFinished(
-        (
-          await env.orchestrator.start(
-            {
-              region: WEST,
-              target: EAST,
-              mode: 'switchover',
-              dryRun: false,
-              force: true,
-            },
-            'user:default/a',
-          )
-        ).id,
+    it('refuses to promote the primary into its own standby, even with force', async () => {
+      const run = await env.run({
+        region: WEST,
+        target: EAST,
+        mode: 'switchover',
+        force: true,
+      });
+      expect(run.status).toBe('refused');
+      expect(run.error).toContain(
+        'Target is a healthy standby: us-east-db is not in recovery: it is already a primary',
       );
-      expect(run!.status).toBe('refused');
-      expect(run!.error).toContain(
-        'Target is a replica of the region: region:default/us-east declares no spec.replication.source',
+      expect(run.error).toContain(
+        'Region is the primary: us-west-db is in recovery: it is not the primary',
       );
-      expect(await isInRecovery(pair, pair.standby)).toBe(true);
+      expect(await inRecovery(pair.standby)).toBe(true);
     });
   });
 
-  it('switches over under write load losing no acknowledged commit', async () => {
+  it('switches over under write load losing no acknowledged commit; the application writes on the new primary at once and cannot on the old', async () => {
     const pair = await startPostgresPair({ names: ['east', 'west'] });
     const env = await setUp(pair);
     try {
@@ -339,20 +278,26 @@ describe('FailoverOrchestrator on a real PostgreSQL pair', () => {
         pair.primary,
         'CREATE TABLE ledger (id int PRIMARY KEY)',
       );
+      expect(await applicationWrite(pair.primary)).toBe('committed');
       await pair.waitForCatchUp();
       const load = pair
         .runWriteLoad({ node: pair.primary, seconds: 4, clients: 2 })
         .catch(() => 'pgbench was disconnected by the fence');
       const writer = startLedgerWriter([pair.primary, pair.standby]);
-      await new Promise(resolve => setTimeout(resolve, 1500));
+      await waitUntil(() => writer.acknowledged.length > 50);
 
-      const run = await env.run('switchover');
-      await new Promise(resolve => setTimeout(resolve, 500));
+      const run = await env.run({
+        region: EAST,
+        target: WEST,
+        mode: 'switchover',
+      });
+      expect(run.error).toBeUndefined();
+      expect(run.status).toBe('succeeded');
+      const acknowledgedAtEnd = writer.acknowledged.length;
+      await waitUntil(() => writer.acknowledged.length > acknowledgedAtEnd + 20);
       await writer.stop();
       await load;
 
-      expect(run.error).toBeUndefined();
-      expect(run.status).toBe('succeeded');
       expect(run.steps.map(s => [s.id, s.status])).toEqual([
         ['preflight', 'succeeded'],
         ['fence', 'succeeded'],
@@ -362,15 +307,13 @@ describe('FailoverOrchestrator on a real PostgreSQL pair', () => {
         ['record', 'succeeded'],
       ]);
       expect(run.dataLossBytes).toBe(0);
-      expect(run.rtoMs).toBeGreaterThan(0);
-      expect(run.rtoMs).toBeLessThan(10_000);
-      expect(run.steps[1].log.map(l => l.message)).toEqual(
-        expect.arrayContaining([
-          expect.stringMatching(/^us-east-db: fenced; last WAL position /),
-        ]),
-      );
-      // writes went on during the run, and every acknowledged one is on the new primary
-      expect(writer.acknowledged.length).toBeGreaterThan(50);
+      expect(run.fence).toMatchObject({
+        method: 'sql',
+        detail: expect.stringMatching(
+          /^3 role\(s\) locked out \(app, meridian, replicator\), read-only by default, \d+ session\(s\) ended, at \S+; fenced: read-only by default, only superusers and Meridian may log in, no application session open$/,
+        ),
+      });
+      // every acknowledged write is on the new primary
       const [{ count }] = await pair.query<{ count: string }>(
         pair.standby,
         'SELECT count(*) FROM ledger WHERE id = ANY($1::int[])',
@@ -383,17 +326,21 @@ describe('FailoverOrchestrator on a real PostgreSQL pair', () => {
         'SELECT max(id) AS max FROM ledger',
       );
       expect(max).toBe(Math.max(...writer.acknowledged));
-      expect(await isInRecovery(pair, pair.standby)).toBe(false);
-      expect(await tryWrite(pair.standby)).toBe('ok');
-      expect(await tryWrite(pair.primary)).toBe('25006'); // read-only: fenced
-      expect(env.traffic.pointsAt.get('api-dns')).toEqual(['10.49.0.10']);
+      expect(await inRecovery(pair.standby)).toBe(false);
+      // the application's role: refused on the old primary, writing on the new one
+      expect(await applicationWrite(pair.primary)).toMatch(
+        /^28000|role "app" is not permitted to log in/,
+      );
+      expect(await applicationWrite(pair.standby)).toBe('committed');
+      expect(await tryWrite(pair.primary)).toBe('25006'); // superuser: read-only by default
+      expect(env.pointsAt.get('api-dns')).toEqual(['10.49.0.10']);
     } finally {
       await env.close();
       await pair.stop();
     }
   });
 
-  it('fails over after the primary crashed, recording the estimated data loss', async () => {
+  it('refuses an emergency failover of a crashed primary that nothing fenced, and fails over on the operator\'s attestation', async () => {
     const pair = await startPostgresPair({ names: ['east', 'west'] });
     const env = await setUp(pair);
     try {
@@ -402,46 +349,69 @@ describe('FailoverOrchestrator on a real PostgreSQL pair', () => {
         'CREATE TABLE orders AS SELECT g AS id FROM generate_series(1, 1000) g',
       );
       await pair.waitForCatchUp();
-      await env.collect(); // the replication sample the estimate comes from
+      await env.collector.run(); // the sample the pre-flight compares with
       await pair.stopNode(pair.primary, 'immediate');
 
-      const run = await env.run('failover');
+      const refused = await env.run({
+        region: EAST,
+        target: WEST,
+        mode: 'failover',
+        force: true,
+      });
+      expect(refused.status).toBe('refused');
+      expect(refused.error).toContain(
+        'The old primary can be fenced: us-east-db does not answer and no fencer can fence it',
+      );
+      expect(await inRecovery(pair.standby)).toBe(true);
+
+      const run = await env.run({
+        region: EAST,
+        target: WEST,
+        mode: 'failover',
+        sourceFenced: 'us-east host powered off from the provider console',
+      });
 
       expect(run.error).toBeUndefined();
       expect(run.status).toBe('succeeded');
-      expect(
-        run.preflight.find(c => c.id === 'source-primary')!.detail,
-      ).toMatch(
-        /^us-east-db does not answer \(cannot inspect us-east-db: connection refused\): an emergency failover proceeds without it$/,
+      expect(run.sourceFenced).toBe(
+        'us-east host powered off from the provider console',
       );
+      expect(run.fence).toMatchObject({
+        method: 'attested',
+        detail:
+          'user:default/priya.nair attests: "us-east host powered off from the provider console"',
+      });
+      expect(run.preflight.find(c => c.id === 'topology')!).toMatchObject({
+        passed: true,
+        detail: expect.stringMatching(/when last sampled/),
+      });
       expect(run.preflight.find(c => c.id === 'lag')!).toMatchObject({
         passed: true,
-        detail: expect.stringContaining('recorded as the data-loss estimate'),
+        detail: expect.stringMatching(/at least \d+ B behind us-east-db's last sampled position/),
       });
-      expect(run.steps.map(s => s.status)).toEqual([
-        'succeeded',
-        'skipped',
-        'succeeded',
-        'succeeded',
-        'succeeded',
-        'succeeded',
-      ]);
       // caught up when sampled: at most the WAL of a few background records
       expect(run.dataLossBytes).toBeGreaterThanOrEqual(0);
       expect(run.dataLossBytes).toBeLessThan(64 * 1024);
-      expect(run.rtoMs).toBeGreaterThan(0);
-      expect(run.steps[4].log.map(l => l.message)).toContain(
-        'us-east-db: does not answer (connection refused): fenced',
-      );
       const [{ count }] = await pair.query<{ count: string }>(
         pair.standby,
         'SELECT count(*) FROM orders',
       );
       expect(Number(count)).toBe(1000);
-      expect(await tryWrite(pair.standby)).toBe('ok');
+      expect(await applicationWrite(pair.standby)).toBe('committed');
     } finally {
       await env.close();
       await pair.stop();
     }
   });
 });
+
+/** Waits until `condition` holds, checking every 20 ms, failing after `timeoutMs`. */
+async function waitUntil(condition: () => boolean, timeoutMs = 30_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) {
+      throw new Error(`condition not met within ${timeoutMs} ms`);
+    }
+    await new Promise(resolve => setTimeout(resolve, 20));
+  }
+}

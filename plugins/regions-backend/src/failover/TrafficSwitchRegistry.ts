@@ -1,3 +1,4 @@
+import { stringifyEntityRef } from '@backstage/catalog-model';
 import { Config } from '@backstage/config';
 import {
   ANNOTATION_REGION_TRAFFIC,
@@ -60,5 +61,56 @@ export class TrafficSwitchRegistry {
   /** The configured switch of that name; undefined when `regions.traffic` has none. */
   get(name: string): TrafficSwitch | undefined {
     return this.switches.get(name);
+  }
+
+  /**
+   * Why a switch the region names may not serve it: the one rule that binds
+   * switches to regions. A switch serves the regions its `addresses` (or
+   * `poolIds`) key by full ref; naming any other switch gives an entity no
+   * power over it.
+   */
+  problemsOf(region: RegionEntity): string[] {
+    const ref = stringifyEntityRef(region);
+    return this.namesOf(region).flatMap(name => {
+      const sw = this.switches.get(name);
+      if (!sw) {
+        return [`${ref} names traffic switch ${name}, which regions.traffic does not configure`];
+      }
+      return sw.addressOf(ref)
+        ? []
+        : [`${ref} names traffic switch ${name}, which config does not bind to it (regions.traffic.${name}.addresses has no ${ref})`];
+    });
+  }
+
+  /**
+   * The switches a failover from `source` to `target` drives — every switch
+   * either names — each with the target's address, or why it may not: each
+   * must serve both regions.
+   */
+  bindRun(
+    source: RegionEntity,
+    target: RegionEntity,
+  ): { switches: { sw: TrafficSwitch; address: string }[]; problems: string[] } {
+    const names = [...new Set([...this.namesOf(source), ...this.namesOf(target)])];
+    const problems: string[] = [];
+    const switches: { sw: TrafficSwitch; address: string }[] = [];
+    for (const name of names) {
+      const sw = this.switches.get(name);
+      if (!sw) {
+        problems.push(`${name} is not configured under regions.traffic`);
+        continue;
+      }
+      const unserved = [source, target]
+        .map(region => stringifyEntityRef(region))
+        .filter(ref => !sw.addressOf(ref));
+      if (unserved.length) {
+        problems.push(
+          `regions.traffic.${name} does not serve ${unserved.join(' and ')} (its addresses are keyed by region ref)`,
+        );
+        continue;
+      }
+      switches.push({ sw, address: sw.addressOf(stringifyEntityRef(target))! });
+    }
+    return { switches, problems };
   }
 }

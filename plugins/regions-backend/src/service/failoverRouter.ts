@@ -7,6 +7,7 @@ import { makeValidator, stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError, NotFoundError } from '@backstage/errors';
 import {
   FAILOVER_MODES,
+  FailoverPreflightResponse,
   FailoverRunsResponse,
   FailoverStartResponse,
   REGION_KIND,
@@ -15,11 +16,15 @@ import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
 import { FailoverStore } from '../database/FailoverStore';
+import { FailoverOrchestrator } from '../failover/FailoverOrchestrator';
+import { FailoverRegionLookup } from '../failover/plan/FailoverPlanner';
+import { blockingChecks } from '../failover/preflight/checks';
 import {
-  FailoverOrchestrator,
-  FailoverRegionLookup,
-} from '../failover/FailoverOrchestrator';
-import { startFailoverRun } from './startFailoverRun';
+  actorOf,
+  authorizeFailover,
+  regionRefOf,
+  startFailoverRun,
+} from './startFailoverRun';
 
 const validator = makeValidator();
 
@@ -30,13 +35,14 @@ const startSchema = z
     mode: z.enum(FAILOVER_MODES),
     dryRun: z.boolean().optional(),
     force: z.boolean().optional(),
+    sourceFenced: z.string().optional(),
   })
   .strict();
 
 /**
  * The failover routes: `POST /failovers` (guarded by `regions.failover.run` on
- * the region, audited with its actor), `GET /failovers/:id` and
- * `GET /regions/:namespace/:name/failovers`.
+ * both regions, audited with its actor), `POST /failovers/:id/resume` (the
+ * same rule), `GET /failovers/:id` and `GET /regions/:namespace/:name/failovers`.
  */
 export async function createFailoverRouter(options: {
   orchestrator: FailoverOrchestrator;
@@ -64,6 +70,71 @@ export async function createFailoverRouter(options: {
     );
     const answer: FailoverStartResponse = { id: run.id, status: run.status };
     res.status(202).json(answer);
+  });
+
+  router.post('/failovers/preflight', async (req, res) => {
+    const request = parseStart(req.body);
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    const region = regionRefOf(request.region, 'region');
+    const target = regionRefOf(request.target, 'target');
+    await authorizeFailover(permissions, credentials, {
+      regions: [region, target],
+      mode: 'drill',
+      dryRun: true,
+      via: 'http',
+    });
+    const { checks } = await orchestrator.planner.evaluate(
+      {
+        region,
+        target,
+        mode: request.mode,
+        sourceFenced: request.sourceFenced?.trim() || undefined,
+      },
+      { signal: AbortSignal.timeout(30_000), log: () => {} },
+    );
+    const answer: FailoverPreflightResponse = {
+      ok: blockingChecks(checks, request.force ?? false).length === 0,
+      checks,
+      evaluatedAt: new Date().toISOString(),
+    };
+    res.json(answer);
+  });
+
+  router.post('/failovers/:id/resume', async (req, res) => {
+    const run = await store.getRun(req.params.id);
+    if (!run) {
+      throw new NotFoundError(`No failover run ${req.params.id}`);
+    }
+    const auditorEvent = await auditor.createEvent({
+      eventId: 'failover-resume',
+      severityLevel: run.mode === 'drill' || run.dryRun ? 'medium' : 'high',
+      request: req,
+      meta: { runId: run.id, region: run.region, target: run.target, mode: run.mode },
+    });
+    try {
+      const credentials = await httpAuth.credentials(req, {
+        allow: ['user', 'service'],
+      });
+      await authorizeFailover(permissions, credentials, {
+        regions: [run.region, run.target],
+        mode: run.mode,
+        dryRun: run.dryRun,
+        via: 'http',
+      });
+      const actor = actorOf(credentials);
+      const resumed = await orchestrator.resume(run.id, actor);
+      await auditorEvent.success({ meta: { actor } });
+      const answer: FailoverStartResponse = {
+        id: resumed.id,
+        status: resumed.status,
+      };
+      res.status(202).json(answer);
+    } catch (error) {
+      await auditorEvent.fail({ error: error as Error });
+      throw error;
+    }
   });
 
   router.get('/failovers/:id', async (req, res) => {

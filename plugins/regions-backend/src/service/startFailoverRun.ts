@@ -9,16 +9,15 @@ import { stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
+  FailoverMode,
   FailoverRequest,
   FailoverRun,
   parseRegionRef,
   regionsFailoverRunPermission,
 } from '@meridian/plugin-regions-common';
 import { Request } from 'express';
-import {
-  FailoverOrchestrator,
-  FailoverRegionLookup,
-} from '../failover/FailoverOrchestrator';
+import { FailoverOrchestrator } from '../failover/FailoverOrchestrator';
+import { FailoverRegionLookup } from '../failover/plan/FailoverPlanner';
 
 /** What starting a failover run needs, whoever asks for it. */
 export interface FailoverStartDeps {
@@ -28,24 +27,88 @@ export interface FailoverStartDeps {
   auditor: AuditorService;
 }
 
+type Credentials = BackstageCredentials<
+  BackstageUserPrincipal | BackstageServicePrincipal
+>;
+
+/** How a run was asked for, recorded in the audit event. */
+export type FailoverVia = 'http' | 'action';
+
+/**
+ * May these credentials run a failover of `mode` between these regions? The
+ * one permission rule, for starting and resuming alike:
+ *
+ * - `regions.failover.run` must be allowed on both regions (the policy of the
+ *   example app gives it to each region's owners);
+ * - a service principal, or anyone through the assistant actions, may start
+ *   more than a drill only where the policy answers `regions.failover.run`
+ *   with an unconditional ALLOW for them: an owner-conditional decision is
+ *   not enough for an unattended caller.
+ *
+ * Throws NotAllowedError naming what is missing.
+ */
+export async function authorizeFailover(
+  permissions: PermissionsService,
+  credentials: Credentials,
+  options: { regions: string[]; mode: FailoverMode; dryRun: boolean; via: FailoverVia },
+): Promise<void> {
+  const decisions = await permissions.authorize(
+    options.regions.map(resourceRef => ({
+      permission: regionsFailoverRunPermission,
+      resourceRef,
+    })),
+    { credentials },
+  );
+  const denied = options.regions.filter(
+    (_ref, index) => decisions[index].result !== AuthorizeResult.ALLOW,
+  );
+  if (denied.length) {
+    throw new NotAllowedError(
+      `you may not run a failover of ${denied.join(' and ')}: it needs the permission ${regionsFailoverRunPermission.name} on both regions (given to the regions' owners)`,
+    );
+  }
+  const unattended =
+    credentials.principal.type === 'service' || options.via === 'action';
+  if (unattended && options.mode !== 'drill' && !options.dryRun) {
+    const [decision] = await permissions.authorizeConditional(
+      [{ permission: regionsFailoverRunPermission }],
+      { credentials },
+    );
+    if (decision.result !== AuthorizeResult.ALLOW) {
+      throw new NotAllowedError(
+        `${
+          credentials.principal.type === 'service'
+            ? `the service ${credentials.principal.subject}`
+            : 'an assistant action'
+        } may start only drills: a ${options.mode} needs the permission policy to grant ${regionsFailoverRunPermission.name} to it explicitly (see the regions-backend README)`,
+      );
+    }
+  }
+}
+
+/** Who a run is recorded as started (or resumed) by. */
+export function actorOf(credentials: Credentials): string {
+  return credentials.principal.type === 'user'
+    ? credentials.principal.userEntityRef
+    : credentials.principal.subject;
+}
+
 /**
  * Starts a failover run for `POST /failovers` and the `start-region-failover`
- * action alike: canonical refs, the `failover-run` audit event, the
- * `regions.failover.run` check on the region, then the orchestrator, which
- * answers ConflictError while another run holds the region or target.
- * `credentials` is a function so that an unauthenticated caller is audited too.
+ * action alike: canonical refs, the `failover-run` audit event (with the
+ * operator's attestation when there is one), the permission rule above, then
+ * the orchestrator, which answers ConflictError while another run holds a
+ * region or node. `credentials` is a function so that an unauthenticated
+ * caller is audited too.
  */
 export async function startFailoverRun(
   deps: FailoverStartDeps,
   options: {
     request: FailoverRequest;
-    credentials: () => Promise<
-      BackstageCredentials<BackstageUserPrincipal | BackstageServicePrincipal>
-    >;
+    credentials: () => Promise<Credentials>;
     /** The HTTP request, for the audit event, when there is one. */
     httpRequest?: Request;
-    /** How the run was asked for, recorded in the audit event. */
-    via: 'http' | 'action';
+    via: FailoverVia;
   },
 ): Promise<FailoverRun> {
   const { orchestrator, regions, permissions, auditor } = deps;
@@ -56,12 +119,14 @@ export async function startFailoverRun(
       `target "${options.request.target}" is the region itself; name the standby region to promote`,
     );
   }
+  const sourceFenced = readSourceFenced(options.request);
   const start = {
     region,
     target,
     mode: options.request.mode,
     dryRun: options.request.dryRun ?? false,
     force: options.request.force ?? false,
+    ...(sourceFenced ? { sourceFenced } : {}),
   };
   const auditorEvent = await auditor.createEvent({
     eventId: 'failover-run',
@@ -71,24 +136,21 @@ export async function startFailoverRun(
   });
   try {
     const credentials = await options.credentials();
-    if (!(await regions.getRegion(region))) {
-      throw new NotFoundError(
-        `region ${region} is not a region in the catalog`,
-      );
+    for (const [ref, field] of [
+      [region, 'region'],
+      [target, 'target'],
+    ]) {
+      if (!(await regions.getRegion(ref))) {
+        throw new NotFoundError(`${field} ${ref} is not a region in the catalog`);
+      }
     }
-    const [decision] = await permissions.authorize(
-      [{ permission: regionsFailoverRunPermission, resourceRef: region }],
-      { credentials },
-    );
-    if (decision.result !== AuthorizeResult.ALLOW) {
-      throw new NotAllowedError(
-        `you may not run a failover of ${region}: it needs the permission ${regionsFailoverRunPermission.name} (given to the region's owners)`,
-      );
-    }
-    const actor =
-      credentials.principal.type === 'user'
-        ? credentials.principal.userEntityRef
-        : credentials.principal.subject;
+    await authorizeFailover(permissions, credentials, {
+      regions: [region, target],
+      mode: start.mode,
+      dryRun: start.dryRun,
+      via: options.via,
+    });
+    const actor = actorOf(credentials);
     const run = await orchestrator.start(start, actor);
     await auditorEvent.success({ meta: { runId: run.id, actor } });
     return run;
@@ -96,6 +158,31 @@ export async function startFailoverRun(
     await auditorEvent.fail({ error: error as Error });
     throw error;
   }
+}
+
+/**
+ * `sourceFenced`: words, only for an emergency failover. Blank text is no
+ * account of anything.
+ */
+function readSourceFenced(request: FailoverRequest): string | undefined {
+  const { sourceFenced, mode } = request;
+  if (sourceFenced === undefined) {
+    return undefined;
+  }
+  if (mode !== 'failover') {
+    throw new InputError(
+      `sourceFenced is only for mode failover (an emergency with the old primary lost), not ${mode}`,
+    );
+  }
+  const text = sourceFenced.trim();
+  if (text.length < 10) {
+    throw new InputError(
+      `sourceFenced ${JSON.stringify(
+        sourceFenced,
+      )} does not say what was done: describe how the old primary was made safe (e.g. "powered off db-1 in the console at 03:12")`,
+    );
+  }
+  return text;
 }
 
 /** The canonical ref of a region named by `field`, e.g. `us-west` → `region:default/us-west`. */

@@ -25,6 +25,8 @@ export interface PostgresLabNode {
   monitoringConnectionString: string;
   /** As the superuser `postgres`, over TCP with scram. */
   superuserConnectionString: string;
+  /** As `app`, an application's role (LOGIN, no superuser) that may create tables and write in `public`. */
+  applicationConnectionString: string;
 }
 
 /** Options of {@link startPostgresPair}. */
@@ -85,6 +87,12 @@ export interface PostgresPair {
     standby?: PostgresLabNode;
     timeoutMs?: number;
   }): Promise<void>;
+  /** Freezes a node: SIGSTOP to its postmaster and every child, as a stalled host or a partition looks. */
+  freeze(node: PostgresLabNode): void;
+  /** Resumes a frozen node (SIGCONT). */
+  thaw(node: PostgresLabNode): void;
+  /** The pids of a node's postmaster and its children; empty when it is not running. */
+  pidsOf(node: PostgresLabNode): number[];
   /** Kills both nodes and removes the directory. Safe to call more than once. */
   stop(): Promise<void>;
 }
@@ -110,6 +118,7 @@ class PostgresLab implements PostgresPair {
   private readonly superuserPassword = randomBytes(12).toString('hex');
   private readonly monitoringPassword = randomBytes(12).toString('hex');
   private readonly replicationPassword = randomBytes(12).toString('hex');
+  private readonly applicationPassword = randomBytes(12).toString('hex');
   private readonly nodes: PostgresLabNode[] = [];
   private pgbenchInitialized = false;
   private stopping?: Promise<void>;
@@ -138,7 +147,9 @@ class PostgresLab implements PostgresPair {
     await this.query(
       this.primary,
       `CREATE ROLE replicator LOGIN REPLICATION PASSWORD '${this.replicationPassword}';
-       CREATE ROLE meridian LOGIN PASSWORD '${this.monitoringPassword}' IN ROLE pg_monitor;`,
+       CREATE ROLE meridian LOGIN PASSWORD '${this.monitoringPassword}' IN ROLE pg_monitor;
+       CREATE ROLE app LOGIN PASSWORD '${this.applicationPassword}';
+       GRANT CREATE ON SCHEMA public TO app;`,
     );
 
     // -R writes primary_conninfo, -C -S creates the physical slot the standby keeps.
@@ -309,8 +320,36 @@ class PostgresLab implements PostgresPair {
     );
   }
 
+  pidsOf(node: PostgresLabNode): number[] {
+    const pid = postmasterPid(node.dataDir);
+    if (!pid || !fs.existsSync(`/proc/${pid}`)) {
+      return [];
+    }
+    return [pid, ...childPids(pid)];
+  }
+
+  freeze(node: PostgresLabNode) {
+    const pids = this.pidsOf(node);
+    if (pids.length === 0) {
+      throw new Error(`${node.name} is not running: nothing to freeze`);
+    }
+    // the postmaster first, so that it forks no child that would escape
+    for (const pid of pids) {
+      signal(pid, 'SIGSTOP');
+    }
+  }
+
+  thaw(node: PostgresLabNode) {
+    for (const pid of this.pidsOf(node).reverse()) {
+      signal(pid, 'SIGCONT');
+    }
+  }
+
   stop(): Promise<void> {
     this.stopping ??= (async () => {
+      for (const node of this.nodes) {
+        this.thaw(node); // a frozen node cannot stop
+      }
       for (const node of this.nodes) {
         if (fs.existsSync(path.join(node.dataDir, 'postmaster.pid'))) {
           await this.stopNode(node, 'immediate').catch(() => {});
@@ -325,13 +364,8 @@ class PostgresLab implements PostgresPair {
   /** Kills whatever postmaster is left and removes the directory; synchronous so it can run on exit. */
   private killSync() {
     for (const node of this.nodes) {
-      const pid = postmasterPid(node.dataDir);
-      if (pid) {
-        try {
-          process.kill(pid, 'SIGKILL');
-        } catch {
-          // already gone
-        }
+      for (const pid of this.pidsOf(node)) {
+        signal(pid, 'SIGKILL');
       }
     }
     fs.rmSync(this.dir, { recursive: true, force: true });
@@ -346,6 +380,7 @@ class PostgresLab implements PostgresPair {
       dataDir: path.join(this.dir, name),
       monitoringConnectionString: url('meridian', this.monitoringPassword),
       superuserConnectionString: url('postgres', this.superuserPassword),
+      applicationConnectionString: url('app', this.applicationPassword),
     };
     this.nodes.push(node);
     return node;
@@ -542,6 +577,28 @@ export function osUser(name: string): { uid: number; gid: number } {
   }
   const [, , uid, gid] = line.split(':');
   return { uid: Number(uid), gid: Number(gid) };
+}
+
+/** The pids of a process's children, from /proc. */
+export function childPids(pid: number): number[] {
+  try {
+    return fs
+      .readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8')
+      .trim()
+      .split(/\s+/)
+      .filter(Boolean)
+      .map(Number);
+  } catch {
+    return [];
+  }
+}
+
+function signal(pid: number, name: NodeJS.Signals) {
+  try {
+    process.kill(pid, name);
+  } catch {
+    // gone meanwhile
+  }
 }
 
 /** The pid of the postmaster running on `dataDir`, from its postmaster.pid. */

@@ -22,7 +22,7 @@ export type FailoverRunStatus =
   | 'refused'
   | 'interrupted';
 
-/** The recorded steps of a run, in order. @public */
+/** The steps every run records, in order. @public */
 export const FAILOVER_STEP_IDS = [
   'preflight',
   'fence',
@@ -31,8 +31,13 @@ export const FAILOVER_STEP_IDS = [
   'verify',
   'record',
 ] as const;
-/** @public */
-export type FailoverStepId = (typeof FAILOVER_STEP_IDS)[number];
+/**
+ * A recorded step: one of {@link FAILOVER_STEP_IDS}, or `re-fence`, which the
+ * split-brain guard appends to a finished run when its old primary took writes
+ * again and was fenced anew.
+ * @public
+ */
+export type FailoverStepId = (typeof FAILOVER_STEP_IDS)[number] | 're-fence';
 
 /** @public */
 export type FailoverStepStatus =
@@ -72,6 +77,21 @@ export interface FailoverPreflightCheck {
   forcible: boolean;
 }
 
+/**
+ * How the old primary was made safe before the target was promoted:
+ * `sql` (fenced over its own connection), `patroni` (Patroni's leader lock),
+ * `command` (a configured out-of-band command, e.g. powering the host off),
+ * `attested` (the operator's account in `sourceFenced`), or a module's fencer.
+ * @public
+ */
+export interface FailoverFence {
+  method: string;
+  /** What was done and observed, e.g. the command's exit code, or the attestation. */
+  detail: string;
+  /** ISO time. */
+  at: string;
+}
+
 /** A failover run. @public */
 export interface FailoverRun {
   id: string;
@@ -95,6 +115,15 @@ export interface FailoverRun {
   dataLossBytes: number | null;
   /** Why the run failed or was refused, and what was and was not changed. */
   error?: string;
+  /**
+   * The operator's account of how the old primary was made safe (powered off,
+   * isolated), given for an emergency failover of a source no fencer can fence.
+   */
+  sourceFenced?: string;
+  /** How the old primary was fenced, once it was. */
+  fence?: FailoverFence;
+  /** How many times the run was resumed after an interruption. */
+  resumes: number;
 }
 
 /** Body of `POST /failovers`. @public */
@@ -108,6 +137,25 @@ export interface FailoverRequest {
   dryRun?: boolean;
   /** Overrides the pre-flight checks that may safely be overridden. */
   force?: boolean;
+  /**
+   * Mode `failover` only: what the operator did to make sure the old primary
+   * is down or isolated (non-empty words, kept on the run and audited). Needed
+   * when the source does not answer and no configured fencer can fence it.
+   */
+  sourceFenced?: string;
+}
+
+/**
+ * Answer of `POST /failovers/preflight`: the pre-flight a run with this body
+ * would do, evaluated now on the nodes, recording nothing and changing nothing.
+ * @public
+ */
+export interface FailoverPreflightResponse {
+  /** True when no check would stop the run (`force` counted as given in the body). */
+  ok: boolean;
+  checks: FailoverPreflightCheck[];
+  /** ISO time of the evaluation. */
+  evaluatedAt: string;
 }
 
 /** Answer of `POST /failovers` (202). @public */

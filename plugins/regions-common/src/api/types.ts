@@ -11,7 +11,17 @@ export type RegionConflictType =
   | 'hub-cycle'
   | 'unresolved-ref'
   | 'invalid-replication-source'
+  | 'database-binding'
+  | 'traffic-binding'
+  | 'split-brain'
   | (string & {});
+
+/**
+ * How bad a conflict is: `critical` when it can lose data now (two writable
+ * primaries of one replication set), `warning` for everything else.
+ * @public
+ */
+export type RegionConflictSeverity = 'warning' | 'critical';
 
 /**
  * A problem the catalog cannot see from one entity alone, found by the
@@ -25,6 +35,10 @@ export interface RegionConflict {
   /** The field that causes it, e.g. `spec.network.cidr`. */
   field: string;
   message: string;
+  /** `warning` when absent. */
+  severity?: RegionConflictSeverity;
+  /** ISO time when it was observed, for conflicts the collectors find on the nodes (not in the catalog). */
+  observedAt?: string;
 }
 
 /** A region as the topology graph sees it. @public */

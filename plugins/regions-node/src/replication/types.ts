@@ -18,6 +18,29 @@ export interface ReplicationObservation {
   standby?: StandbyState;
   /** The `regions.databases` node observed, by name. */
   database?: string;
+  /** What the node says of itself, when the source reads the node (not Prometheus). */
+  node?: ObservedNodeFacts;
+}
+
+/**
+ * Facts a source read from the node itself, which the split-brain guard
+ * compares across regions: two nodes of one replication set (same
+ * `systemIdentifier`) that both accept writes are two primaries.
+ * @public
+ */
+export interface ObservedNodeFacts {
+  /** `pg_control_system().system_identifier`, as text. */
+  systemIdentifier: string;
+  /** The node's timeline: a primary's current one, a standby's received one. */
+  timeline: number | null;
+  /** A primary that accepts writes in a default transaction (not read-only). */
+  acceptsWrites: boolean;
+  /** A primary whose non-superuser roles Meridian's `sql` fence locked out. */
+  fenced: boolean;
+  /** A primary's current WAL position (`pg_current_wal_lsn()`); a standby's received one. */
+  lsn: string | null;
+  /** Standby: the host and port its WAL receiver streams from. */
+  upstream?: string;
 }
 
 /**

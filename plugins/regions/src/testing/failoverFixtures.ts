@@ -16,6 +16,7 @@ const STEP_TITLES: Record<FailoverStepId, string> = {
   'switch-traffic': 'Switch traffic',
   verify: 'Verify writes and the new record',
   record: 'Record the run',
+  're-fence': 'Fence the old primary again',
 };
 
 function at(base: string, offsetMs: number): string {
@@ -95,6 +96,7 @@ export function succeededSwitchover(): FailoverRun {
     mode: 'switchover',
     dryRun: false,
     force: false,
+    resumes: 0,
     status: 'succeeded',
     createdBy: 'user:default/ana',
     createdAt: base,
@@ -143,6 +145,7 @@ export function refusedFailover(): FailoverRun {
     mode: 'failover',
     dryRun: false,
     force: false,
+    resumes: 0,
     status: 'refused',
     createdBy: 'user:default/bruno',
     createdAt: base,
@@ -185,6 +188,7 @@ export function runningSwitchover(progress: number): FailoverRun {
     'switch-traffic': 'api-dns: api.example.test A 10.16.0.10',
     verify: 'first write on studio-sul-db accepted',
     record: 'recorded',
+    're-fence': 'fenced again',
   };
   return {
     id: 'run-live',
@@ -193,6 +197,7 @@ export function runningSwitchover(progress: number): FailoverRun {
     mode: 'switchover',
     dryRun: false,
     force: false,
+    resumes: 0,
     status: done ? 'succeeded' : 'running',
     createdBy: 'user:default/ana',
     createdAt: base,

@@ -6,11 +6,19 @@ import {
   StandbyState,
 } from '@meridian/plugin-regions-common';
 import {
+  DatabaseNode,
   ReplicationObservation,
   ReplicationSource,
 } from '@meridian/plugin-regions-node';
 import { Pool, PoolClient } from 'pg';
+import { bindDatabase, readDatabaseNodes } from '../../bindings/databaseNodes';
 import { connectionSecrets, networkErrorReason } from '../../lib/errors';
+import {
+  hostPort,
+  isSqlFenced,
+  NODE_FACTS_SQL,
+  NodeFactsRow,
+} from '../../postgres/nodeFacts';
 
 const CONNECT_TIMEOUT_MS = 3_000;
 const STATEMENT_TIMEOUT_MS = 3_000;
@@ -66,10 +74,13 @@ SELECT w.status, w.sender_host, w.sender_port,
 
 /**
  * Samples replication straight from PostgreSQL: the node a Region names in its
- * `meridian.dev/database` annotation, looked up in `regions.databases`. On a
- * primary it reads `pg_stat_replication` and the replication slots; on a
- * standby, its WAL receiver and replay position. Needs only a role with
- * `pg_monitor`.
+ * `meridian.dev/database` annotation, looked up in `regions.databases`, and
+ * only when config binds that node to the region (otherwise the sample fails
+ * naming the binding, and no connection is made). On a primary it reads
+ * `pg_stat_replication` and the replication slots; on a standby, its WAL
+ * receiver and replay position; on both, what the node says of itself
+ * (system identifier, timeline, writable, fenced) for the split-brain guard.
+ * Needs only a role with `pg_monitor`.
  *
  * @public
  */
@@ -77,44 +88,41 @@ export class PostgresReplicationSource implements ReplicationSource {
   readonly id = 'postgres';
   private readonly pools = new Map<string, Pool>();
 
-  /** Reads every `regions.databases.<name>.connection`; nodes without one (e.g. Patroni-only) are not observed. */
+  /** Reads every node of `regions.databases`; nodes without a connection (e.g. Patroni-only) are not observed. */
   static fromConfig(
     config: Config,
     options: { logger: LoggerService },
   ): PostgresReplicationSource {
-    const databases = new Map<string, string>();
-    const databasesConfig = config.getOptionalConfig('regions.databases');
-    for (const name of databasesConfig?.keys() ?? []) {
-      const connection = databasesConfig!
-        .getConfig(name)
-        .getOptionalString('connection');
-      if (connection) {
-        databases.set(name, connection);
-      }
-    }
-    return new PostgresReplicationSource(databases, options.logger);
+    return new PostgresReplicationSource(
+      readDatabaseNodes(config),
+      options.logger,
+    );
   }
 
   private constructor(
-    private readonly connections: Map<string, string>,
+    private readonly nodes: Map<string, DatabaseNode>,
     private readonly logger: LoggerService,
   ) {}
 
+  /** The region names a node with a connection: sampled, or refused for its binding. */
   observes(region: RegionEntity): boolean {
-    return this.databaseOf(region) !== undefined;
+    const name = region.metadata.annotations?.[ANNOTATION_REGION_DATABASE];
+    return Boolean(name && this.nodes.get(name)?.connection);
   }
 
   async sample(
     region: RegionEntity,
     options: { signal: AbortSignal },
   ): Promise<ReplicationObservation> {
-    const database = this.databaseOf(region);
-    if (!database) {
+    const binding = bindDatabase(region, this.nodes);
+    if (!binding.node?.connection) {
       throw new Error(
-        `region ${region.metadata.name} names no database with a connection in regions.databases`,
+        binding.problem ??
+          `database ${binding.node!.name} has no connection in regions.databases`,
       );
     }
-    const secrets = connectionSecrets(this.connections.get(database)!);
+    const database = binding.node.name;
+    const secrets = connectionSecrets(binding.node.connection);
     try {
       return await withClient(this.poolOf(database), options.signal, client =>
         sampleNode(client, database),
@@ -137,15 +145,10 @@ export class PostgresReplicationSource implements ReplicationSource {
     await Promise.all(pools.map(pool => pool.end()));
   }
 
-  private databaseOf(region: RegionEntity): string | undefined {
-    const name = region.metadata.annotations?.[ANNOTATION_REGION_DATABASE];
-    return name && this.connections.has(name) ? name : undefined;
-  }
-
   private poolOf(database: string): Pool {
     let pool = this.pools.get(database);
     if (!pool) {
-      const connectionString = this.connections.get(database)!;
+      const connectionString = this.nodes.get(database)!.connection!;
       pool = new Pool({
         connectionString,
         max: 1,
@@ -176,11 +179,19 @@ async function sampleNode(
 ): Promise<ReplicationObservation> {
   const sampledAt = new Date();
   const {
-    rows: [{ in_recovery: inRecovery }],
-  } = await client.query<{ in_recovery: boolean }>(
-    'SELECT pg_is_in_recovery() AS in_recovery',
-  );
-  if (inRecovery) {
+    rows: [facts],
+  } = await client.query<NodeFactsRow>(NODE_FACTS_SQL);
+  const node = {
+    systemIdentifier: facts.system_identifier,
+    timeline: facts.timeline,
+    acceptsWrites: !facts.in_recovery && facts.read_only !== 'on',
+    fenced: isSqlFenced(facts),
+    lsn: facts.receive_lsn,
+    ...(facts.sender_host
+      ? { upstream: hostPort(facts.sender_host, facts.sender_port) }
+      : {}),
+  };
+  if (facts.in_recovery) {
     const {
       rows: [row],
     } = await client.query<StandbyRow>(STANDBY_SQL);
@@ -190,6 +201,7 @@ async function sampleNode(
       replicas: [],
       standby: standbyStateOf(row),
       database,
+      node,
     };
   }
   const { rows } = await client.query<ReplicaRow>(PRIMARY_SQL);
@@ -204,6 +216,7 @@ async function sampleNode(
       lagSeconds: lagSecondsOf(row),
     })),
     database,
+    node,
   };
 }
 
@@ -237,10 +250,6 @@ function standbyStateOf(row: StandbyRow): StandbyState {
   };
 }
 
-function hostPort(host: string, port: number | null): string {
-  const shown = host.includes(':') ? `[${host}]` : host;
-  return port === null ? shown : `${shown}:${port}`;
-}
 
 /**
  * Runs `fn` on a pooled connection. An abort rejects at once and destroys the

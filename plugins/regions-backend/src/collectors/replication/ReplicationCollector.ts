@@ -131,6 +131,11 @@ export class ReplicationCollector {
       sources: ReplicationSource[];
       logger: LoggerService;
       sampleTimeoutMs?: number;
+      /** Looks at every tick's samples together, e.g. the split-brain guard. */
+      afterTick?: (
+        samples: ReplicationSample[],
+        signal?: AbortSignal,
+      ) => Promise<void>;
     },
   ) {}
 
@@ -139,17 +144,16 @@ export class ReplicationCollector {
     return this.options.sources.find(source => source.observes(region));
   }
 
-  /** Takes one sample of every observed region, then prunes old samples. */
+  /** Takes one sample of every observed region, hands them to `afterTick`, then prunes old samples. */
   async run(signal?: AbortSignal): Promise<void> {
     const { regions } = await this.options.regions.getSnapshot();
-    await Promise.all(
+    const samples = await Promise.all(
       regions.map(async region => {
         const source = this.sourceOf(region);
-        if (source) {
-          await this.sampleRegion(region, source, signal);
-        }
+        return source ? [await this.sampleRegion(region, source, signal)] : [];
       }),
     );
+    await this.options.afterTick?.(samples.flat(), signal);
     await this.options.store.prune();
   }
 
@@ -157,7 +161,7 @@ export class ReplicationCollector {
     region: RegionEntity,
     source: ReplicationSource,
     runSignal?: AbortSignal,
-  ): Promise<void> {
+  ): Promise<ReplicationSample> {
     const { store, logger } = this.options;
     const regionRef = stringifyEntityRef(region);
     let sample: ReplicationSample;
@@ -190,6 +194,7 @@ export class ReplicationCollector {
         }`,
       );
     }
+    return sample;
   }
 
   // Aborts the source's work when it takes too long or the run is cancelled.
@@ -282,6 +287,7 @@ function judgeObservation(
     database: observation.database,
     replicas: observation.replicas,
     standby: observation.standby,
+    node: observation.node,
   };
 
   if (observation.nodeRole === 'standby' && !observation.standby) {

@@ -1,14 +1,14 @@
 import { Config } from '@backstage/config';
-import { RegionEntity } from '@meridian/plugin-regions-common';
 import {
   TrafficSwitch,
   TrafficSwitchFactory,
 } from '@meridian/plugin-regions-node';
+import { TrafficConfig } from '../traffic/common';
 
 /**
- * A traffic switch that keeps what it points at in memory, for tests and the
- * benchmark until the real drivers are wired: `{ driver: memory, addresses }`.
- * `pointsAt` is shared by switches of the same name so a test can read it.
+ * A traffic switch that keeps what it points at in memory, for tests:
+ * `{ driver: memory, addresses: { <region ref>: <address> } }`. `pointsAt` is
+ * shared by switches of the same name so a test can read it.
  */
 export function memoryTrafficSwitchFactory(
   pointsAt = new Map<string, string[]>(),
@@ -17,12 +17,11 @@ export function memoryTrafficSwitchFactory(
     driver: 'memory',
     pointsAt,
     create(name: string, config: Config): TrafficSwitch {
-      const addresses = config.getConfig('addresses');
+      const addresses = new TrafficConfig(name, config).regionMap('addresses');
       return {
         name,
         driver: 'memory',
-        addressOf: (region: RegionEntity) =>
-          addresses.getOptionalString(region.metadata.name),
+        addressOf: regionRef => addresses.get(regionRef),
         current: async () => pointsAt.get(name) ?? [],
         switchTo: async (address, ctx) => {
           pointsAt.set(name, [address]);

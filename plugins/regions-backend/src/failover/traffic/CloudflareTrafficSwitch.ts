@@ -1,5 +1,4 @@
 import { Config } from '@backstage/config';
-import { RegionEntity } from '@meridian/plugin-regions-common';
 import {
   FailoverStepContext,
   TrafficSwitch,
@@ -90,7 +89,7 @@ export class CloudflareTrafficSwitch implements TrafficSwitch {
       target = {
         kind: 'loadBalancer',
         id: lb.string('id'),
-        poolIds: lb.stringMap('poolIds'),
+        poolIds: lb.regionMap('poolIds'),
       };
     } else {
       const type = block.recordType('type');
@@ -125,10 +124,10 @@ export class CloudflareTrafficSwitch implements TrafficSwitch {
     }
   }
 
-  addressOf(region: RegionEntity): string | undefined {
+  addressOf(regionRef: string): string | undefined {
     return this.target.kind === 'loadBalancer'
-      ? this.target.poolIds.get(region.metadata.name)
-      : this.target.addresses.get(region.metadata.name);
+      ? this.target.poolIds.get(regionRef)
+      : this.target.addresses.get(regionRef);
   }
 
   async current(ctx: FailoverStepContext): Promise<string[]> {

@@ -1,5 +1,4 @@
 import { Config } from '@backstage/config';
-import { RegionEntity } from '@meridian/plugin-regions-common';
 import {
   FailoverStepContext,
   TrafficSwitch,
@@ -84,8 +83,8 @@ export class PowerDnsTrafficSwitch implements TrafficSwitch {
     )}/zones/${encodeURIComponent(options.zone)}`;
   }
 
-  addressOf(region: RegionEntity): string | undefined {
-    return this.options.addresses.get(region.metadata.name);
+  addressOf(regionRef: string): string | undefined {
+    return this.options.addresses.get(regionRef);
   }
 
   async current(ctx: FailoverStepContext): Promise<string[]> {

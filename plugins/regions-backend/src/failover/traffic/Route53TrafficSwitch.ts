@@ -5,7 +5,6 @@ import {
   waitUntilResourceRecordSetsChanged,
 } from '@aws-sdk/client-route-53';
 import { Config } from '@backstage/config';
-import { RegionEntity } from '@meridian/plugin-regions-common';
 import {
   FailoverStepContext,
   TrafficSwitch,
@@ -116,8 +115,8 @@ export class Route53TrafficSwitch implements TrafficSwitch {
     },
   ) {}
 
-  addressOf(region: RegionEntity): string | undefined {
-    return this.options.addresses.get(region.metadata.name);
+  addressOf(regionRef: string): string | undefined {
+    return this.options.addresses.get(regionRef);
   }
 
   async current(ctx: FailoverStepContext): Promise<string[]> {

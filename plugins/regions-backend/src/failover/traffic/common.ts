@@ -1,6 +1,7 @@
 import { Config } from '@backstage/config';
 import { FailoverStepContext } from '@meridian/plugin-regions-node';
 import ipaddr from 'ipaddr.js';
+import { readFullRegionRef } from '../../bindings/databaseNodes';
 import { networkErrorReason } from '../../lib/errors';
 
 export { quote, redact } from '../../lib/errors';
@@ -108,34 +109,39 @@ export class TrafficConfig {
     return type as RecordType;
   }
 
-  /** A `{ <key>: <string> }` map such as `addresses` or `poolIds`, checked value by value. */
-  stringMap(
+  /**
+   * A `{ <region ref>: <string> }` map such as `addresses` or `poolIds`,
+   * keyed by full region refs (`region:default/us-east`): the regions the
+   * switch serves, which config alone decides. Checked value by value.
+   */
+  regionMap(
     key: string,
     check: (value: string) => string | undefined = () => undefined,
   ): Map<string, string> {
     const block = this.config.getOptional(key);
     if (block === undefined) {
-      this.fail(key, 'is required: one entry per region name');
+      this.fail(key, 'is required: one entry per region ref');
     }
     if (typeof block !== 'object' || block === null || Array.isArray(block)) {
       this.fail(
         key,
-        `must map region names to values, not ${JSON.stringify(block)}`,
+        `must map region refs to values, not ${JSON.stringify(block)}`,
       );
     }
     const entries = new Map<string, string>();
-    for (const [regionName, value] of Object.entries(block)) {
+    for (const [regionKey, value] of Object.entries(block)) {
+      const ref = readFullRegionRef(regionKey, `${this.prefix}.${key} key`);
       if (typeof value !== 'string' || value.trim() === '') {
         this.fail(
-          `${key}.${regionName}`,
+          `${key}.${regionKey}`,
           `must be a non-empty string, not ${JSON.stringify(value)}`,
         );
       }
       const problem = check(value.trim());
       if (problem) {
-        this.fail(`${key}.${regionName}`, problem);
+        this.fail(`${key}.${regionKey}`, problem);
       }
-      entries.set(regionName, value.trim());
+      entries.set(ref, value.trim());
     }
     if (entries.size === 0) {
       this.fail(key, 'is empty: name at least one region');
@@ -145,7 +151,7 @@ export class TrafficConfig {
 
   /** `addresses`, each checked against the record type. */
   addresses(type: RecordType): Map<string, string> {
-    return this.stringMap('addresses', value => addressProblem(value, type));
+    return this.regionMap('addresses', value => addressProblem(value, type));
   }
 }
 

@@ -1,0 +1,73 @@
+import { FailoverRunOutcome } from '../../database/FailoverStore';
+import { blockingChecks } from '../preflight/checks';
+import { FailoverPlanner } from '../plan/FailoverPlanner';
+import { formatBytes } from '../lsn';
+import { fenceStep } from './fence';
+import { preflightStep } from './preflight';
+import { promoteStep } from './promote';
+import { switchTrafficStep } from './switchTraffic';
+import { StepEnv } from './types';
+import { verifyStep } from './verify';
+
+export type { FailoverProgress, StepEnv } from './types';
+export { refence } from './refence';
+
+/**
+ * A run, step by step: pre-flight; for a drill or dry run nothing more; else
+ * fence the old primary, promote the target, switch traffic, verify, record.
+ * Each step looks before it acts, so a resumed run continues where it was
+ * interrupted without doing anything twice.
+ */
+export async function runFailoverSteps(
+  env: StepEnv,
+  planner: FailoverPlanner,
+): Promise<FailoverRunOutcome> {
+  const { execution } = env;
+  const { run, progress } = execution;
+  const drill = run.mode === 'drill' || run.dryRun;
+
+  const preflight = await preflightStep(env, planner);
+  if (preflight) {
+    const blocking = blockingChecks(preflight.checks, run.force);
+    if (blocking.length > 0) {
+      await execution.skipRest('refused by the pre-flight checks: nothing changed');
+      return {
+        status: 'refused',
+        error: `refused, nothing changed: ${blocking
+          .map(
+            check =>
+              `${check.title}: ${check.detail}${
+                check.forcible ? ' (force overrides it)' : ''
+              }`,
+          )
+          .join('; ')}`,
+      };
+    }
+  }
+  if (drill) {
+    await execution.skipRest(
+      `${run.mode === 'drill' ? 'drill' : 'dry run'}: pre-flight only, nothing changed`,
+    );
+    return { status: 'succeeded' };
+  }
+
+  await fenceStep(env);
+  await promoteStep(env);
+  await switchTrafficStep(env);
+  await verifyStep(env);
+  const rtoMs = progress.rtoMs ?? null;
+  await execution.step('record', async ctx => {
+    ctx.log(
+      `RTO ${rtoMs === null ? 'not measured' : `${rtoMs} ms`}; data loss ${
+        progress.dataLossBytes == null
+          ? 'unknown'
+          : formatBytes(progress.dataLossBytes)
+      }`,
+    );
+  });
+  return {
+    status: 'succeeded',
+    rtoMs,
+    dataLossBytes: progress.dataLossBytes ?? null,
+  };
+}
