@@ -26,20 +26,17 @@ import {
   HttpAuthService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
-import { ConfigReader } from '@backstage/config';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { FailoverRun } from '@meridian/plugin-regions-common';
 import express from 'express';
 import knexFactory from 'knex';
 import { Client } from 'pg';
 import { region } from '../plugins/regions-backend/src/__testUtils__/region';
-import { DatabaseRegionsStore } from '../plugins/regions-backend/src/database/DatabaseRegionsStore';
-import { FailoverStore } from '../plugins/regions-backend/src/database/FailoverStore';
-import { readFailoverConfig } from '../plugins/regions-backend/src/failover/config';
-import { FailoverOrchestrator } from '../plugins/regions-backend/src/failover/FailoverOrchestrator';
-import { PostgresPromoter } from '../plugins/regions-backend/src/failover/promoters/PostgresPromoter';
+import {
+  createFailoverStack,
+  labDatabases,
+} from '../plugins/regions-backend/src/failover/testing/failoverStack';
 import { builtInTrafficSwitchFactories } from '../plugins/regions-backend/src/failover/traffic';
-import { TrafficSwitchRegistry } from '../plugins/regions-backend/src/failover/TrafficSwitchRegistry';
 import { createFailoverRouter } from '../plugins/regions-backend/src/service/failoverRouter';
 import {
   PostgresPair,
@@ -55,7 +52,9 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 /** A zone per run, so each starts with the record on the primary's address. */
 const zoneOf = (run: number) => `run-${run}.meridian.test.`;
 const recordOf = (run: number) => `api.${zoneOf(run)}`;
-const ADDRESSES = { 'us-east': '10.48.0.10', 'us-west': '10.49.0.10' };
+const EAST = 'region:default/us-east';
+const WEST = 'region:default/us-west';
+const ADDRESSES = { [EAST]: '10.48.0.10', [WEST]: '10.49.0.10' };
 
 const usEast = region(
   'us-east',
@@ -130,7 +129,7 @@ async function meridianRun(
   run: number,
 ): Promise<{ rtoMs: number; wallMs: number }> {
   await dns.createZone(zoneOf(run), [
-    { name: recordOf(run), type: 'A', content: ADDRESSES['us-east'], ttl: 5 },
+    { name: recordOf(run), type: 'A', content: ADDRESSES[EAST], ttl: 5 },
   ]);
   const pair = await preparedPair();
   const knex = knexFactory({
@@ -140,43 +139,30 @@ async function meridianRun(
   });
   let server: ReturnType<express.Express['listen']> | undefined;
   try {
-    const database = { getClient: async () => knex };
-    const config = new ConfigReader({
-      regions: {
-        databases: {
-          'us-east-db': { connection: pair.primary.superuserConnectionString },
-          'us-west-db': { connection: pair.standby.superuserConnectionString },
-        },
-        traffic: {
-          'api-dns': {
-            driver: 'powerdns',
-            url: dns.apiUrl,
-            apiKey: dns.apiKey,
-            zone: zoneOf(run),
-            record: recordOf(run),
-            ttl: 5,
-            addresses: ADDRESSES,
+    const { orchestrator, store, regionsStore } = await createFailoverStack({
+      knex,
+      regions: [usEast, usWest],
+      trafficFactories: builtInTrafficSwitchFactories,
+      logger: silentLogger,
+      config: {
+        regions: {
+          databases: labDatabases({
+            'us-east-db': { node: pair.primary, region: EAST },
+            'us-west-db': { node: pair.standby, region: WEST },
+          }),
+          traffic: {
+            'api-dns': {
+              driver: 'powerdns',
+              url: dns.apiUrl,
+              apiKey: dns.apiKey,
+              zone: zoneOf(run),
+              record: recordOf(run),
+              ttl: 5,
+              addresses: ADDRESSES,
+            },
           },
         },
       },
-    });
-    const regions = await DatabaseRegionsStore.create({ database });
-    await regions.replaceSnapshot({
-      regions: [usEast, usWest],
-      conflicts: [],
-      syncedAt: new Date(),
-    });
-    const store = await FailoverStore.create({ database });
-    const orchestrator = new FailoverOrchestrator({
-      store,
-      regions,
-      promoters: [new PostgresPromoter()],
-      traffic: TrafficSwitchRegistry.fromConfig(
-        config,
-        builtInTrafficSwitchFactories,
-      ),
-      config: readFailoverConfig(config),
-      logger: silentLogger,
     });
     // Backstage's auth, permission and audit services are outside what is measured.
     const httpAuth = {
@@ -187,6 +173,8 @@ async function meridianRun(
     } as unknown as HttpAuthService;
     const permissions = {
       authorize: async (requests: unknown[]) =>
+        requests.map(() => ({ result: AuthorizeResult.ALLOW })),
+      authorizeConditional: async (requests: unknown[]) =>
         requests.map(() => ({ result: AuthorizeResult.ALLOW })),
     } as unknown as PermissionsService;
     const auditor: AuditorService = {
@@ -200,7 +188,7 @@ async function meridianRun(
       await createFailoverRouter({
         orchestrator,
         store,
-        regions,
+        regions: regionsStore,
         httpAuth,
         permissions,
         auditor,
@@ -239,7 +227,7 @@ async function meridianRun(
       throw new Error(`switchover ${finished.status}: ${finished.error}`);
     }
     const answer = await resolveRecord(dns, recordOf(run));
-    if (answer.join() !== ADDRESSES['us-west']) {
+    if (answer.join() !== ADDRESSES[WEST]) {
       throw new Error(
         `${recordOf(run)} answers ${answer.join()} after the switchover`,
       );

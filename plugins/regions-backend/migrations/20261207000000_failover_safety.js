@@ -15,12 +15,17 @@ exports.up = async function up(knex) {
       .integer('lease_epoch')
       .notNullable()
       .defaultTo(0)
-      .comment('Raised by every claim of the run; writes of an older epoch are refused');
+      .comment(
+        'Raised by every claim of the run; writes of an older epoch are refused',
+      );
     table
       .text('source_fenced')
       .nullable()
       .comment("The operator's account of how the old primary was made safe");
-    table.text('fence').nullable().comment('JSON: how the old primary was fenced');
+    table
+      .text('fence')
+      .nullable()
+      .comment('JSON: how the old primary was fenced');
     table
       .text('progress')
       .nullable()
@@ -57,7 +62,9 @@ exports.up = async function up(knex) {
     table
       .text('node')
       .nullable()
-      .comment('JSON: what the node said of itself (system identifier, timeline, writable, fenced)');
+      .comment(
+        'JSON: what the node said of itself (system identifier, timeline, writable, fenced)',
+      );
   });
 
   await knex.schema.createTable('region_observed_conflicts', table => {
@@ -81,9 +88,22 @@ exports.up = async function up(knex) {
  * @param {import('knex').Knex} knex
  */
 exports.down = async function down(knex) {
+  // Read first: on SQLite dropping columns rebuilds the runs table, and the
+  // foreign keys would cascade the rebuild into the holds.
+  const holds = await knex('region_failover_holds')
+    .where('resource', 'like', 'region:%')
+    .select();
   await knex.schema.dropTable('region_observed_conflicts');
   await knex.schema.alterTable('region_replication_state', table => {
     table.dropColumn('node');
+  });
+  await knex.schema.dropTable('region_failover_holds');
+  await knex.schema.alterTable('region_failover_runs', table => {
+    table.dropColumn('lease_epoch');
+    table.dropColumn('source_fenced');
+    table.dropColumn('fence');
+    table.dropColumn('progress');
+    table.dropColumn('resumes');
   });
   await knex.schema.createTable('region_failover_locks', table => {
     table.string('region_ref').primary().notNullable();
@@ -95,20 +115,9 @@ exports.down = async function down(knex) {
       .onDelete('CASCADE');
     table.index(['run_id'], 'region_failover_locks_run_idx');
   });
-  const holds = await knex('region_failover_holds')
-    .where('resource', 'like', 'region:%')
-    .select();
   if (holds.length) {
     await knex('region_failover_locks').insert(
       holds.map(hold => ({ region_ref: hold.resource, run_id: hold.run_id })),
     );
   }
-  await knex.schema.dropTable('region_failover_holds');
-  await knex.schema.alterTable('region_failover_runs', table => {
-    table.dropColumn('lease_epoch');
-    table.dropColumn('source_fenced');
-    table.dropColumn('fence');
-    table.dropColumn('progress');
-    table.dropColumn('resumes');
-  });
 };

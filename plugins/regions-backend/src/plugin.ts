@@ -234,7 +234,8 @@ export const regionsPlugin = createBackendPlugin({
           store: replicationStore,
           sources: [...addedReplicationSources, ...builtInReplicationSources],
           logger,
-          afterTick: (samples, signal) => splitBrainGuard.check(samples, signal),
+          afterTick: (samples, signal) =>
+            splitBrainGuard.check(samples, signal),
         });
 
         await scheduler.scheduleTask({

@@ -91,9 +91,11 @@ describe('regions actions', () => {
               regions: {
                 databases: {
                   'us-east-db': {
+                    regions: ['region:default/us-east'],
                     connection: pair.primary.superuserConnectionString,
                   },
                   'us-west-db': {
+                    regions: ['region:default/us-west'],
                     connection: pair.standby.superuserConnectionString,
                   },
                 },
@@ -289,7 +291,7 @@ describe('regions actions', () => {
 
       expect(res.status).toBe(403);
       expect(res.body.error.message).toBe(
-        "you may not run a failover of region:default/us-east: it needs the permission regions.failover.run (given to the region's owners)",
+        "you may not run a failover of region:default/us-east and region:default/us-west: it needs the permission regions.failover.run on both regions (given to the regions' owners)",
       );
       expect(auditEvent.fail).toHaveBeenCalled();
       expect((await get('/regions/default/us-east/failovers')).body).toEqual({

@@ -97,7 +97,9 @@ It returns the run's mode, region (the old primary) and target (the promoted sta
           sourceFenced: z
             .string()
             .optional()
-            .describe("The operator's account of how the old primary was made safe"),
+            .describe(
+              "The operator's account of how the old primary was made safe",
+            ),
           fence: z
             .object({ method: z.string(), detail: z.string(), at: z.string() })
             .optional()

@@ -22,7 +22,7 @@ const standby: TakeoverFacts = {
 
 describe('takeoverVerdict', () => {
   it('lets a fresh, ready standby take over, with its facts in the verdict', () => {
-    expect(takeoverVerdict('us-west', standby)).toEqual({
+    expect(takeoverVerdict('us-west', standby, [])).toEqual({
       canTakeOver: true,
       blockers: [],
       verdict:
@@ -32,30 +32,42 @@ describe('takeoverVerdict', () => {
 
   it('lets a standby with a lag warning take over', () => {
     expect(
-      takeoverVerdict('us-west', {
-        ...standby,
-        replication: { ...standby.replication, status: 'warning' },
-      }).canTakeOver,
+      takeoverVerdict(
+        'us-west',
+        {
+          ...standby,
+          replication: { ...standby.replication, status: 'warning' },
+        },
+        [],
+      ).canTakeOver,
     ).toBe(true);
   });
 
   it('names a breach and a stale sample as the blocking facts', () => {
-    const breach = takeoverVerdict('us-west', {
-      ...standby,
-      replication: {
-        ...standby.replication,
-        status: 'breach',
-        reason: 'lag 95 s exceeds RPO 60 s',
+    const breach = takeoverVerdict(
+      'us-west',
+      {
+        ...standby,
+        replication: {
+          ...standby.replication,
+          status: 'breach',
+          reason: 'lag 95 s exceeds RPO 60 s',
+        },
       },
-    });
-    const stale = takeoverVerdict('us-west', {
-      ...standby,
-      replication: {
-        ...standby.replication,
-        status: 'unknown',
-        reason: 'no fresh sample since 2025-06-01T11:00:00.000Z',
+      [],
+    );
+    const stale = takeoverVerdict(
+      'us-west',
+      {
+        ...standby,
+        replication: {
+          ...standby.replication,
+          status: 'unknown',
+          reason: 'no fresh sample since 2025-06-01T11:00:00.000Z',
+        },
       },
-    });
+      [],
+    );
 
     expect(breach.verdict).toBe(
       'us-west cannot take over: replication is in breach: lag 95 s exceeds RPO 60 s',
@@ -66,28 +78,36 @@ describe('takeoverVerdict', () => {
   });
 
   it('names an unready score with its failed checks, and every blocker at once', () => {
-    const verdict = takeoverVerdict('us-west', {
-      replication: { ...standby.replication, status: 'breach', reason: 'lag' },
-      readiness: {
-        ...standby.readiness,
-        score: 71.25,
-        ready: false,
-        notPassed: [
-          {
-            id: 'runbook',
-            title: 'Failover runbook published',
-            result: 'failed',
-            evidence: 'no runbook',
-          },
-          {
-            id: 'alerts',
-            title: 'Alerts routed',
-            result: 'unknown',
-            evidence: 'no Prometheus',
-          },
-        ],
+    const verdict = takeoverVerdict(
+      'us-west',
+      {
+        replication: {
+          ...standby.replication,
+          status: 'breach',
+          reason: 'lag',
+        },
+        readiness: {
+          ...standby.readiness,
+          score: 71.25,
+          ready: false,
+          notPassed: [
+            {
+              id: 'runbook',
+              title: 'Failover runbook published',
+              result: 'failed',
+              evidence: 'no runbook',
+            },
+            {
+              id: 'alerts',
+              title: 'Alerts routed',
+              result: 'unknown',
+              evidence: 'no Prometheus',
+            },
+          ],
+        },
       },
-    });
+      [],
+    );
 
     expect(verdict.blockers).toEqual([
       'replication is in breach: lag',
@@ -98,20 +118,62 @@ describe('takeoverVerdict', () => {
 
   it('refuses a region that is not a standby or whose readiness was never evaluated', () => {
     expect(
-      takeoverVerdict('us-east', {
-        ...standby,
-        replication: { ...standby.replication, role: 'primary' },
-      }).verdict,
+      takeoverVerdict(
+        'us-east',
+        {
+          ...standby,
+          replication: { ...standby.replication, role: 'primary' },
+        },
+        [],
+      ).verdict,
     ).toBe('us-east cannot take over: it is a primary region, not a standby');
     expect(
-      takeoverVerdict('edge-1', {
-        ...standby,
-        replication: { ...standby.replication, role: null },
-        readiness: { ...standby.readiness, evaluatedAt: null, ready: false },
-      }).blockers,
+      takeoverVerdict(
+        'edge-1',
+        {
+          ...standby,
+          replication: { ...standby.replication, role: null },
+          readiness: { ...standby.readiness, evaluatedAt: null, ready: false },
+        },
+        [],
+      ).blockers,
     ).toEqual([
       'it declares no replication role (spec.replication.role)',
       'its readiness is not evaluated yet',
     ]);
+  });
+
+  it('names every failing pre-flight check but readiness, which its own facts already name', () => {
+    const verdict = takeoverVerdict('us-west', standby, [
+      {
+        id: 'fence',
+        title: 'The old primary can be fenced',
+        passed: false,
+        detail: 'no fencer can fence us-east-db while it answers',
+        forcible: false,
+      },
+      {
+        id: 'readiness',
+        title: 'Target is production-ready',
+        passed: false,
+        detail: 'region:default/us-west scores 80 < threshold 94',
+        forcible: true,
+      },
+      {
+        id: 'lag',
+        title: 'Target lag within the limit',
+        passed: true,
+        detail: '0 B behind',
+        forcible: true,
+      },
+    ]);
+    expect(verdict).toEqual({
+      canTakeOver: false,
+      blockers: [
+        'the old primary can be fenced: no (no fencer can fence us-east-db while it answers)',
+      ],
+      verdict:
+        'us-west cannot take over: the old primary can be fenced: no (no fencer can fence us-east-db while it answers)',
+    });
   });
 });

@@ -1,6 +1,7 @@
 import { ActionsRegistryService } from '@backstage/backend-plugin-api/alpha';
 import { NotFoundError } from '@backstage/errors';
 import {
+  FailoverPreflightCheck,
   FailoverRun,
   ReadinessCheckResult,
   ReplicationStatus,
@@ -12,6 +13,7 @@ import { DatabaseRegionsStore } from '../database/DatabaseRegionsStore';
 import { FailoverStore } from '../database/FailoverStore';
 import { ReplicationStore } from '../database/ReplicationStore';
 import { formatBytes } from '../failover/lsn';
+import { FailoverPlanner } from '../failover/plan/FailoverPlanner';
 import { ReadinessEvaluator } from '../readiness/ReadinessEvaluator';
 import { regionRefOf } from '../service/startFailoverRun';
 
@@ -42,13 +44,16 @@ export interface TakeoverFacts {
 }
 
 /**
- * Whether a region can take over now, from the same facts the Replication and
- * Readiness tabs show: a standby whose replication is `ok` or `warning` (a
- * stale sample reads `unknown`) and whose readiness reaches the threshold.
+ * Whether a region can take over now: a standby whose replication is `ok` or
+ * `warning` (a stale sample reads `unknown`), whose readiness reaches the
+ * threshold, and for which the failover pre-flight — the same checks a run
+ * makes, evaluated now without changing anything — finds nothing that would
+ * stop a switchover from its source.
  */
 export function takeoverVerdict(
   name: string,
   facts: TakeoverFacts,
+  preflight: FailoverPreflightCheck[],
 ): { canTakeOver: boolean; blockers: string[]; verdict: string } {
   const { replication, readiness } = facts;
   const blockers: string[] = [];
@@ -74,6 +79,12 @@ export function takeoverVerdict(
           : ''
       }`,
     );
+  }
+  // readiness is judged above, with its failed checks
+  for (const check of preflight) {
+    if (!check.passed && check.id !== 'readiness') {
+      blockers.push(`${check.title.toLowerCase()}: no (${check.detail})`);
+    }
   }
   if (blockers.length > 0) {
     return {
@@ -129,9 +140,16 @@ export function registerGetRegionTakeoverStatusAction(options: {
   replication: { store: ReplicationStore; collector: ReplicationCollector };
   readiness: ReadinessEvaluator;
   failovers: FailoverStore;
+  planner: FailoverPlanner;
 }) {
-  const { actionsRegistry, regions, replication, readiness, failovers } =
-    options;
+  const {
+    actionsRegistry,
+    regions,
+    replication,
+    readiness,
+    failovers,
+    planner,
+  } = options;
   actionsRegistry.register({
     name: 'get-region-takeover-status',
     title: 'Get whether a region can take over now',
@@ -139,7 +157,7 @@ export function registerGetRegionTakeoverStatusAction(options: {
 
 When to use: the user asks "can us-west take over?", "is the standby ready?", "how far behind is eu-west?", or before starting a failover with start-region-failover.
 
-It returns the region's replication role and source, its replication status (ok, warning, breach or unknown — unknown also when the last sample is stale) with the reason, the worst lag in bytes and seconds against the region's RPO and when it was sampled, its readiness score against the threshold with every failed or unknown check (id, title, evidence), the last successful drill or switchover involving it (mode, when, measured RTO), and a one-line verdict. A region can take over when it is a standby, its replication is ok or warning, and it is ready; otherwise the verdict and blockers name each blocking fact.
+It evaluates, live and without changing anything, the same pre-flight checks a switchover from the region's source would make (databases bound to both regions, target a healthy streaming standby of the source's replication set, lag within the limit, the source can be fenced, traffic switches, no run in progress), and returns them with the region's replication role and source, its replication status (ok, warning, breach or unknown — unknown also when the last sample is stale) with the reason, the worst lag in bytes and seconds against the region's RPO and when it was sampled, its readiness score against the threshold with every failed or unknown check (id, title, evidence), the last successful drill or switchover involving it (mode, when, measured RTO), and a one-line verdict. A region can take over when it is a standby, its replication is ok or warning, it is ready, and no pre-flight check fails; otherwise the verdict and blockers name each blocking fact.
 
 The region is a name ("us-west", namespace default) or an entity ref ("region:default/us-west").`,
     attributes: { destructive: false, readOnly: true, idempotent: true },
@@ -189,6 +207,19 @@ The region is a name ("us-west", namespace default) or an entity ref ("region:de
               }),
             ),
           }),
+          preflight: z
+            .array(
+              z.object({
+                id: z.string(),
+                title: z.string(),
+                passed: z.boolean(),
+                detail: z.string().describe('The fact that decided it'),
+                forcible: z.boolean(),
+              }),
+            )
+            .describe(
+              'The pre-flight of a switchover from its source, evaluated now; empty when it declares no source',
+            ),
           lastDrillOrSwitchover: z
             .object({
               runId: z.string(),
@@ -258,11 +289,21 @@ The region is a name ("us-west", namespace default) or an entity ref ("region:de
           ),
         },
       };
+      const source = facts.replication.source;
+      const preflight = source
+        ? (
+            await planner.evaluate(
+              { region: source, target: ref, mode: 'switchover' },
+              { signal: AbortSignal.timeout(30_000), log: () => {} },
+            )
+          ).checks
+        : [];
       return {
         output: {
           region: ref,
-          ...takeoverVerdict(region.metadata.name, facts),
+          ...takeoverVerdict(region.metadata.name, facts, preflight),
           ...facts,
+          preflight,
           lastDrillOrSwitchover: lastProof(await failovers.listRuns(ref)),
         },
       };

@@ -25,7 +25,10 @@ export function registerRegionsActions(
     appBaseUrl?: string;
   },
 ) {
-  registerGetRegionTakeoverStatusAction(options);
+  registerGetRegionTakeoverStatusAction({
+    ...options,
+    planner: options.orchestrator.planner,
+  });
   registerStartRegionFailoverAction(options);
   registerGetFailoverRunAction(options);
 }

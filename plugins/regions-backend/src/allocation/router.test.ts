@@ -5,6 +5,7 @@ import {
   TestDatabases,
 } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import request from 'supertest';
 import { region } from '../__testUtils__/region';
 import { regionsPlugin } from '../plugin';
@@ -21,9 +22,23 @@ describe('provisioning routes', () => {
   const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
 
   describe.each(databases.eachSupportedId())('on %p', databaseId => {
-    async function startRegionsBackend() {
+    async function startRegionsBackend(
+      options: { mayCreateRegions?: boolean } = {},
+    ) {
       const knex = await databases.init(databaseId);
       const scheduler = mockServices.scheduler.mock();
+      const auditor = mockServices.auditor.mock();
+      const auditEvent = { success: jest.fn(), fail: jest.fn() };
+      auditor.createEvent.mockResolvedValue(auditEvent);
+      const permissions = mockServices.permissions.mock({
+        authorize: async requests =>
+          requests.map(() => ({
+            result:
+              options.mayCreateRegions === false
+                ? AuthorizeResult.DENY
+                : AuthorizeResult.ALLOW,
+          })),
+      });
       const { server } = await startTestBackend({
         features: [
           regionsPlugin,
@@ -35,6 +50,8 @@ describe('provisioning routes', () => {
           }),
           mockServices.rootConfig.factory({ data: config }),
           scheduler.factory,
+          auditor.factory,
+          permissions.factory,
         ],
       });
       // the catalog sync, run the way the scheduler would
@@ -42,6 +59,8 @@ describe('provisioning routes', () => {
       await sync.fn(new AbortController().signal);
       const auth = mockCredentials.service.header();
       return {
+        auditor,
+        auditEvent,
         get: (path: string) =>
           request(server).get(`/api/regions${path}`).set('Authorization', auth),
         post: (path: string, body: object) =>
@@ -132,6 +151,44 @@ describe('provisioning routes', () => {
       expect(invalid.body.error.message).toContain(
         'spec.network.cidr "10.17.1.0/16" is not canonical',
       );
+    });
+
+    it('lets only callers allowed regions.region.create allocate or land a region, auditing both', async () => {
+      const denied = await startRegionsBackend({ mayCreateRegions: false });
+      const landed = region('studio-s4', {
+        lifecycle: 'provisioning',
+        network: { cidr: '10.18.0.0/16', pool: 'brazil' },
+      });
+      for (const [path, body] of [
+        [
+          '/allocations',
+          { pool: 'brazil', region: 'region:default/studio-s4' },
+        ],
+        ['/landings', { entity: landed }],
+      ] as const) {
+        const res = await denied.post(path, body);
+        expect([res.status, res.body.error?.message]).toEqual([
+          403,
+          'creating regions needs the permission regions.region.create',
+        ]);
+      }
+      expect(denied.auditEvent.fail).toHaveBeenCalledTimes(2);
+      expect((await denied.get('/allocations')).body).toEqual({
+        allocations: [],
+      });
+      expect((await denied.get('/landings')).body).toEqual({ entities: [] });
+
+      const allowed = await startRegionsBackend();
+      expect((await allowed.post('/landings', { entity: landed })).status).toBe(
+        201,
+      );
+      expect(allowed.auditor.createEvent).toHaveBeenCalledWith(
+        expect.objectContaining({
+          eventId: 'region-land',
+          meta: { region: 'studio-s4' },
+        }),
+      );
+      expect(allowed.auditEvent.success).toHaveBeenCalled();
     });
   });
 });

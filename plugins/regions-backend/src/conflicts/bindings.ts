@@ -11,9 +11,11 @@ import { bindDatabase } from '../bindings/databaseNodes';
 import { TrafficSwitchRegistry } from '../failover/TrafficSwitchRegistry';
 
 /**
- * Regions whose `meridian.dev/database` names a node that config does not
- * bind to them: no collector observes it and every failover pre-flight
- * refuses it, so an entity cannot point Meridian at another team's database.
+ * Regions whose `meridian.dev/database` names a configured node that config
+ * does not bind to them: no collector observes it and every failover
+ * pre-flight refuses it, so an entity cannot point Meridian at another team's
+ * database. (A node this portal does not configure at all is no conflict: the
+ * Replication tab says it is not observed.)
  */
 export function databaseBindingRule(
   nodes: Map<string, DatabaseNode>,
@@ -22,7 +24,8 @@ export function databaseBindingRule(
     id: 'database-binding',
     detect(regions) {
       return regions.flatMap(region => {
-        if (!region.metadata.annotations?.[ANNOTATION_REGION_DATABASE]) {
+        const named = region.metadata.annotations?.[ANNOTATION_REGION_DATABASE];
+        if (!named || !nodes.has(named)) {
           return [];
         }
         const { problem } = bindDatabase(region, nodes);
@@ -41,7 +44,7 @@ export function databaseBindingRule(
   };
 }
 
-/** Regions whose `meridian.dev/traffic` names a switch that config does not bind to them. */
+/** Regions whose `meridian.dev/traffic` names a configured switch that config does not bind to them. */
 export function trafficBindingRule(
   traffic: TrafficSwitchRegistry,
 ): RegionConflictRule {

@@ -458,9 +458,7 @@ export class FailoverStore {
 
   /** The persisted progress of a run, whatever its state. */
   async getProgress<P>(id: string): Promise<P | undefined> {
-    const row = await this.db<RunRow>(RUNS)
-      .where({ id })
-      .first('progress');
+    const row = await this.db<RunRow>(RUNS).where({ id }).first('progress');
     return parseProgress<P>(row?.progress ?? null);
   }
 

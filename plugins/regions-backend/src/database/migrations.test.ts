@@ -39,9 +39,10 @@ describe('migrations', () => {
         'region_conflicts',
         'region_cost_days',
         'region_cost_state',
-        'region_failover_locks',
+        'region_failover_holds',
         'region_failover_runs',
         'region_landings',
+        'region_observed_conflicts',
         'region_readiness_history',
         'region_readiness_state',
         'region_replication_rollups',
@@ -107,6 +108,59 @@ describe('migrations', () => {
       await knex.migrate.latest({ directory: migrationsDir });
       expect(await knex('regions').select()).toEqual([]);
 
+      await knex.destroy();
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'moves the holds of unfinished runs up to the failover safety schema and back, %p',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      const config = { directory: migrationsDir };
+      // every migration before the failover safety one
+      for (let i = 0; i < 6; i++) {
+        await knex.migrate.up(config);
+      }
+      const now = new Date('2026-12-01T12:00:00Z');
+      await knex('region_failover_runs').insert({
+        id: 'run-1',
+        region_ref: 'region:default/us-east',
+        target_ref: 'region:default/us-west',
+        mode: 'switchover',
+        status: 'running',
+        created_by: 'user:default/priya.nair',
+        created_at: now,
+        heartbeat_at: now,
+        preflight: '[]',
+        steps: '[]',
+      });
+      await knex('region_failover_locks').insert([
+        { region_ref: 'region:default/us-east', run_id: 'run-1' },
+        { region_ref: 'region:default/us-west', run_id: 'run-1' },
+      ]);
+
+      await knex.migrate.up(config);
+      expect(
+        await knex('region_failover_holds').orderBy('resource').select(),
+      ).toEqual([
+        { resource: 'region:default/us-east', run_id: 'run-1' },
+        { resource: 'region:default/us-west', run_id: 'run-1' },
+      ]);
+      expect(
+        await knex('region_failover_runs').first('lease_epoch', 'resumes'),
+      ).toEqual({ lease_epoch: 0, resumes: 0 });
+      await knex('region_failover_holds').insert({
+        resource: 'database:us-east-db',
+        run_id: 'run-1',
+      });
+
+      await knex.migrate.down(config);
+      expect(
+        await knex('region_failover_locks').orderBy('region_ref').select(),
+      ).toEqual([
+        { region_ref: 'region:default/us-east', run_id: 'run-1' },
+        { region_ref: 'region:default/us-west', run_id: 'run-1' },
+      ]);
       await knex.destroy();
     },
   );

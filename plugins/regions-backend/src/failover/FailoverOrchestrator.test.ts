@@ -294,7 +294,9 @@ describe('FailoverOrchestrator on a real PostgreSQL pair', () => {
       expect(run.error).toBeUndefined();
       expect(run.status).toBe('succeeded');
       const acknowledgedAtEnd = writer.acknowledged.length;
-      await waitUntil(() => writer.acknowledged.length > acknowledgedAtEnd + 20);
+      await waitUntil(
+        () => writer.acknowledged.length > acknowledgedAtEnd + 20,
+      );
       await writer.stop();
       await load;
 
@@ -340,7 +342,7 @@ describe('FailoverOrchestrator on a real PostgreSQL pair', () => {
     }
   });
 
-  it('refuses an emergency failover of a crashed primary that nothing fenced, and fails over on the operator\'s attestation', async () => {
+  it("refuses an emergency failover of a crashed primary that nothing fenced, and fails over on the operator's attestation", async () => {
     const pair = await startPostgresPair({ names: ['east', 'west'] });
     const env = await setUp(pair);
     try {
@@ -387,7 +389,9 @@ describe('FailoverOrchestrator on a real PostgreSQL pair', () => {
       });
       expect(run.preflight.find(c => c.id === 'lag')!).toMatchObject({
         passed: true,
-        detail: expect.stringMatching(/at least \d+ B behind us-east-db's last sampled position/),
+        detail: expect.stringMatching(
+          /at least \d+ B behind us-east-db's last sampled position/,
+        ),
       });
       // caught up when sampled: at most the WAL of a few background records
       expect(run.dataLossBytes).toBeGreaterThanOrEqual(0);

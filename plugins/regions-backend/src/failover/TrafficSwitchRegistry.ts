@@ -64,21 +64,23 @@ export class TrafficSwitchRegistry {
   }
 
   /**
-   * Why a switch the region names may not serve it: the one rule that binds
-   * switches to regions. A switch serves the regions its `addresses` (or
-   * `poolIds`) key by full ref; naming any other switch gives an entity no
-   * power over it.
+   * Why a configured switch the region names may not serve it: the one rule
+   * that binds switches to regions. A switch serves the regions its
+   * `addresses` (or `poolIds`) key by full ref; naming any other switch gives
+   * an entity no power over it.
    */
   problemsOf(region: RegionEntity): string[] {
     const ref = stringifyEntityRef(region);
     return this.namesOf(region).flatMap(name => {
       const sw = this.switches.get(name);
       if (!sw) {
-        return [`${ref} names traffic switch ${name}, which regions.traffic does not configure`];
+        return []; // not configured here at all: a run says so in its pre-flight
       }
       return sw.addressOf(ref)
         ? []
-        : [`${ref} names traffic switch ${name}, which config does not bind to it (regions.traffic.${name}.addresses has no ${ref})`];
+        : [
+            `${ref} names traffic switch ${name}, which config does not bind to it (regions.traffic.${name}.addresses has no ${ref})`,
+          ];
     });
   }
 
@@ -90,8 +92,13 @@ export class TrafficSwitchRegistry {
   bindRun(
     source: RegionEntity,
     target: RegionEntity,
-  ): { switches: { sw: TrafficSwitch; address: string }[]; problems: string[] } {
-    const names = [...new Set([...this.namesOf(source), ...this.namesOf(target)])];
+  ): {
+    switches: { sw: TrafficSwitch; address: string }[];
+    problems: string[];
+  } {
+    const names = [
+      ...new Set([...this.namesOf(source), ...this.namesOf(target)]),
+    ];
     const problems: string[] = [];
     const switches: { sw: TrafficSwitch; address: string }[] = [];
     for (const name of names) {
@@ -105,7 +112,9 @@ export class TrafficSwitchRegistry {
         .filter(ref => !sw.addressOf(ref));
       if (unserved.length) {
         problems.push(
-          `regions.traffic.${name} does not serve ${unserved.join(' and ')} (its addresses are keyed by region ref)`,
+          `regions.traffic.${name} does not serve ${unserved.join(
+            ' and ',
+          )} (its addresses are keyed by region ref)`,
         );
         continue;
       }

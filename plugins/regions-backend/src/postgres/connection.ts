@@ -1,4 +1,7 @@
-import { DatabaseNode, FailoverStepContext } from '@meridian/plugin-regions-node';
+import {
+  DatabaseNode,
+  FailoverStepContext,
+} from '@meridian/plugin-regions-node';
 import { Client, DatabaseError } from 'pg';
 import {
   connectionSecrets,

@@ -17,6 +17,12 @@ jest.setTimeout(120_000);
 
 const OWNER = 'user:default/priya.nair';
 const OTHER = 'user:default/lucas.lima';
+/** Owns us-east only: another team owns the target. */
+const EAST_OWNER = 'user:default/ana.souza';
+/** A service the policy grants regions.failover.run unconditionally. */
+const TRUSTED_SERVICE = 'external:dr-automation';
+const EAST = 'region:default/us-east';
+const WEST = 'region:default/us-west';
 
 const usEast = region(
   'us-east',
@@ -69,16 +75,34 @@ describe('failover routes', () => {
       const auditor = mockServices.auditor.mock();
       const auditEvent = { success: jest.fn(), fail: jest.fn() };
       auditor.createEvent.mockResolvedValue(auditEvent);
-      // Stands in for the portal's policy: the payments team's member owns the regions.
+      // Stands in for the portal's policy: each user may fail over the
+      // regions they own; services pass the per-region check, and only the
+      // trusted one is granted the permission unconditionally.
+      const owns: Record<string, string[]> = {
+        [OWNER]: [EAST, WEST],
+        [EAST_OWNER]: [EAST],
+      };
+      const principalOf = (options: unknown) =>
+        (options as { credentials: { principal: any } }).credentials.principal;
       const permissions = mockServices.permissions.mock({
         authorize: async (requests, options) =>
-          requests.map(() => ({
-            result:
-              'credentials' in (options ?? {}) &&
-              (options as any).credentials.principal.userEntityRef === OWNER
-                ? AuthorizeResult.ALLOW
-                : AuthorizeResult.DENY,
-          })),
+          requests.map(query => {
+            const principal = principalOf(options);
+            const allowed =
+              principal.type === 'service' ||
+              (owns[principal.userEntityRef] ?? []).includes(
+                (query as { resourceRef: string }).resourceRef,
+              );
+            return {
+              result: allowed ? AuthorizeResult.ALLOW : AuthorizeResult.DENY,
+            };
+          }),
+        authorizeConditional: async (requests, options) =>
+          requests.map(() =>
+            principalOf(options).subject === TRUSTED_SERVICE
+              ? { result: AuthorizeResult.ALLOW }
+              : { result: AuthorizeResult.DENY },
+          ),
       });
       const { server } = await startTestBackend({
         features: [
@@ -90,9 +114,11 @@ describe('failover routes', () => {
               regions: {
                 databases: {
                   'us-east-db': {
+                    regions: ['region:default/us-east'],
                     connection: pair.primary.superuserConnectionString,
                   },
                   'us-west-db': {
+                    regions: ['region:default/us-west'],
                     connection: pair.standby.superuserConnectionString,
                   },
                 },
@@ -108,10 +134,21 @@ describe('failover routes', () => {
       const task = (id: string) =>
         scheduler.scheduleTask.mock.calls.find(([t]) => t.id === id)![0];
       await task('regions-catalog-sync').fn(new AbortController().signal);
-      const post = (body: object, user = OWNER) =>
+      const post = (body: object, user = OWNER, path = '/failovers') =>
+        request(server)
+          .post(`/api/regions${path}`)
+          .set('Authorization', mockCredentials.user.header(user))
+          .send(body);
+      const postAsService = (body: object, subject: string) =>
         request(server)
           .post('/api/regions/failovers')
-          .set('Authorization', mockCredentials.user.header(user))
+          .set(
+            'Authorization',
+            mockCredentials.service.header({
+              onBehalfOf: mockCredentials.service(subject),
+              targetPluginId: 'regions',
+            }),
+          )
           .send(body);
       const get = (path: string) =>
         request(server)
@@ -127,7 +164,7 @@ describe('failover routes', () => {
           await new Promise(resolve => setTimeout(resolve, 20));
         }
       };
-      return { post, get, finished, auditor, auditEvent };
+      return { post, postAsService, get, finished, auditor, auditEvent };
     }
 
     const drill = {
@@ -186,7 +223,9 @@ describe('failover routes', () => {
       ).toMatchObject({
         passed: false,
         forcible: true,
-        detail: expect.stringMatching(/^score \d+(\.\d)? < threshold 94$/),
+        detail: expect.stringMatching(
+          /^region:default\/us-west scores \d+(\.\d)? < threshold 94$/,
+        ),
       });
       const forced = await finished(
         (
@@ -203,12 +242,131 @@ describe('failover routes', () => {
 
       expect(res.status).toBe(403);
       expect(res.body.error.message).toBe(
-        "you may not run a failover of region:default/us-east: it needs the permission regions.failover.run (given to the region's owners)",
+        "you may not run a failover of region:default/us-east and region:default/us-west: it needs the permission regions.failover.run on both regions (given to the regions' owners)",
       );
       expect(auditEvent.fail).toHaveBeenCalled();
       expect((await get('/regions/default/us-east/failovers')).body).toEqual({
         runs: [],
       });
+    });
+
+    it('checks the permission on the target too: owning the region alone is not enough', async () => {
+      const { post, get } = await startRegionsBackend();
+
+      const res = await post(drill, EAST_OWNER);
+
+      expect(res.status).toBe(403);
+      expect(res.body.error.message).toBe(
+        "you may not run a failover of region:default/us-west: it needs the permission regions.failover.run on both regions (given to the regions' owners)",
+      );
+      expect((await get('/regions/default/us-west/failovers')).body).toEqual({
+        runs: [],
+      });
+    });
+
+    it('lets a service start drills, and more only where the policy grants it the permission outright', async () => {
+      const { postAsService, finished } = await startRegionsBackend({
+        readinessThreshold: 94, // the pre-flight refuses: the pair stays as it is
+      });
+      const switchover = { ...drill, mode: 'switchover' };
+
+      const drilled = await postAsService(drill, 'external:ci');
+      expect(drilled.status).toBe(202);
+      expect((await finished(drilled.body.id)).createdBy).toBe('external:ci');
+
+      const refused = await postAsService(switchover, 'external:ci');
+      expect(refused.status).toBe(403);
+      expect(refused.body.error.message).toBe(
+        'the service external:ci may start only drills: a switchover needs the permission policy to grant regions.failover.run to it explicitly (see the regions-backend README)',
+      );
+
+      const granted = await postAsService(switchover, TRUSTED_SERVICE);
+      expect(granted.status).toBe(202);
+      expect((await finished(granted.body.id)).status).toBe('refused');
+    });
+
+    it("takes the operator's attestation for an emergency failover only, in words, and keeps it on the run and in the audit", async () => {
+      const { post, finished, auditor } = await startRegionsBackend({
+        readinessThreshold: 94, // the pre-flight refuses: the pair stays as it is
+      });
+      const failover = { ...drill, mode: 'failover' };
+
+      const cases: [object, string][] = [
+        [
+          { ...drill, mode: 'switchover', sourceFenced: 'powered off db-1' },
+          'sourceFenced is only for mode failover (an emergency with the old primary lost), not switchover',
+        ],
+        [
+          { ...failover, sourceFenced: '  ok ' },
+          'sourceFenced "  ok " does not say what was done: describe how the old primary was made safe (e.g. "powered off db-1 in the console at 03:12")',
+        ],
+      ];
+      for (const [body, message] of cases) {
+        const res = await post(body);
+        expect([res.status, res.body.error?.message]).toEqual([400, message]);
+      }
+
+      const res = await post({
+        ...failover,
+        sourceFenced: ' powered off east-1 in the console at 03:12 ',
+      });
+      expect(res.status).toBe(202);
+      const run = await finished(res.body.id);
+      expect(run.sourceFenced).toBe(
+        'powered off east-1 in the console at 03:12',
+      );
+      expect(auditor.createEvent).toHaveBeenCalledWith(
+        expect.objectContaining({
+          eventId: 'failover-run',
+          severityLevel: 'high',
+          meta: expect.objectContaining({
+            sourceFenced: 'powered off east-1 in the console at 03:12',
+          }),
+        }),
+      );
+    });
+
+    it('answers the pre-flight a run would make without recording or changing anything', async () => {
+      const { post, get } = await startRegionsBackend();
+
+      const res = await post(
+        { ...drill, mode: 'switchover' },
+        OWNER,
+        '/failovers/preflight',
+      );
+
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({
+        ok: true,
+        evaluatedAt: expect.any(String),
+        checks: expect.arrayContaining([
+          expect.objectContaining({ id: 'topology', passed: true }),
+          expect.objectContaining({ id: 'fence', passed: true }),
+        ]),
+      });
+      expect((await get('/regions/default/us-east/failovers')).body).toEqual({
+        runs: [],
+      });
+      expect((await post(drill, OTHER, '/failovers/preflight')).status).toBe(
+        403,
+      );
+    });
+
+    it('resumes only an interrupted run', async () => {
+      const { post, finished } = await startRegionsBackend();
+      const run = await finished((await post(drill)).body.id);
+
+      const again = await post({}, OWNER, `/failovers/${run.id}/resume`);
+      expect(again.status).toBe(409);
+      expect(again.body.error.message).toBe(
+        `failover run ${run.id} is succeeded: only an interrupted run can be resumed`,
+      );
+      expect(
+        (await post({}, OTHER, `/failovers/${run.id}/resume`)).status,
+      ).toBe(403);
+      expect((await post({}, OWNER, '/failovers/nope/resume')).status).toBe(
+        404,
+      );
     });
 
     it('answers 409 to the second of two concurrent runs on a region', async () => {
@@ -220,7 +378,9 @@ describe('failover routes', () => {
       const started = answers.find(a => a.status === 202)!;
       const refused = answers.find(a => a.status === 409)!;
       expect(refused.body.error.message).toMatch(
-        `failover run ${started.body.id} is in progress for region:default/us-`,
+        new RegExp(
+          `^failover run ${started.body.id} is in progress for (region:default/us-|database:us-)`,
+        ),
       );
       expect((await finished(started.body.id)).status).toBe('succeeded');
     });

@@ -111,7 +111,12 @@ export async function createFailoverRouter(options: {
       eventId: 'failover-resume',
       severityLevel: run.mode === 'drill' || run.dryRun ? 'medium' : 'high',
       request: req,
-      meta: { runId: run.id, region: run.region, target: run.target, mode: run.mode },
+      meta: {
+        runId: run.id,
+        region: run.region,
+        target: run.target,
+        mode: run.mode,
+      },
     });
     try {
       const credentials = await httpAuth.credentials(req, {

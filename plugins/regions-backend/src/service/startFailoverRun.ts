@@ -50,7 +50,12 @@ export type FailoverVia = 'http' | 'action';
 export async function authorizeFailover(
   permissions: PermissionsService,
   credentials: Credentials,
-  options: { regions: string[]; mode: FailoverMode; dryRun: boolean; via: FailoverVia },
+  options: {
+    regions: string[];
+    mode: FailoverMode;
+    dryRun: boolean;
+    via: FailoverVia;
+  },
 ): Promise<void> {
   const decisions = await permissions.authorize(
     options.regions.map(resourceRef => ({
@@ -64,7 +69,11 @@ export async function authorizeFailover(
   );
   if (denied.length) {
     throw new NotAllowedError(
-      `you may not run a failover of ${denied.join(' and ')}: it needs the permission ${regionsFailoverRunPermission.name} on both regions (given to the regions' owners)`,
+      `you may not run a failover of ${denied.join(
+        ' and ',
+      )}: it needs the permission ${
+        regionsFailoverRunPermission.name
+      } on both regions (given to the regions' owners)`,
     );
   }
   const unattended =
@@ -80,7 +89,11 @@ export async function authorizeFailover(
           credentials.principal.type === 'service'
             ? `the service ${credentials.principal.subject}`
             : 'an assistant action'
-        } may start only drills: a ${options.mode} needs the permission policy to grant ${regionsFailoverRunPermission.name} to it explicitly (see the regions-backend README)`,
+        } may start only drills: a ${
+          options.mode
+        } needs the permission policy to grant ${
+          regionsFailoverRunPermission.name
+        } to it explicitly (see the regions-backend README)`,
       );
     }
   }
@@ -141,7 +154,9 @@ export async function startFailoverRun(
       [target, 'target'],
     ]) {
       if (!(await regions.getRegion(ref))) {
-        throw new NotFoundError(`${field} ${ref} is not a region in the catalog`);
+        throw new NotFoundError(
+          `${field} ${ref} is not a region in the catalog`,
+        );
       }
     }
     await authorizeFailover(permissions, credentials, {

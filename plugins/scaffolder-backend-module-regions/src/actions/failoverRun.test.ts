@@ -111,6 +111,7 @@ const TITLES: Record<FailoverStep['id'], string> = {
   'switch-traffic': 'Switch traffic',
   verify: 'Verify',
   record: 'Record',
+  're-fence': 'Fence the old primary again',
 };
 
 const t0 = Date.parse('2026-09-30T12:00:00.000Z');
@@ -168,6 +169,7 @@ function run(
     preflight: [],
     rtoMs: null,
     dataLossBytes: null,
+    resumes: 0,
     ...fields,
   };
 }

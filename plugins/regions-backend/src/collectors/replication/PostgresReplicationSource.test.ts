@@ -81,14 +81,23 @@ describe('PostgresReplicationSource', () => {
         regions: {
           databases: {
             'studio-primary-db': {
+              regions: ['region:default/region-of-studio-primary-db'],
               connection: lab.primary.monitoringConnectionString,
             },
             'studio-sul-db': {
+              regions: ['region:default/region-of-studio-sul-db'],
               connection: lab.standby.monitoringConnectionString,
             },
-            'studio-norte-db': { connection: monitoringOn(closedPort) },
-            'studio-ne-db': { connection: monitoringOn(silentPort) },
+            'studio-norte-db': {
+              regions: ['region:default/region-of-studio-norte-db'],
+              connection: monitoringOn(closedPort),
+            },
+            'studio-ne-db': {
+              regions: ['region:default/region-of-studio-ne-db'],
+              connection: monitoringOn(silentPort),
+            },
             'studio-wrong-password-db': {
+              regions: ['region:default/region-of-studio-wrong-password-db'],
               connection: monitoringOn(lab.primary.port),
             },
             'studio-patroni-db': {
@@ -119,6 +128,18 @@ describe('PostgresReplicationSource', () => {
     expect(source.observes(regionOn('studio-patroni-db'))).toBe(false);
   });
 
+  it("refuses to sample a region that names another region's database, naming the binding", async () => {
+    const rogue = region(
+      'rogue',
+      {},
+      { annotations: { 'meridian.dev/database': 'studio-primary-db' } },
+    );
+    expect(source.observes(rogue)).toBe(true);
+    await expect(sample(rogue)).rejects.toThrow(
+      'region:default/rogue names database studio-primary-db, which config binds to region:default/region-of-studio-primary-db (regions.databases.studio-primary-db.regions)',
+    );
+  });
+
   it('reports a caught-up standby of an idle primary as streaming with no lag', async () => {
     const observation = await sampleUntil(
       primaryRegion,
@@ -137,6 +158,13 @@ describe('PostgresReplicationSource', () => {
           lagSeconds: expect.any(Number),
         },
       ],
+      node: {
+        systemIdentifier: expect.stringMatching(/^\d+$/),
+        timeline: 1,
+        acceptsWrites: true,
+        fenced: false,
+        lsn: expect.stringMatching(LSN),
+      },
     });
     expect(standbyRow(observation)!.lagSeconds).toBeLessThan(1);
   });
@@ -159,6 +187,14 @@ describe('PostgresReplicationSource', () => {
         replayBacklogBytes: 0,
         lastReplayAgeSeconds: expect.any(Number),
         caughtUp: true,
+        upstream: `127.0.0.1:${lab.primary.port}`,
+      },
+      node: {
+        systemIdentifier: expect.stringMatching(/^\d+$/),
+        timeline: 1,
+        acceptsWrites: false,
+        fenced: false,
+        lsn: expect.stringMatching(LSN),
         upstream: `127.0.0.1:${lab.primary.port}`,
       },
     });

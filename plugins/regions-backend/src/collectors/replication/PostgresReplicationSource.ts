@@ -118,7 +118,9 @@ export class PostgresReplicationSource implements ReplicationSource {
     if (!binding.node?.connection) {
       throw new Error(
         binding.problem ??
-          `database ${binding.node!.name} has no connection in regions.databases`,
+          `database ${
+            binding.node!.name
+          } has no connection in regions.databases`,
       );
     }
     const database = binding.node.name;
@@ -249,7 +251,6 @@ function standbyStateOf(row: StandbyRow): StandbyState {
       : {}),
   };
 }
-
 
 /**
  * Runs `fn` on a pooled connection. An abort rejects at once and destroys the

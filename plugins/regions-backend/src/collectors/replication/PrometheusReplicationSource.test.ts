@@ -547,9 +547,11 @@ ${targets.join('\n')}
         regions: {
           databases: {
             'studio-primary': {
+              regions: ['region:default/studio-primary'],
               connection: lab.primary.monitoringConnectionString,
             },
             'studio-sul': {
+              regions: ['region:default/studio-sul'],
               connection: lab.standby.monitoringConnectionString,
             },
           },

@@ -53,7 +53,10 @@ export class RunExecution<P extends EngineProgress> {
       store: FailoverStore;
       logger: LoggerService;
       /** Says what a run stopped in the middle may have changed. */
-      describeInterruption: (run: FailoverRun, current?: FailoverStep) => string;
+      describeInterruption: (
+        run: FailoverRun,
+        current?: FailoverStep,
+      ) => string;
     },
   ) {
     this.steps = run.steps.map(step => ({ ...step, log: [...step.log] }));
@@ -216,11 +219,13 @@ export class RunExecution<P extends EngineProgress> {
   }
 
   /** Saves the pre-flight checks, the fence, data loss and progress with the steps. */
-  async save(extra: {
-    preflight?: FailoverPreflightCheck[];
-    fence?: FailoverFence;
-    dataLossBytes?: number | null;
-  } = {}): Promise<void> {
+  async save(
+    extra: {
+      preflight?: FailoverPreflightCheck[];
+      fence?: FailoverFence;
+      dataLossBytes?: number | null;
+    } = {},
+  ): Promise<void> {
     const steps = JSON.parse(JSON.stringify(this.steps));
     const progress = JSON.parse(JSON.stringify(this.progress));
     const write = this.saving.then(() =>

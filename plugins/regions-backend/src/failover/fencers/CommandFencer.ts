@@ -17,7 +17,8 @@ const OUTPUT_TAIL = 2_000;
  * (a cloud CLI that powers the host off, a script that cuts its network) when
  * the old primary does not answer, so that it cannot come back as a second
  * writable primary. The command runs without a shell, with `MERIDIAN_DATABASE`
- * set to the node's name; its exit code and output go into the run. Exit 0
+ * set to the node's name; its exit code and output go into the run (its
+ * arguments do not: config may carry a secret there). Exit 0
  * is the fence; anything else, or no exit within `timeoutSeconds`, is a failure.
  *
  * Its verdict afterwards: the node must not answer as a writable primary. That
@@ -36,8 +37,11 @@ export class CommandFencer implements Fencer {
     ctx: FailoverStepContext,
   ): Promise<FenceResult> {
     const { command, timeoutSeconds } = node.fence!;
-    const shown = command.join(' ');
-    ctx.log(`${node.name}: running the fence command \`${shown}\``);
+    // Its arguments stay out of the run: config may put a secret there.
+    const shown = `${command[0]}${
+      command.length > 1 ? ` (${command.length - 1} argument(s))` : ''
+    }`;
+    ctx.log(`${node.name}: running the fence command ${shown}`);
     const started = Date.now();
     const { code, signal, output, timedOut } = await run(
       command,
@@ -47,23 +51,26 @@ export class CommandFencer implements Fencer {
     );
     const took = Date.now() - started;
     const said = quote(
-      redact(output.slice(-OUTPUT_TAIL), connectionSecrets(node.connection ?? '')),
+      redact(
+        output.slice(-OUTPUT_TAIL),
+        connectionSecrets(node.connection ?? ''),
+      ),
       OUTPUT_TAIL,
     );
     if (timedOut) {
       throw new Error(
-        `the fence command \`${shown}\` did not finish within ${timeoutSeconds} s and was killed; output: ${said}`,
+        `the fence command ${shown} did not finish within ${timeoutSeconds} s and was killed; output: ${said}`,
       );
     }
     if (code !== 0) {
       throw new Error(
-        `the fence command \`${shown}\` ${
+        `the fence command ${shown} ${
           signal ? `was killed by ${signal}` : `exited ${code}`
         } after ${took} ms; output: ${said}`,
       );
     }
-    ctx.log(`${node.name}: \`${shown}\` exited 0 after ${took} ms: ${said}`);
-    return { detail: `\`${shown}\` exited 0 after ${took} ms: ${said}` };
+    ctx.log(`${node.name}: ${shown} exited 0 after ${took} ms: ${said}`);
+    return { detail: `${shown} exited 0 after ${took} ms: ${said}` };
   }
 
   async verify(
@@ -73,7 +80,8 @@ export class CommandFencer implements Fencer {
     if (!node.connection) {
       return {
         fenced: true,
-        detail: 'the fence command exited 0; the node has no connection to look at',
+        detail:
+          'the fence command exited 0; the node has no connection to look at',
       };
     }
     try {
@@ -85,7 +93,10 @@ export class CommandFencer implements Fencer {
                   current_setting('default_transaction_read_only') AS read_only`,
         );
         return row.in_recovery
-          ? { fenced: true, detail: 'in recovery (a standby) after the fence command' }
+          ? {
+              fenced: true,
+              detail: 'in recovery (a standby) after the fence command',
+            }
           : {
               fenced: false,
               detail: `still answers as a primary (read-only ${row.read_only}) after the fence command exited 0`,
@@ -137,7 +148,9 @@ function run(
       clearTimeout(timer);
       abort.removeEventListener('abort', onAbort);
       reject(
-        new Error(`the fence command \`${command[0]}\` could not start: ${error.message}`),
+        new Error(
+          `the fence command ${command[0]} could not start: ${error.message}`,
+        ),
       );
     });
     child.on('close', (code, signal) => {

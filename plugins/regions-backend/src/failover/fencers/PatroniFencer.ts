@@ -138,7 +138,10 @@ export class PatroniFencer implements Fencer, PatroniWaits {
       ? { fenced, detail: `${describe(node, member)} is fenced: ${seen}` }
       : {
           fenced,
-          detail: `${describe(node, member)} still acts as a writable primary: ${seen}`,
+          detail: `${describe(
+            node,
+            member,
+          )} still acts as a writable primary: ${seen}`,
         };
   }
 }

@@ -76,9 +76,9 @@ export class SqlFencer implements Fencer {
       let roles: string[];
       try {
         await client.query(ENSURE_FENCE_TABLE);
-        roles = (await client.query<{ rolname: string }>(LOCKABLE_ROLES)).rows.map(
-          row => row.rolname,
-        );
+        roles = (
+          await client.query<{ rolname: string }>(LOCKABLE_ROLES)
+        ).rows.map(row => row.rolname);
         for (const role of roles) {
           await client.query(
             `ALTER ROLE ${client.escapeIdentifier(role)} NOLOGIN`,
@@ -183,7 +183,9 @@ export class SqlFencer implements Fencer {
           await client.query('COMMIT');
           if (existing.length) {
             ctx.log(
-              `${node.name}: roles the old primary's fence locked out may log in again: ${existing
+              `${
+                node.name
+              }: roles the old primary's fence locked out may log in again: ${existing
                 .map(row => row.rolname)
                 .join(', ')}`,
             );
@@ -234,9 +236,7 @@ async function verdictOf(client: Client): Promise<FenceVerdict> {
   }
   const missing = [
     row.read_only === 'on' ? '' : 'default_transaction_read_only is off',
-    row.roles.length
-      ? `role(s) ${row.roles.join(', ')} may still log in`
-      : '',
+    row.roles.length ? `role(s) ${row.roles.join(', ')} may still log in` : '',
     row.sessions ? `${row.sessions} application session(s) still open` : '',
   ].filter(Boolean);
   return missing.length

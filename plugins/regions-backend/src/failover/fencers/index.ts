@@ -23,7 +23,9 @@ export class FencerRegistry {
     const ids = new Set<string>();
     for (const fencer of fencers) {
       if (ids.has(fencer.id)) {
-        throw new Error(`A fencer with id '${fencer.id}' is already registered`);
+        throw new Error(
+          `A fencer with id '${fencer.id}' is already registered`,
+        );
       }
       ids.add(fencer.id);
     }

@@ -1,7 +1,10 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { RegionConflict } from '@meridian/plugin-regions-common';
 import { DatabaseNode, Promoter } from '@meridian/plugin-regions-node';
-import { FailoverStore, FAILOVER_STEP_TITLES } from '../../database/FailoverStore';
+import {
+  FailoverStore,
+  FAILOVER_STEP_TITLES,
+} from '../../database/FailoverStore';
 import { ReplicationSample } from '../../database/ReplicationStore';
 import { FencerRegistry } from '../fencers';
 import { refence } from '../steps/refence';
@@ -85,7 +88,9 @@ export class SplitBrainGuard {
           ' and ',
         )} both take writes${
           refenced.length
-            ? `; ${refenced.join(', ')} fenced again by the run that promoted away from it`
+            ? `; ${refenced.join(
+                ', ',
+              )} fenced again by the run that promoted away from it`
             : '; no Meridian run fenced either of them: fence the old one by hand (failover runbook)'
         }`,
       });
@@ -183,6 +188,8 @@ export class SplitBrainGuard {
     if (error) {
       throw new Error(error);
     }
-    logger.warn(`Fenced ${name} again for failover run ${runId}: ${result!.detail}`);
+    logger.warn(
+      `Fenced ${name} again for failover run ${runId}: ${result!.detail}`,
+    );
   }
 }

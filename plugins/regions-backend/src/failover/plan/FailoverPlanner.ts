@@ -94,7 +94,10 @@ export class FailoverPlanner {
     const source = await this.side(intent.region, 'region');
     const target = await this.side(intent.target, 'target');
     const { fencers, traffic } = this.options;
-    const { switches, problems } = traffic.bindRun(source.region, target.region);
+    const { switches, problems } = traffic.bindRun(
+      source.region,
+      target.region,
+    );
     const nodes = [source.node, target.node].filter(
       (node): node is DatabaseNode => Boolean(node),
     );

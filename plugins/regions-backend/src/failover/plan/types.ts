@@ -1,7 +1,4 @@
-import {
-  FailoverMode,
-  RegionEntity,
-} from '@meridian/plugin-regions-common';
+import { FailoverMode, RegionEntity } from '@meridian/plugin-regions-common';
 import {
   DatabaseNode,
   DatabaseNodeState,

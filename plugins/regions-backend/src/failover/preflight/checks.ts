@@ -67,7 +67,9 @@ const promoters: Check = plan => {
       detail: missing
         .map(
           side =>
-            `no promoter drives ${side.node!.name} (it needs a connection or a patroni block)`,
+            `no promoter drives ${
+              side.node!.name
+            } (it needs a connection or a patroni block)`,
         )
         .join('; '),
       forcible: false,
@@ -82,9 +84,9 @@ const promoters: Check = plan => {
       ? `${source.node.name} and ${target.node.name} are driven by the ${
           target.promoter!.id
         } promoter`
-      : `${source.node.name} is driven by the ${source.promoter!.id} promoter and ${
-          target.node.name
-        } by the ${
+      : `${source.node.name} is driven by the ${
+          source.promoter!.id
+        } promoter and ${target.node.name} by the ${
           target.promoter!.id
         } promoter: one replication set fails over through one (a Patroni leader would keep running beside a pg_promote'd target)`,
     forcible: false,
@@ -225,9 +227,11 @@ const topology: Check = (plan, facts) => {
       passed: false,
       detail: `${targetName} streams from ${
         target.upstream ?? 'an unknown upstream'
-      }, and ${sourceName} (${source.address ?? 'address unknown'}) lists no standby named ${
-        target.applicationName ?? '?'
-      } among ${source.replicas?.join(', ') || 'no standby'}`,
+      }, and ${sourceName} (${
+        source.address ?? 'address unknown'
+      }) lists no standby named ${target.applicationName ?? '?'} among ${
+        source.replicas?.join(', ') || 'no standby'
+      }`,
       forcible: false,
     };
   }
@@ -267,9 +271,11 @@ const lag: Check = (plan, facts, { maxLagBytes }) => {
       id: 'lag',
       title,
       passed: behind <= maxLagBytes,
-      detail: `${plan.target.node!.name} has replayed up to ${target.lsn} (received ${received}), ${formatBytes(
-        behind,
-      )} behind ${plan.source.node!.name} at ${source.lsn} (limit ${limit})`,
+      detail: `${plan.target.node!.name} has replayed up to ${
+        target.lsn
+      } (received ${received}), ${formatBytes(behind)} behind ${
+        plan.source.node!.name
+      } at ${source.lsn} (limit ${limit})`,
       forcible: true,
     };
   }
@@ -293,11 +299,11 @@ const lag: Check = (plan, facts, { maxLagBytes }) => {
     id: 'lag',
     title,
     passed: behind <= maxLagBytes,
-    detail: `${plan.target.node!.name} has received up to ${received}, at least ${formatBytes(
-      behind,
-    )} behind ${plan.source.node!.name}'s last sampled position ${
-      last.lsn
-    } (${last.sampledAt}; limit ${limit})`,
+    detail: `${
+      plan.target.node!.name
+    } has received up to ${received}, at least ${formatBytes(behind)} behind ${
+      plan.source.node!.name
+    }'s last sampled position ${last.lsn} (${last.sampledAt}; limit ${limit})`,
     forcible: true,
   };
 };
@@ -323,7 +329,9 @@ const fenceable: Check = (plan, facts) => {
       passed: Boolean(plan.inBandFencer),
       detail: plan.inBandFencer
         ? promoterFences
-          ? `${node.name} is demoted by ${plan.target.promoter!.id} itself during the promotion (${plan.inBandFencer.id} fencer)`
+          ? `${node.name} is demoted by ${
+              plan.target.promoter!.id
+            } itself during the promotion (${plan.inBandFencer.id} fencer)`
           : `${node.name} answers: the ${plan.inBandFencer.id} fencer fences it and the fence is verified before the promotion`
         : `no fencer can fence ${node.name} while it answers`,
       forcible: false,
@@ -334,7 +342,9 @@ const fenceable: Check = (plan, facts) => {
       id: 'fence',
       title,
       passed: true,
-      detail: `${node.name} does not answer: the ${outOfBand} fencer fences it before the promotion${
+      detail: `${
+        node.name
+      } does not answer: the ${outOfBand} fencer fences it before the promotion${
         plan.sourceFenced ? '; the operator also attests it is safe' : ''
       }`,
       forcible: false,

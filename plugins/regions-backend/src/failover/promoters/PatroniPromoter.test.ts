@@ -7,6 +7,7 @@ import {
   PatroniLabMember,
   startPatroniCluster,
 } from '../../testing/patroniLab';
+import { PatroniFencer } from '../fencers/PatroniFencer';
 import { PatroniPromoter } from './PatroniPromoter';
 
 jest.setTimeout(180_000);
@@ -26,6 +27,7 @@ describe('PatroniPromoter against a real Patroni cluster', () => {
   let first: PatroniLabMember;
   let second: PatroniLabMember;
   const promoter = new PatroniPromoter();
+  const fencer = new PatroniFencer();
   // A promoter that gives up quickly, for checks that must fail.
   const impatient = new PatroniPromoter({ timeoutMs: 1_500 });
 
@@ -39,6 +41,7 @@ describe('PatroniPromoter against a real Patroni cluster', () => {
     url.password = lab.restApiCredentials.password;
     return {
       name: `${member.name}-db`,
+      regions: [],
       patroni: { url: url.toString(), member: member.name },
       ...extra,
     };
@@ -71,10 +74,20 @@ describe('PatroniPromoter against a real Patroni cluster', () => {
     const leader = await promoter.inspect(nodeOf(first), ctx);
     const replica = await promoter.inspect(nodeOf(second), ctx);
 
+    const [{ systemIdentifier }] = await lab.query<{
+      systemIdentifier: string;
+    }>(
+      first,
+      'SELECT system_identifier::text AS "systemIdentifier" FROM pg_control_system()',
+    );
     expect(leader).toEqual({
       role: 'primary',
       writable: true,
       lsn: expect.stringMatching(/^[0-9A-F]+\/[0-9A-F]+$/),
+      systemIdentifier,
+      timeline: 1,
+      address: new URL(first.restUrl).host,
+      replicas: [second.name],
     });
     expect(replica).toEqual({
       role: 'standby',
@@ -82,6 +95,10 @@ describe('PatroniPromoter against a real Patroni cluster', () => {
       lsn: expect.stringMatching(/^[0-9A-F]+\/[0-9A-F]+$/),
       receiveLsn: expect.stringMatching(/^[0-9A-F]+\/[0-9A-F]+$/),
       streaming: true,
+      systemIdentifier,
+      timeline: 1,
+      address: new URL(second.restUrl).host,
+      applicationName: second.name,
     });
     const [{ lsn }] = await lab.query<{ lsn: string }>(
       first,
@@ -174,9 +191,14 @@ describe('PatroniPromoter against a real Patroni cluster', () => {
     ).rejects.toThrow(
       `Timed out waiting for ${second.name} to answer 200 on GET /primary`,
     );
-    await expect(
-      impatient.verifyFenced(nodeOf(first), stepContext()),
-    ).rejects.toThrow(`${first.name} still acts as a writable primary`);
+    expect(await fencer.verify(nodeOf(first), stepContext())).toEqual({
+      fenced: false,
+      detail: expect.stringMatching(
+        new RegExp(
+          `^${first.name}-db \\(member ${first.name}\\) still acts as a writable primary: GET /primary 200`,
+        ),
+      ),
+    });
   });
 
   it('switches over: the candidate leads and takes writes, the old leader is a fenced replica', async () => {
@@ -194,7 +216,7 @@ describe('PatroniPromoter against a real Patroni cluster', () => {
     const promoteCtx = stepContext();
     const verifyCtx = stepContext();
 
-    const { lsn } = await promoter.fence(source, fenceCtx);
+    const { lsn } = await fencer.fence(source, fenceCtx);
     expect(fenceCtx.lines.join('\n')).toMatch(
       /Patroni demotes the leader itself during POST \/switchover/,
     );
@@ -203,7 +225,9 @@ describe('PatroniPromoter against a real Patroni cluster', () => {
 
     await promoter.promote(target, promoteCtx, { waitForLsn: lsn, source });
     await promoter.verifyWritable(target, verifyCtx);
-    await promoter.verifyFenced(source, verifyCtx);
+    expect(await fencer.verify(source, verifyCtx)).toMatchObject({
+      fenced: true,
+    });
 
     expect(await leaderName()).toBe(second.name);
     expect(await primaryStatus(first)).toBe(503);
@@ -245,7 +269,7 @@ describe('PatroniPromoter against a real Patroni cluster', () => {
   });
 
   // Last: it leaves the lab with one member.
-  it('fails over from a lost leader: the candidate leads and takes writes, the lost one counts as fenced', async () => {
+  it('fails over from a lost leader: the candidate leads and takes writes; the lost one is not called fenced while it does not answer', async () => {
     // after the switchover above, the second member leads
     await lab.waitForLeader(second);
     const lost = nodeOf(second, {
@@ -271,20 +295,19 @@ describe('PatroniPromoter against a real Patroni cluster', () => {
     }
     await lab.crash(second);
     const promoteCtx = stepContext();
-    const fenceCtx = stepContext();
 
     await promoter.promote(target, promoteCtx, { source: lost });
     await promoter.verifyWritable(target, promoteCtx);
-    await promoter.fence(lost, fenceCtx);
-    await promoter.verifyFenced(lost, fenceCtx);
+    expect(await fencer.verify(lost, stepContext())).toMatchObject({
+      fenced: false,
+      unreachable: true,
+      detail: expect.stringMatching(/did not answer GET \/patroni/),
+    });
 
     expect(promoteCtx.lines.join('\n')).toMatch(
       new RegExp(
         `POST /failover \\{"candidate":"${first.name}"\\}[\\s\\S]*Successfully failed over to "${first.name}"[\\s\\S]*${first.name} leads, timeline 3`,
       ),
-    );
-    expect(fenceCtx.lines.join('\n')).toMatch(
-      /did not answer GET \/patroni: ECONNREFUSED\. Patroni runs PostgreSQL as a primary only while it holds the leader lock/,
     );
     expect(await leaderName()).toBe(first.name);
     expect(

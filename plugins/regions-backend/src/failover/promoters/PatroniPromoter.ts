@@ -334,5 +334,4 @@ export class PatroniPromoter implements Promoter, PatroniWaits {
       limit === undefined ? '' : ` = ${limit} bytes`
     }; its log says which)`;
   }
-
 }

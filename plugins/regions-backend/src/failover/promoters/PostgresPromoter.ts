@@ -105,7 +105,9 @@ export class PostgresPromoter implements Promoter {
           if (Date.now() - started > this.replayTimeoutMs) {
             if (options.replayTimeoutIsLoss) {
               ctx.log(
-                `${node.name}: replayed only up to ${row.replay_lsn} of ${waitForLsn} within ${
+                `${node.name}: replayed only up to ${
+                  row.replay_lsn
+                } of ${waitForLsn} within ${
                   this.replayTimeoutMs / 1000
                 } s; promoting anyway (emergency failover): the rest is lost`,
               );
@@ -150,7 +152,9 @@ export class PostgresPromoter implements Promoter {
         }
         await delay(POLL_MS, undefined, { signal: ctx.signal });
       }
-      ctx.log(`${node.name}: promoted (pg_promote) after replaying up to ${replayed}`);
+      ctx.log(
+        `${node.name}: promoted (pg_promote) after replaying up to ${replayed}`,
+      );
       return { replayedLsn: replayed };
     });
   }

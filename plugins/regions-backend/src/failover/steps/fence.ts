@@ -19,7 +19,9 @@ export async function fenceStep(env: StepEnv): Promise<void> {
     progress.fence = fence;
     progress.rtoStartedAt ??=
       run.mode === 'switchover' ? new Date().toISOString() : run.createdAt;
-    ctx.log(`${plan.source.node!.name} is fenced (${fence.method}): ${fence.detail}`);
+    ctx.log(
+      `${plan.source.node!.name} is fenced (${fence.method}): ${fence.detail}`,
+    );
     await execution.save({ fence });
   });
 }
@@ -43,13 +45,17 @@ async function fenceSource(
         `${source.name} stopped answering before it could be fenced; a ${run.mode} needs it up: nothing was promoted`,
       );
     }
-    ctx.log(`${source.name} does not answer: it cannot be fenced over its own connection`);
+    ctx.log(
+      `${source.name} does not answer: it cannot be fenced over its own connection`,
+    );
   }
 
   for (const fencer of plan.outOfBandFencers) {
     try {
       const result = await fencer.fence(source, ctx);
-      execution.changed(`the ${fencer.id} fencer ran against ${source.name}: ${result.detail}`);
+      execution.changed(
+        `the ${fencer.id} fencer ran against ${source.name}: ${result.detail}`,
+      );
       const verdict = await fencer.verify(source, ctx);
       if (verdict.fenced) {
         return {
@@ -58,7 +64,9 @@ async function fenceSource(
           at: at(),
         };
       }
-      ctx.log(`${source.name} is not fenced after the ${fencer.id} fencer: ${verdict.detail}`);
+      ctx.log(
+        `${source.name} is not fenced after the ${fencer.id} fencer: ${verdict.detail}`,
+      );
     } catch (error) {
       ctx.log(`the ${fencer.id} fencer failed: ${(error as Error).message}`);
     }

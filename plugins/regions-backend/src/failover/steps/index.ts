@@ -30,7 +30,9 @@ export async function runFailoverSteps(
   if (preflight) {
     const blocking = blockingChecks(preflight.checks, run.force);
     if (blocking.length > 0) {
-      await execution.skipRest('refused by the pre-flight checks: nothing changed');
+      await execution.skipRest(
+        'refused by the pre-flight checks: nothing changed',
+      );
       return {
         status: 'refused',
         error: `refused, nothing changed: ${blocking
@@ -46,7 +48,9 @@ export async function runFailoverSteps(
   }
   if (drill) {
     await execution.skipRest(
-      `${run.mode === 'drill' ? 'drill' : 'dry run'}: pre-flight only, nothing changed`,
+      `${
+        run.mode === 'drill' ? 'drill' : 'dry run'
+      }: pre-flight only, nothing changed`,
     );
     return { status: 'succeeded' };
   }

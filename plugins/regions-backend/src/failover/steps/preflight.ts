@@ -20,7 +20,9 @@ export async function preflightStep(
     const facts = await planner.observe(plan, ctx);
     const checks = planner.checks(plan, facts, true);
     for (const check of checks) {
-      ctx.log(`${check.passed ? 'pass' : 'FAIL'} ${check.title}: ${check.detail}`);
+      ctx.log(
+        `${check.passed ? 'pass' : 'FAIL'} ${check.title}: ${check.detail}`,
+      );
     }
     progress.sourceNode = plan.source.node?.name;
     progress.targetNode = plan.target.node?.name;

@@ -30,7 +30,9 @@ export async function promoteStep(env: StepEnv): Promise<void> {
         );
       }
       ctx.log(
-        `${node!.name} is already a primary on timeline ${state.timeline} (it was on ${before} when this run began): promoted by this run before it was interrupted, not promoted again`,
+        `${node!.name} is already a primary on timeline ${
+          state.timeline
+        } (it was on ${before} when this run began): promoted by this run before it was interrupted, not promoted again`,
       );
     } else {
       const emergency = run.mode === 'failover';
@@ -41,7 +43,9 @@ export async function promoteStep(env: StepEnv): Promise<void> {
       });
       progress.replayedLsn =
         result.replayedLsn ?? state.receiveLsn ?? state.lsn;
-      execution.changed(`${node!.name} (${plan.target.ref}) is promoted to primary`);
+      execution.changed(
+        `${node!.name} (${plan.target.ref}) is promoted to primary`,
+      );
       if (run.mode === 'switchover') {
         progress.dataLossBytes = 0; // checked in the verify step
       } else {
@@ -60,9 +64,9 @@ function lossOf(env: StepEnv, log: (line: string) => void): number | null {
   if (progress.fencedLsn) {
     const lost = bytesBehind(progress.fencedLsn, replayed);
     log(
-      `replayed up to ${replayed}; the fenced primary wrote up to ${progress.fencedLsn}: ${formatBytes(
-        lost,
-      )} lost`,
+      `replayed up to ${replayed}; the fenced primary wrote up to ${
+        progress.fencedLsn
+      }: ${formatBytes(lost)} lost`,
     );
     return lost;
   }
@@ -71,10 +75,14 @@ function lossOf(env: StepEnv, log: (line: string) => void): number | null {
     log(
       `replayed up to ${replayed}; the old primary was last sampled at ${
         progress.lastSourceLsn
-      }: at least ${formatBytes(lost)} lost (what it wrote after that sample is unknown)`,
+      }: at least ${formatBytes(
+        lost,
+      )} lost (what it wrote after that sample is unknown)`,
     );
     return lost;
   }
-  log(`replayed up to ${replayed}; the old primary's last position is unknown: data loss unknown`);
+  log(
+    `replayed up to ${replayed}; the old primary's last position is unknown: data loss unknown`,
+  );
   return null;
 }

@@ -18,7 +18,8 @@ export async function verifyStep(env: StepEnv): Promise<void> {
   const promoter = plan.target.promoter!;
   await execution.step('verify', async ctx => {
     await promoter.verifyWritable(target, ctx);
-    const rtoMs = Date.now() - Date.parse(progress.rtoStartedAt ?? run.createdAt);
+    const rtoMs =
+      Date.now() - Date.parse(progress.rtoStartedAt ?? run.createdAt);
     progress.rtoMs = rtoMs;
     ctx.log(
       `writes are back on ${target.name} ${rtoMs} ms after ${
@@ -72,7 +73,9 @@ async function verifySourceFenced(env: StepEnv, ctx: FailoverStepContext) {
     );
     return;
   }
-  ctx.log(`${source.name} is not fenced (${verdict.detail}): fencing it again now`);
+  ctx.log(
+    `${source.name} is not fenced (${verdict.detail}): fencing it again now`,
+  );
   const again = await refence(
     {
       node: source,

@@ -1,3 +1,4 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
 import { mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader, JsonObject } from '@backstage/config';
 import {
@@ -5,7 +6,11 @@ import {
   FailoverRun,
   RegionEntity,
 } from '@meridian/plugin-regions-common';
-import { Fencer, Promoter } from '@meridian/plugin-regions-node';
+import {
+  Fencer,
+  Promoter,
+  TrafficSwitchFactory,
+} from '@meridian/plugin-regions-node';
 import { Knex } from 'knex';
 import { Client } from 'pg';
 import { PostgresReplicationSource } from '../../collectors/replication/PostgresReplicationSource';
@@ -55,15 +60,17 @@ export async function createFailoverStack(options: {
   config: JsonObject;
   /** What each memory switch points at, shared with the test. */
   pointsAt?: Map<string, string[]>;
+  /** Drivers besides `memory`, e.g. the built-in powerdns one. */
+  trafficFactories?: TrafficSwitchFactory[];
   promoters?: Promoter[];
   fencers?: Fencer[];
   readiness?: { score: number; ready: boolean; threshold: number };
-  /** The instance's name in logs. */
-  name?: string;
+  /** Default: a jest mock logger. */
+  logger?: LoggerService;
 }) {
   const database = { getClient: async () => options.knex };
   const config = new ConfigReader(options.config);
-  const logger = mockServices.logger.mock();
+  const logger = options.logger ?? mockServices.logger.mock();
   const regionsStore = await DatabaseRegionsStore.create({ database });
   await regionsStore.replaceSnapshot({
     regions: options.regions,
@@ -90,7 +97,10 @@ export async function createFailoverStack(options: {
     nodes: failoverConfig.databases,
     promoters,
     fencers,
-    traffic: TrafficSwitchRegistry.fromConfig(config, [traffic]),
+    traffic: TrafficSwitchRegistry.fromConfig(config, [
+      traffic,
+      ...(options.trafficFactories ?? []),
+    ]),
     maxLagBytes: failoverConfig.maxLagBytes,
     observed: replicationStore,
     holds: store,
@@ -153,7 +163,9 @@ export async function createFailoverStack(options: {
 
 /** Whether the node is in recovery (a standby), asked as the superuser. */
 export async function inRecovery(node: PostgresLabNode): Promise<boolean> {
-  const client = new Client({ connectionString: node.superuserConnectionString });
+  const client = new Client({
+    connectionString: node.superuserConnectionString,
+  });
   client.on('error', () => {});
   await client.connect();
   try {
@@ -199,7 +211,9 @@ export async function applicationWrite(
 
 /** The timeline a node runs on, as the superuser sees it. */
 export async function timelineOf(node: PostgresLabNode): Promise<number> {
-  const client = new Client({ connectionString: node.superuserConnectionString });
+  const client = new Client({
+    connectionString: node.superuserConnectionString,
+  });
   client.on('error', () => {});
   await client.connect();
   try {

@@ -3,7 +3,6 @@ import { ConfigReader, JsonObject } from '@backstage/config';
 import { FailoverStepContext } from '@meridian/plugin-regions-node';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
-import { region } from '../../__testUtils__/region';
 import { cloudflareTrafficSwitchFactory } from './CloudflareTrafficSwitch';
 
 const API = 'https://api.cloudflare.com/client/v4';
@@ -114,7 +113,10 @@ describe('CloudflareTrafficSwitch against Cloudflare API v4 answers', () => {
     apiToken: TOKEN,
     zoneId: ZONE_ID,
     record: 'api.meridian.dev',
-    addresses: { 'us-east': '203.0.113.10', 'us-west': '198.51.100.20' },
+    addresses: {
+      'region:default/us-east': '203.0.113.10',
+      'region:default/us-west': '198.51.100.20',
+    },
   };
 
   it('finds a record by name and type, PATCHes its content, and reads it back', async () => {
@@ -147,7 +149,9 @@ describe('CloudflareTrafficSwitch against Cloudflare API v4 answers', () => {
     const { ctx, lines } = stepContext();
 
     expect(trafficSwitch.driver).toBe('cloudflare');
-    expect(trafficSwitch.addressOf(region('us-west'))).toBe('198.51.100.20');
+    expect(trafficSwitch.addressOf('region:default/us-west')).toBe(
+      '198.51.100.20',
+    );
     expect(await trafficSwitch.current(ctx)).toEqual(['203.0.113.10']);
     await trafficSwitch.switchTo('198.51.100.20', ctx);
     expect(await trafficSwitch.current(ctx)).toEqual(['198.51.100.20']);
@@ -273,7 +277,10 @@ describe('CloudflareTrafficSwitch against Cloudflare API v4 answers', () => {
       zoneId: ZONE_ID,
       loadBalancer: {
         id: LB_ID,
-        poolIds: { 'us-east': EAST_POOL, 'us-west': WEST_POOL },
+        poolIds: {
+          'region:default/us-east': EAST_POOL,
+          'region:default/us-west': WEST_POOL,
+        },
       },
     };
 
@@ -296,7 +303,7 @@ describe('CloudflareTrafficSwitch against Cloudflare API v4 answers', () => {
       const trafficSwitch = create(lbBlock);
       const { ctx, lines } = stepContext();
 
-      expect(trafficSwitch.addressOf(region('us-west'))).toBe(WEST_POOL);
+      expect(trafficSwitch.addressOf('region:default/us-west')).toBe(WEST_POOL);
       expect(await trafficSwitch.current(ctx)).toEqual([EAST_POOL]);
       await trafficSwitch.switchTo(WEST_POOL, ctx);
       expect(await trafficSwitch.current(ctx)).toEqual([WEST_POOL]);
@@ -348,7 +355,7 @@ describe('cloudflareTrafficSwitchFactory config validation', () => {
     apiToken: TOKEN,
     zoneId: ZONE_ID,
     record: 'api.meridian.dev',
-    addresses: { 'us-east': '203.0.113.10' },
+    addresses: { 'region:default/us-east': '203.0.113.10' },
   };
 
   it.each([
@@ -359,24 +366,29 @@ describe('cloudflareTrafficSwitchFactory config validation', () => {
       'regions.traffic.api-cf.record is required, or recordId, or loadBalancer: what the switch points at',
     ],
     [
-      { loadBalancer: { id: LB_ID, poolIds: { 'us-east': EAST_POOL } } },
+      {
+        loadBalancer: {
+          id: LB_ID,
+          poolIds: { 'region:default/us-east': EAST_POOL },
+        },
+      },
       'regions.traffic.api-cf.loadBalancer cannot be combined with record or recordId',
     ],
     [
       {
         record: undefined,
         addresses: undefined,
-        loadBalancer: { poolIds: { 'us-east': EAST_POOL } },
+        loadBalancer: { poolIds: { 'region:default/us-east': EAST_POOL } },
       },
       'regions.traffic.api-cf.loadBalancer.id is required',
     ],
     [
       { record: undefined, addresses: undefined, loadBalancer: { id: LB_ID } },
-      'regions.traffic.api-cf.loadBalancer.poolIds is required: one entry per region name',
+      'regions.traffic.api-cf.loadBalancer.poolIds is required: one entry per region ref',
     ],
     [
-      { addresses: { 'us-east': 'east.example' } },
-      'regions.traffic.api-cf.addresses.us-east "east.example" is not an IPv4 address (the record type is A)',
+      { addresses: { 'region:default/us-east': 'east.example' } },
+      'regions.traffic.api-cf.addresses.region:default/us-east "east.example" is not an IPv4 address (the record type is A)',
     ],
     [
       { url: 'ftp://cf.internal' },

@@ -1,7 +1,6 @@
 import { ConfigReader, JsonObject } from '@backstage/config';
 import { FailoverStepContext } from '@meridian/plugin-regions-node';
 import { promises as dns } from 'node:dns';
-import { region } from '../../__testUtils__/region';
 import { PowerDnsLab, startPowerDns } from '../../testing/powerDnsLab';
 import { findFreePort } from '../../testing/postgresLab';
 import { powerDnsTrafficSwitchFactory } from './PowerDnsTrafficSwitch';
@@ -14,9 +13,6 @@ function stepContext() {
   };
   return { ctx, lines };
 }
-
-const usEast = region('us-east');
-const usWest = region('us-west');
 
 describe('PowerDnsTrafficSwitch against a real PowerDNS', () => {
   let lab: PowerDnsLab;
@@ -44,7 +40,10 @@ describe('PowerDnsTrafficSwitch against a real PowerDNS', () => {
       apiKey: lab.apiKey,
       zone: 'meridian.test',
       record: 'api.meridian.test',
-      addresses: { 'us-east': '10.48.0.10', 'us-west': '10.49.0.10' },
+      addresses: {
+        'region:default/us-east': '10.48.0.10',
+        'region:default/us-west': '10.49.0.10',
+      },
       ...overrides,
     };
   }
@@ -60,15 +59,20 @@ describe('PowerDnsTrafficSwitch against a real PowerDNS', () => {
     const { ctx, lines } = stepContext();
     expect(trafficSwitch.name).toBe('api-dns');
     expect(trafficSwitch.driver).toBe('powerdns');
-    expect(trafficSwitch.addressOf(usWest)).toBe('10.49.0.10');
-    expect(trafficSwitch.addressOf(region('eu-west'))).toBeUndefined();
+    expect(trafficSwitch.addressOf('region:default/us-west')).toBe(
+      '10.49.0.10',
+    );
+    expect(trafficSwitch.addressOf('region:default/eu-west')).toBeUndefined();
 
     expect(await resolver.resolve4('api.meridian.test')).toEqual([
       '10.48.0.10',
     ]);
     expect(await trafficSwitch.current(ctx)).toEqual(['10.48.0.10']);
 
-    await trafficSwitch.switchTo(trafficSwitch.addressOf(usWest)!, ctx);
+    await trafficSwitch.switchTo(
+      trafficSwitch.addressOf('region:default/us-west')!,
+      ctx,
+    );
 
     expect(await resolver.resolve4('api.meridian.test', { ttl: true })).toEqual(
       [{ address: '10.49.0.10', ttl: 30 }],
@@ -79,7 +83,10 @@ describe('PowerDnsTrafficSwitch against a real PowerDNS', () => {
     );
     expect(lines.join('\n')).not.toContain(lab.apiKey);
 
-    await trafficSwitch.switchTo(trafficSwitch.addressOf(usEast)!, ctx);
+    await trafficSwitch.switchTo(
+      trafficSwitch.addressOf('region:default/us-east')!,
+      ctx,
+    );
     expect(await resolver.resolve4('api.meridian.test')).toEqual([
       '10.48.0.10',
     ]);
@@ -129,7 +136,10 @@ describe('PowerDnsTrafficSwitch against a real PowerDNS', () => {
     const aaaa = create({
       record: 'api6.meridian.test.',
       type: 'AAAA',
-      addresses: { 'us-east': 'fd00:48::10', 'us-west': 'fd00:49::10' },
+      addresses: {
+        'region:default/us-east': 'fd00:48::10',
+        'region:default/us-west': 'fd00:49::10',
+      },
     });
     await aaaa.switchTo('fd00:49::10', ctx);
     expect(await resolver.resolve6('api6.meridian.test')).toEqual([
@@ -140,7 +150,10 @@ describe('PowerDnsTrafficSwitch against a real PowerDNS', () => {
     const cname = create({
       record: 'www.meridian.test',
       type: 'CNAME',
-      addresses: { 'us-east': 'east.lb.test', 'us-west': 'west.lb.test' },
+      addresses: {
+        'region:default/us-east': 'east.lb.test',
+        'region:default/us-west': 'west.lb.test',
+      },
     });
     expect(await cname.current(ctx)).toEqual(['east.lb.test']);
     await cname.switchTo('west.lb.test', ctx);
@@ -185,7 +198,7 @@ describe('PowerDnsTrafficSwitch against a real PowerDNS', () => {
     const conflicting = create({
       record: 'api.meridian.test',
       type: 'CNAME',
-      addresses: { 'us-west': 'west.lb.test' },
+      addresses: { 'region:default/us-west': 'west.lb.test' },
     });
     await expect(conflicting.switchTo('west.lb.test', ctx)).rejects.toThrow(
       /answered HTTP 422: .*api\.meridian\.test/,
@@ -213,7 +226,7 @@ describe('powerDnsTrafficSwitchFactory config validation', () => {
     apiKey: 's3cr3t-api-key',
     zone: 'meridian.test.',
     record: 'api.meridian.test.',
-    addresses: { 'us-east': '10.48.0.10' },
+    addresses: { 'region:default/us-east': '10.48.0.10' },
   };
   const create = (block: JsonObject) =>
     powerDnsTrafficSwitchFactory.create('api-dns', new ConfigReader(block));
@@ -243,19 +256,19 @@ describe('powerDnsTrafficSwitchFactory config validation', () => {
     ],
     [
       { addresses: undefined },
-      'regions.traffic.api-dns.addresses is required: one entry per region name',
+      'regions.traffic.api-dns.addresses is required: one entry per region ref',
     ],
     [
-      { addresses: { 'us-east': '10.48.0.256' } },
-      'regions.traffic.api-dns.addresses.us-east "10.48.0.256" is not an IPv4 address (the record type is A)',
+      { addresses: { 'region:default/us-east': '10.48.0.256' } },
+      'regions.traffic.api-dns.addresses.region:default/us-east "10.48.0.256" is not an IPv4 address (the record type is A)',
     ],
     [
-      { type: 'AAAA', addresses: { 'us-east': '10.48.0.10' } },
-      'regions.traffic.api-dns.addresses.us-east "10.48.0.10" is not an IPv6 address (the record type is AAAA)',
+      { type: 'AAAA', addresses: { 'region:default/us-east': '10.48.0.10' } },
+      'regions.traffic.api-dns.addresses.region:default/us-east "10.48.0.10" is not an IPv6 address (the record type is AAAA)',
     ],
     [
-      { type: 'CNAME', addresses: { 'us-east': '10.48.0.10' } },
-      'regions.traffic.api-dns.addresses.us-east "10.48.0.10" is not a host name (the record type is CNAME)',
+      { type: 'CNAME', addresses: { 'region:default/us-east': '10.48.0.10' } },
+      'regions.traffic.api-dns.addresses.region:default/us-east "10.48.0.10" is not a host name (the record type is CNAME)',
     ],
   ])('rejects %j: %s', (overrides, message) => {
     const block = { ...valid, ...overrides } as Record<string, unknown>;

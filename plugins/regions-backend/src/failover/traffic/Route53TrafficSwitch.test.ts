@@ -3,7 +3,6 @@ import { ConfigReader, JsonObject } from '@backstage/config';
 import { FailoverStepContext } from '@meridian/plugin-regions-node';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
-import { region } from '../../__testUtils__/region';
 import { route53TrafficSwitchFactory } from './Route53TrafficSwitch';
 
 const ROUTE53 = 'https://route53.amazonaws.com/2013-04-01';
@@ -59,7 +58,10 @@ const valid: JsonObject = {
     accessKeyId: ACCESS_KEY_ID,
     secretAccessKey: SECRET_ACCESS_KEY,
   },
-  addresses: { 'us-east': '203.0.113.10', 'us-west': '198.51.100.20' },
+  addresses: {
+    'region:default/us-east': '203.0.113.10',
+    'region:default/us-west': '198.51.100.20',
+  },
 };
 
 const create = (block: JsonObject = valid) =>
@@ -123,7 +125,9 @@ describe('Route53TrafficSwitch against Route 53 answers', () => {
     const { ctx, lines } = stepContext();
 
     expect(trafficSwitch.driver).toBe('route53');
-    expect(trafficSwitch.addressOf(region('us-west'))).toBe('198.51.100.20');
+    expect(trafficSwitch.addressOf('region:default/us-west')).toBe(
+      '198.51.100.20',
+    );
     expect(await trafficSwitch.current(ctx)).toEqual(['203.0.113.10']);
     await trafficSwitch.switchTo('198.51.100.20', ctx);
     expect(polls).toBe(2);
@@ -167,7 +171,7 @@ describe('Route53TrafficSwitch against Route 53 answers', () => {
       ...valid,
       record: 'www.meridian.dev.',
       type: 'CNAME',
-      addresses: { 'us-west': 'west.lb.example' },
+      addresses: { 'region:default/us-west': 'west.lb.example' },
     });
     expect(await cname.current(ctx)).toEqual(['west.lb.example']);
   });
@@ -300,8 +304,8 @@ describe('route53TrafficSwitchFactory config validation', () => {
       'regions.traffic.api-r53.endpoint "route53.internal" is not a URL',
     ],
     [
-      { addresses: { 'us-west': '2001:db8::1' } },
-      'regions.traffic.api-r53.addresses.us-west "2001:db8::1" is not an IPv4 address (the record type is A)',
+      { addresses: { 'region:default/us-west': '2001:db8::1' } },
+      'regions.traffic.api-r53.addresses.region:default/us-west "2001:db8::1" is not an IPv4 address (the record type is A)',
     ],
   ])('rejects %j: %s', (overrides, message) => {
     const block = { ...valid, ...overrides } as Record<string, unknown>;

@@ -353,6 +353,7 @@ function run(overrides: Partial<FailoverRun>): FailoverRun {
     preflight: [],
     rtoMs: 1200,
     dataLossBytes: 0,
+    resumes: 0,
     ...overrides,
   };
 }
