@@ -50,12 +50,16 @@ async function main() {
         apiKey: lab.apiKey,
         zone: 'meridian.test.',
         record: RECORD,
-        addresses: { 'us-east': ADDRESSES[0], 'us-west': ADDRESSES[1] },
+        addresses: {
+          'region:default/us-east': ADDRESSES[0],
+          'region:default/us-west': ADDRESSES[1],
+        },
       }),
     );
     const ctx: FailoverStepContext = {
       signal: new AbortController().signal,
       log: () => {},
+      ensureLease: async () => {},
     };
     const resolver = new dns.Resolver({ timeout: 1000, tries: 1 });
     resolver.setServers([`127.0.0.1:${lab.dnsPort}`]);

@@ -13,6 +13,7 @@ import { DatabaseRegionsStore } from '../database/DatabaseRegionsStore';
 import { FailoverStore } from '../database/FailoverStore';
 import { ReplicationStore } from '../database/ReplicationStore';
 import { formatBytes } from '../failover/lsn';
+import { outsideRun } from '../failover/engine/outsideRun';
 import { FailoverPlanner } from '../failover/plan/FailoverPlanner';
 import { ReadinessEvaluator } from '../readiness/ReadinessEvaluator';
 import { regionRefOf } from '../service/startFailoverRun';
@@ -294,7 +295,7 @@ The region is a name ("us-west", namespace default) or an entity ref ("region:de
         ? (
             await planner.evaluate(
               { region: source, target: ref, mode: 'switchover' },
-              { signal: AbortSignal.timeout(30_000), log: () => {} },
+              outsideRun({ signal: AbortSignal.timeout(30_000) }),
             )
           ).checks
         : [];

@@ -183,34 +183,46 @@ export class FailoverOrchestrator {
 
 /**
  * What an interrupted run may have changed, said plainly: the step it was in
- * may or may not have taken effect. Resuming it is safe: each step looks first.
+ * may or may not have taken effect; the steps before it did; the side effects
+ * after it were not made. Resuming it is safe: each step looks first.
  */
 export function describeInterruption(
   run: FailoverRun,
   current: FailoverStep | undefined,
 ): string {
-  const prefix = `the backend executing this run stopped${
-    current ? ` during "${current.title}"` : ' before it started'
-  }.`;
-  const done = run.steps
-    .filter(step => step.status === 'succeeded' && step.id !== 'preflight')
+  const done = run.steps.filter(
+    step => step.status === 'succeeded' && step.id !== 'preflight',
+  );
+  const last = run.steps.filter(step => step.status === 'succeeded').pop();
+  const where = current
+    ? ` during "${current.title}"`
+    : last
+    ? ` after "${last.title}"`
+    : ' before it started';
+  const notDone = run.steps
+    .filter(
+      step =>
+        step !== current &&
+        step.status === 'pending' &&
+        ['fence', 'promote', 'switch-traffic'].includes(step.id),
+    )
     .map(step => step.title.toLowerCase());
-  const changedSoFar = done.length
-    ? ` Completed before: ${done.join(', ')}.`
-    : '';
-  const resume =
-    ' Resume it to continue: every step looks at the nodes before it acts, so nothing is done twice.';
-  switch (current?.id) {
-    case undefined:
-    case 'preflight':
-      return `${prefix} Nothing was changed.${resume}`;
-    case 'fence':
-      return `${prefix} The old primary may be fenced (its application roles locked out, read-only). Resume the run, or lift the fence as the failover runbook says.`;
-    case 'promote':
-      return `${prefix}${changedSoFar} The target may or may not have been promoted.${resume}`;
-    case 'switch-traffic':
-      return `${prefix}${changedSoFar} Traffic may point at either region.${resume}`;
-    default:
-      return `${prefix}${changedSoFar} The promotion and traffic switch were done; verification was not finished.${resume}`;
-  }
+  const maybe: Partial<Record<string, string>> = {
+    fence:
+      'The old primary may be fenced (its application roles locked out, read-only); lift the fence as the failover runbook says if you do not resume.',
+    promote: 'The target may or may not have been promoted.',
+    'switch-traffic': 'Traffic may point at either region.',
+    verify: 'Verification was not finished.',
+  };
+  return [
+    `the backend executing this run stopped${where}.`,
+    done.length
+      ? `Done: ${done.map(step => step.title.toLowerCase()).join(', ')}.`
+      : 'Nothing was changed before.',
+    current ? maybe[current.id] ?? '' : '',
+    notDone.length ? `Not done: ${notDone.join(', ')}.` : '',
+    'Resume it to continue: every step looks at the nodes before it acts, so nothing is done twice.',
+  ]
+    .filter(Boolean)
+    .join(' ');
 }

@@ -18,6 +18,7 @@ import { z } from 'zod';
 import { FailoverStore } from '../database/FailoverStore';
 import { FailoverOrchestrator } from '../failover/FailoverOrchestrator';
 import { FailoverRegionLookup } from '../failover/plan/FailoverPlanner';
+import { outsideRun } from '../failover/engine/outsideRun';
 import { blockingChecks } from '../failover/preflight/checks';
 import {
   actorOf,
@@ -92,7 +93,7 @@ export async function createFailoverRouter(options: {
         mode: request.mode,
         sourceFenced: request.sourceFenced?.trim() || undefined,
       },
-      { signal: AbortSignal.timeout(30_000), log: () => {} },
+      outsideRun({ signal: AbortSignal.timeout(30_000) }),
     );
     const answer: FailoverPreflightResponse = {
       ok: blockingChecks(checks, request.force ?? false).length === 0,

@@ -322,10 +322,10 @@ class PostgresLab implements PostgresPair {
 
   pidsOf(node: PostgresLabNode): number[] {
     const pid = postmasterPid(node.dataDir);
-    if (!pid || !fs.existsSync(`/proc/${pid}`)) {
+    if (!pid || !isAlive(pid)) {
       return [];
     }
-    return [pid, ...childPids(pid)];
+    return [pid, ...childPids(pid).filter(isAlive)];
   }
 
   freeze(node: PostgresLabNode) {
@@ -590,6 +590,16 @@ export function childPids(pid: number): number[] {
       .map(Number);
   } catch {
     return [];
+  }
+}
+
+/** Whether the process runs (a killed one lingers as a zombie until reaped). */
+function isAlive(pid: number): boolean {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+  } catch {
+    return false;
   }
 }
 

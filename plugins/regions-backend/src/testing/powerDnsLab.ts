@@ -35,6 +35,10 @@ export interface PowerDnsLab {
   dnsPort: number;
   /** Creates a native zone (`name` absolute, e.g. `meridian.test.`) with records, through the API. */
   createZone(name: string, records: PowerDnsLabRecord[]): Promise<void>;
+  /** Freezes the server (SIGSTOP): it accepts connections and answers nothing, like a hung API. */
+  freeze(): void;
+  /** Resumes a frozen server (SIGCONT). */
+  thaw(): void;
   /** Kills the server and removes its directory. Safe to call more than once. */
   stop(): Promise<void>;
 }
@@ -131,8 +135,19 @@ class Lab implements PowerDnsLab {
     }
   }
 
+  freeze() {
+    this.child.kill('SIGSTOP');
+  }
+
+  thaw() {
+    if (!this.exited) {
+      this.child.kill('SIGCONT');
+    }
+  }
+
   stop(): Promise<void> {
     this.stopping ??= (async () => {
+      this.thaw(); // a frozen server cannot stop on SIGTERM
       if (!this.exited) {
         const exited = new Promise(resolve => this.child.once('exit', resolve));
         this.child.kill('SIGTERM');

@@ -37,6 +37,13 @@ export interface FailoverStepContext {
   signal: AbortSignal;
   /** Appends a line to the running step's log, which the operator sees live. No secrets. */
   log(message: string): void;
+  /**
+   * Confirms that this executor still holds the run, right before a side
+   * effect that follows a wait (e.g. `pg_promote` after waiting for replay);
+   * throws when another instance took the run over meanwhile, so the effect
+   * is not made twice.
+   */
+  ensureLease(): Promise<void>;
 }
 
 /**

@@ -277,9 +277,23 @@ export class RunExecution<P extends EngineProgress> {
     return step;
   }
 
+  /** Throws unless this executor still holds the run (checked in the database). */
+  async ensureLease(): Promise<void> {
+    if (!this.lostLease) {
+      const held = await this.deps.store.heartbeat(this.run.id, this.epoch);
+      if (!held) {
+        this.loseLease(new LeaseLostError(this.run.id, this.epoch));
+      }
+    }
+    if (this.lostLease) {
+      throw this.lostLease;
+    }
+  }
+
   private context(): FailoverStepContext {
     return {
       signal: this.abort.signal,
+      ensureLease: () => this.ensureLease(),
       log: message => {
         const step = this.current;
         if (step) {

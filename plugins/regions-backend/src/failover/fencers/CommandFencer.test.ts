@@ -5,15 +5,13 @@ import {
 import { startPostgresPair } from '../../testing/postgresLab';
 import { CommandFencer } from './CommandFencer';
 
+import { outsideRun } from '../engine/outsideRun';
+
 jest.setTimeout(60_000);
 
 function stepContext(): FailoverStepContext & { lines: string[] } {
   const lines: string[] = [];
-  return {
-    signal: new AbortController().signal,
-    log: line => lines.push(line),
-    lines,
-  };
+  return { ...outsideRun({ log: line => lines.push(line) }), lines };
 }
 
 const SECRET = 's3cr3t-pw';

@@ -10,15 +10,13 @@ import { PostgresPromoter } from '../promoters/PostgresPromoter';
 import { applicationWrite, inRecovery } from '../testing/failoverStack';
 import { SqlFencer } from './SqlFencer';
 
+import { outsideRun } from '../engine/outsideRun';
+
 jest.setTimeout(120_000);
 
 function stepContext(): FailoverStepContext & { lines: string[] } {
   const lines: string[] = [];
-  return {
-    signal: new AbortController().signal,
-    log: line => lines.push(line),
-    lines,
-  };
+  return { ...outsideRun({ log: line => lines.push(line) }), lines };
 }
 
 describe('SqlFencer on a real PostgreSQL pair', () => {

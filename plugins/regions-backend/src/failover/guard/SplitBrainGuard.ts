@@ -6,6 +6,7 @@ import {
   FAILOVER_STEP_TITLES,
 } from '../../database/FailoverStore';
 import { ReplicationSample } from '../../database/ReplicationStore';
+import { outsideRun } from '../engine/outsideRun';
 import { FencerRegistry } from '../fencers';
 import { refence } from '../steps/refence';
 import { FailoverProgress } from '../steps/types';
@@ -148,11 +149,10 @@ export class SplitBrainGuard {
     }
     const started = new Date().toISOString();
     const log: { t: string; message: string }[] = [];
-    const ctx = {
-      signal: signal ?? new AbortController().signal,
-      log: (message: string) =>
-        log.push({ t: new Date().toISOString(), message }),
-    };
+    const ctx = outsideRun({
+      signal,
+      log: message => log.push({ t: new Date().toISOString(), message }),
+    });
     ctx.log(
       `${name}, the old primary of this run, takes writes again beside the new primary: fencing it again`,
     );

@@ -10,16 +10,14 @@ import {
 import { PatroniFencer } from '../fencers/PatroniFencer';
 import { PatroniPromoter } from './PatroniPromoter';
 
+import { outsideRun } from '../engine/outsideRun';
+
 jest.setTimeout(180_000);
 
 /** A step context whose log lines the test reads. */
 function stepContext(): FailoverStepContext & { lines: string[] } {
   const lines: string[] = [];
-  return {
-    signal: new AbortController().signal,
-    log: line => lines.push(line),
-    lines,
-  };
+  return { ...outsideRun({ log: line => lines.push(line) }), lines };
 }
 
 describe('PatroniPromoter against a real Patroni cluster', () => {

@@ -160,6 +160,7 @@ export class PatroniPromoter implements Promoter, PatroniWaits {
     ctx.log(
       `POST /${action} ${JSON.stringify(body)} to Patroni at ${api.displayUrl}`,
     );
+    await ctx.ensureLease();
     const started = Date.now();
     const answer = await api.post(`/${action}`, body, ctx.signal);
     if (answer.status === 200 && !answer.text.startsWith('Successfully')) {

@@ -130,6 +130,7 @@ export class PostgresPromoter implements Promoter {
       } = await client.query<{ replayed: string }>(
         'SELECT pg_last_wal_replay_lsn()::text AS replayed',
       );
+      await ctx.ensureLease();
       // pg_promote(true) checks only every 100 ms whether recovery ended;
       // polling ourselves takes a few milliseconds off the RTO.
       await client.query('SELECT pg_promote(false)');

@@ -51,6 +51,7 @@ async function fenceSource(
   }
 
   for (const fencer of plan.outOfBandFencers) {
+    await ctx.ensureLease(); // the in-band attempt may have taken a while
     try {
       const result = await fencer.fence(source, ctx);
       execution.changed(

@@ -74,6 +74,7 @@ function stepContext() {
   const ctx: FailoverStepContext = {
     signal: new AbortController().signal,
     log: message => lines.push(message),
+    ensureLease: async () => {},
   };
   return { ctx, lines };
 }

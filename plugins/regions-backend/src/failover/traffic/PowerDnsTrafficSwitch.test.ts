@@ -10,6 +10,7 @@ function stepContext() {
   const ctx: FailoverStepContext = {
     signal: new AbortController().signal,
     log: message => lines.push(message),
+    ensureLease: async () => {},
   };
   return { ctx, lines };
 }

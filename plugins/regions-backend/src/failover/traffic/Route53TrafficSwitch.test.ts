@@ -46,6 +46,7 @@ function stepContext() {
   const ctx: FailoverStepContext = {
     signal: new AbortController().signal,
     log: message => lines.push(message),
+    ensureLease: async () => {},
   };
   return { ctx, lines };
 }
