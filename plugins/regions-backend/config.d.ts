@@ -47,9 +47,19 @@ export interface Config {
     /**
      * PostgreSQL nodes by name; a Region's `meridian.dev/database` annotation
      * names one. Secrets stay here and never reach entities or HTTP answers.
+     * Config is the trust root: a region may use a node only when the node's
+     * `regions` lists it.
      */
     databases?: {
       [name: string]: {
+        /**
+         * The regions that may name this node, as full entity refs, e.g.
+         * `[region:default/us-east]`. A Region whose annotation names a node
+         * not bound to it is refused by every failover pre-flight, observed by
+         * no collector, and shown with a `database-binding` conflict. A node
+         * without `regions` serves no region.
+         */
+        regions?: string[];
         /**
          * A PostgreSQL connection string, e.g.
          * `postgresql://meridian:${PG_PASSWORD}@10.16.0.10:5432/postgres`.
@@ -67,6 +77,20 @@ export interface Config {
           url: string;
           /** The Patroni member name of this node, e.g. `sul-1`. */
           member?: string;
+        };
+        /**
+         * An out-of-band fence (the `command` fencer), run when the node does
+         * not answer during an emergency failover: a command that powers the
+         * host off or cuts it off, so it cannot come back as a second writable
+         * primary. Run without a shell, with `MERIDIAN_DATABASE` set to the
+         * node's name; exit 0 is the fence. Its exit code and output go into
+         * the run, its arguments do not.
+         */
+        fence?: {
+          /** The program and its arguments, e.g. `['/usr/local/bin/power-off', 'db-1']`. */
+          command: string[];
+          /** How long it may take before it is killed and the fence failed. Default 60. */
+          timeoutSeconds?: number;
         };
       };
     };
@@ -123,12 +147,15 @@ export interface Config {
          */
         driver: string;
         /**
-         * The address each region is reached at, by region name, e.g.
-         * `{ us-east: 10.48.0.10, us-west: 10.49.0.10 }`: an IPv4 address for
-         * an `A` record, IPv6 for `AAAA`, a host name for `CNAME`. Not used by
-         * a Cloudflare load balancer (see `loadBalancer.poolIds`).
+         * The address each region is reached at, keyed by the region's full
+         * entity ref, e.g. `{ 'region:default/us-east': 10.48.0.10,
+         * 'region:default/us-west': 10.49.0.10 }`: an IPv4 address for an `A`
+         * record, IPv6 for `AAAA`, a host name for `CNAME`. The keys are the
+         * regions the switch serves: a failover drives it only between two of
+         * them. Not used by a Cloudflare load balancer (see
+         * `loadBalancer.poolIds`).
          */
-        addresses?: { [regionName: string]: string };
+        addresses?: { [regionRef: string]: string };
         /**
          * powerdns: the API's base URL, e.g. `http://10.0.0.53:8081`;
          * cloudflare: default `https://api.cloudflare.com/client/v4`.
@@ -168,8 +195,8 @@ export interface Config {
         loadBalancer?: {
           /** The load balancer's id. */
           id: string;
-          /** The pool that serves each region, by region name. */
-          poolIds: { [regionName: string]: string };
+          /** The pool that serves each region, keyed by the region's full entity ref. */
+          poolIds: { [regionRef: string]: string };
         };
         /** route53: the hosted zone id, e.g. `Z1D633PJN98FT9`. */
         hostedZoneId?: string;

@@ -2,7 +2,10 @@ import {
   AuthorizeResult,
   createPermission,
 } from '@backstage/plugin-permission-common';
-import { regionsFailoverRunPermission } from '@meridian/plugin-regions-common';
+import {
+  regionsFailoverRunPermission,
+  regionsRegionCreatePermission,
+} from '@meridian/plugin-regions-common';
 import { MeridianPermissionPolicy } from './permissionPolicy';
 
 const guest = {
@@ -53,6 +56,15 @@ describe('MeridianPermissionPolicy', () => {
       result: AuthorizeResult.CONDITIONAL,
       conditions: { params: { claims: [] } },
     });
+  });
+
+  it('lets signed-in users create regions, and no service on its own', async () => {
+    expect(
+      await policy.handle({ permission: regionsRegionCreatePermission }, guest),
+    ).toEqual({ result: AuthorizeResult.ALLOW });
+    expect(
+      await policy.handle({ permission: regionsRegionCreatePermission }),
+    ).toEqual({ result: AuthorizeResult.DENY });
   });
 
   it('allows everything else', async () => {

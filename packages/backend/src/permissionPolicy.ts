@@ -1,6 +1,11 @@
 /*
- * The portal's permission policy: everything is allowed, except running a
- * failover, which only the owners of the region may do.
+ * The portal's permission policy: everything is allowed, except
+ * - running a failover, which only the owners of the region may do (the
+ *   regions backend asks it for the region and for the target: owning both
+ *   is needed), and which is never granted unconditionally here, so services
+ *   and assistants (MCP) may start only drills;
+ * - creating regions (allocating a block, landing a Region), which signed-in
+ *   users may do, and services only on a user's behalf.
  */
 import { createBackendModule } from '@backstage/backend-plugin-api';
 import {
@@ -18,7 +23,10 @@ import {
   PolicyQueryUser,
 } from '@backstage/plugin-permission-node';
 import { policyExtensionPoint } from '@backstage/plugin-permission-node/alpha';
-import { regionsFailoverRunPermission } from '@meridian/plugin-regions-common';
+import {
+  regionsFailoverRunPermission,
+  regionsRegionCreatePermission,
+} from '@meridian/plugin-regions-common';
 
 export class MeridianPermissionPolicy implements PermissionPolicy {
   async handle(
@@ -34,6 +42,9 @@ export class MeridianPermissionPolicy implements PermissionPolicy {
           claims: user?.info.ownershipEntityRefs ?? [],
         }),
       );
+    }
+    if (isPermission(request.permission, regionsRegionCreatePermission)) {
+      return { result: user ? AuthorizeResult.ALLOW : AuthorizeResult.DENY };
     }
     return { result: AuthorizeResult.ALLOW };
   }

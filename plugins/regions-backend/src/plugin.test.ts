@@ -12,7 +12,10 @@ import {
 import { Entity } from '@backstage/catalog-model';
 import { JsonObject } from '@backstage/config';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { regionsConflictRulesExtensionPoint } from '@meridian/plugin-regions-node';
+import {
+  regionsConflictRulesExtensionPoint,
+  regionsFencersExtensionPoint,
+} from '@meridian/plugin-regions-node';
 import { Knex } from 'knex';
 import request from 'supertest';
 import { region } from './__testUtils__/region';
@@ -447,6 +450,84 @@ describe('regionsPlugin', () => {
       ).rejects.toThrow(
         "A region conflict rule with id 'cidr-overlap' is already registered",
       );
+    });
+
+    it("fences with a module's fencer, and refuses one whose id is taken", async () => {
+      const fencerModule = (id: string) =>
+        createBackendModule({
+          pluginId: 'regions',
+          moduleId: `fencer-${id}`,
+          register(reg) {
+            reg.registerInit({
+              deps: { fencers: regionsFencersExtensionPoint },
+              async init({ fencers }) {
+                fencers.addFencer({
+                  id,
+                  reach: 'out-of-band',
+                  supports: () => true,
+                  fence: async () => ({ detail: 'powered off over IPMI' }),
+                  verify: async () => ({ fenced: true, detail: 'off' }),
+                });
+              },
+            });
+          },
+        });
+      const lost = region(
+        'studio-lost',
+        { replication: { role: 'primary' } },
+        { annotations: { 'meridian.dev/database': 'lost-db' } },
+      );
+      const standby = region(
+        'studio-standby',
+        {
+          replication: {
+            role: 'warm-standby',
+            source: 'region:default/studio-lost',
+          },
+        },
+        { annotations: { 'meridian.dev/database': 'standby-db' } },
+      );
+      const { sync, server } = await startRegionsBackend({
+        catalog: catalogServiceMock.factory({ entities: [lost, standby] }),
+        config: {
+          regions: {
+            databases: {
+              // nothing listens there: the source does not answer
+              'lost-db': {
+                connection: 'postgresql://meridian:pw@127.0.0.1:1/postgres',
+                regions: ['region:default/studio-lost'],
+              },
+              'standby-db': {
+                connection: 'postgresql://meridian:pw@127.0.0.1:1/postgres',
+                regions: ['region:default/studio-standby'],
+              },
+            },
+          },
+        },
+        features: [fencerModule('ipmi')],
+      });
+      await sync();
+
+      const preflight = await request(server)
+        .post('/api/regions/failovers/preflight')
+        .set('Authorization', mockCredentials.user.header())
+        .send({
+          region: 'region:default/studio-lost',
+          target: 'region:default/studio-standby',
+          mode: 'failover',
+        });
+
+      expect(preflight.status).toBe(200);
+      expect(
+        preflight.body.checks.find((c: { id: string }) => c.id === 'fence'),
+      ).toMatchObject({
+        passed: true,
+        detail:
+          'lost-db does not answer: the ipmi fencer fences it before the promotion',
+      });
+      await expect(
+        startRegionsBackend({ features: [fencerModule('sql')] }),
+      ).rejects.toThrow("A fencer with id 'sql' is already registered");
     });
 
     it('syncs globally every 15 seconds, starting 3 seconds after startup', async () => {

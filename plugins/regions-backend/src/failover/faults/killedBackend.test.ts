@@ -55,9 +55,7 @@ const regions = [
 ];
 
 /** Starts a backend process; resolves with it once it has recorded its run. */
-function startBackendProcess(
-  input: BackendProcessInput,
-): Promise<{
+function startBackendProcess(input: BackendProcessInput): Promise<{
   child: ChildProcess;
   runId: string;
   exited: Promise<number | null>;
