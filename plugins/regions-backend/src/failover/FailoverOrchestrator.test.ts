@@ -220,8 +220,21 @@ describe('FailoverOrchestrator on a real PostgreSQL pair', () => {
       );
     });
 
-    it('refuses a switchover when the standby lags beyond the limit, changing nothing', async () => {
-      await pair.pauseReplay(pair.standby);
+    it('refuses a failover to a standby that has not received the last MiBs, changing nothing', async () => {
+      // Cut the standby off its primary: its WAL receiver stops.
+      const [{ conninfo }] = await pair.query<{ conninfo: string }>(
+        pair.standby,
+        'SELECT current_setting($1) AS conninfo',
+        ['primary_conninfo'],
+      );
+      const setConninfo = async (value: string) => {
+        await pair.query(
+          pair.standby,
+          `ALTER SYSTEM SET primary_conninfo = '${value.replace(/'/g, "''")}'`,
+        );
+        await pair.query(pair.standby, 'SELECT pg_reload_conf()');
+      };
+      await setConninfo('');
       try {
         await pair.query(
           pair.primary,
@@ -230,14 +243,14 @@ describe('FailoverOrchestrator on a real PostgreSQL pair', () => {
         const run = await env.run({
           region: EAST,
           target: WEST,
-          mode: 'switchover',
+          mode: 'failover',
         });
 
         expect(run.status).toBe('refused');
         const lag = run.preflight.find(c => c.id === 'lag')!;
         expect(lag).toMatchObject({ passed: false, forcible: true });
         expect(lag.detail).toMatch(
-          /^us-west-db has replayed up to \S+ \(received \S+\), \d+\.\d MiB behind us-east-db at \S+ \(limit 1\.0 MiB\)$/,
+          /^us-west-db has received up to \S+, \d+\.\d MiB behind us-east-db at \S+ \(limit 1\.0 MiB\)$/,
         );
         expect(run.error).toMatch(
           /^refused, nothing changed: Target lag within the limit: .* \(force overrides it\)$/,
@@ -248,7 +261,9 @@ describe('FailoverOrchestrator on a real PostgreSQL pair', () => {
         expect(await inRecovery(pair.standby)).toBe(true);
         expect(await applicationWrite(pair.primary)).toBe('committed');
       } finally {
-        await pair.resumeReplay(pair.standby);
+        await setConninfo(conninfo);
+        await pair.waitForStreaming();
+        await pair.waitForCatchUp();
       }
     });
 

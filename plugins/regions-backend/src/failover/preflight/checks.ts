@@ -251,10 +251,11 @@ const topology: Check = (plan, facts) => {
 };
 
 /**
- * The target's lag, from a fresh look at both nodes: what it has replayed
- * against what the source wrote (a backlog to replay is time added to the
- * RTO, unreceived WAL is data lost). When the source is lost, what it has
- * received against the source's last sampled position.
+ * The target's lag, from a fresh look at both nodes: the WAL the source wrote
+ * that the target has not received — what a failover would lose — as
+ * Patroni's `maximum_lag_on_failover` counts it. (What it received but has
+ * not replayed yet is no loss: the promotion waits for it.) When the source
+ * is lost, against the source's last sampled position.
  */
 const lag: Check = (plan, facts, { maxLagBytes }) => {
   const target = facts.target.state;
@@ -266,16 +267,17 @@ const lag: Check = (plan, facts, { maxLagBytes }) => {
   const limit = formatBytes(maxLagBytes);
   const source = facts.source.state;
   if (source?.role === 'primary') {
-    const behind = bytesBehind(source.lsn, target.lsn);
+    const behind = bytesBehind(source.lsn, received);
+    const backlog = bytesBehind(received, target.lsn);
     return {
       id: 'lag',
       title,
       passed: behind <= maxLagBytes,
-      detail: `${plan.target.node!.name} has replayed up to ${
-        target.lsn
-      } (received ${received}), ${formatBytes(behind)} behind ${
-        plan.source.node!.name
-      } at ${source.lsn} (limit ${limit})`,
+      detail: `${plan.target.node!.name} has received up to ${received}, ${formatBytes(
+        behind,
+      )} behind ${plan.source.node!.name} at ${source.lsn} (limit ${limit})${
+        backlog > 0 ? `; ${formatBytes(backlog)} received wait to be replayed` : ''
+      }`,
       forcible: true,
     };
   }
