@@ -1,6 +1,7 @@
 import {
   FAILOVER_STEP_IDS,
   FailoverPreflightCheck,
+  FailoverPreflightResponse,
   FailoverRun,
   FailoverStep,
   FailoverStepId,
@@ -49,10 +50,10 @@ function step(
 function passingPreflight(): FailoverPreflightCheck[] {
   return [
     {
-      id: 'replica-of-source',
-      title: 'Target is a replica of the source',
+      id: 'exclusive',
+      title: 'No other run holds the regions',
       passed: true,
-      detail: 'studio-sul-db streams from studio-primary-db',
+      detail: 'no run in progress for region:default/studio-primary',
       forcible: false,
     },
     {
@@ -70,10 +71,11 @@ function passingPreflight(): FailoverPreflightCheck[] {
       forcible: true,
     },
     {
-      id: 'no-run-in-progress',
-      title: 'No other run in progress',
+      id: 'fence',
+      title: 'The old primary can be fenced',
       passed: true,
-      detail: 'no run in progress for region:default/studio-primary',
+      detail:
+        'studio-primary-db answers: the sql fencer fences it and the fence is verified before the promotion',
       forcible: false,
     },
     {
@@ -84,6 +86,35 @@ function passingPreflight(): FailoverPreflightCheck[] {
       forcible: true,
     },
   ];
+}
+
+/** What `POST /failovers/preflight` answers while every check passes. */
+export function passingPreview(): FailoverPreflightResponse {
+  return {
+    ok: true,
+    checks: passingPreflight(),
+    evaluatedAt: failoverStartedAt,
+  };
+}
+
+/** The fence check's verdict while studio-primary-db does not answer and no fencer can fence it. */
+export const unfenceableDetail =
+  'studio-primary-db does not answer and no fencer can fence it: it may only be frozen or cut off and come back taking writes. Make sure it is down or isolated and say what you did (sourceFenced), or configure regions.databases.studio-primary-db.fence';
+
+/**
+ * The pre-flight of an emergency failover with studio-primary-db lost: the
+ * fence check fails until the operator says how it was made safe.
+ */
+export function unfenceablePreview(): FailoverPreflightResponse {
+  return {
+    ok: false,
+    checks: passingPreflight().map(check =>
+      check.id === 'fence'
+        ? { ...check, passed: false, detail: unfenceableDetail }
+        : check,
+    ),
+    evaluatedAt: failoverStartedAt,
+  };
 }
 
 /** A switchover of studio-primary to studio-sul that succeeded with 412 ms of RTO. */
