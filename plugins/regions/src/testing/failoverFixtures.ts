@@ -252,3 +252,7 @@ export function runningSwitchover(progress: number): FailoverRun {
     dataLossBytes: done ? 0 : null,
   };
 }
+
+/** What the operator typed to attest that studio-primary was made safe. */
+export const primaryPoweredOff =
+  'Powered off studio-primary-db in the colo console at 03:12 and pulled its uplink';

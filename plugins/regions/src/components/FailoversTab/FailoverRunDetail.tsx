@@ -11,13 +11,13 @@ import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
 import Alert from '@material-ui/lab/Alert';
 import {
-  FailoverPreflightCheck,
   FailoverRun,
   FailoverStep,
   FailoverStepStatus,
 } from '@meridian/plugin-regions-common';
 import { ReactNode } from 'react';
 import { formatBytes } from '../../lib/format';
+import { PreflightChecklist } from './PreflightChecklist';
 import { elapsedMs, formatDurationMs, isRunActive } from './runFormat';
 import {
   RUNBOOK_OF_MODE,
@@ -54,39 +54,6 @@ const STEP_STATUS_ICONS: Record<
   failed: text => <StatusError>{text}</StatusError>,
   skipped: text => <StatusAborted>{text}</StatusAborted>,
 };
-
-function PreflightChecks(props: { checks: FailoverPreflightCheck[] }) {
-  const classes = useStyles();
-  if (props.checks.length === 0) {
-    return (
-      <Typography variant="body2" color="textSecondary">
-        Not evaluated yet.
-      </Typography>
-    );
-  }
-  return (
-    <ul className={classes.list} aria-label="Pre-flight checks">
-      {props.checks.map(check => (
-        <li key={check.id} className={classes.item}>
-          <div className={classes.header}>
-            {check.passed ? (
-              <StatusOK>{check.title}</StatusOK>
-            ) : (
-              <StatusError>{check.title}</StatusError>
-            )}
-            <Typography variant="body2" color="textSecondary">
-              {check.detail}
-              {!check.passed &&
-                (check.forcible
-                  ? ' (force may override this check)'
-                  : ' (cannot be forced)')}
-            </Typography>
-          </div>
-        </li>
-      ))}
-    </ul>
-  );
-}
 
 function StepItem(props: { run: FailoverRun; step: FailoverStep }) {
   const { run, step } = props;
@@ -177,7 +144,7 @@ export function FailoverRunDetail(props: {
       <Typography variant="subtitle2" gutterBottom>
         Pre-flight checks
       </Typography>
-      <PreflightChecks checks={run.preflight} />
+      <PreflightChecklist checks={run.preflight} forced={run.force} />
       <Box mt={2}>
         <Typography variant="subtitle2" gutterBottom>
           Steps{isRunActive(run) && ' (live)'}
