@@ -256,3 +256,95 @@ export function runningSwitchover(progress: number): FailoverRun {
 /** What the operator typed to attest that studio-primary was made safe. */
 export const primaryPoweredOff =
   'Powered off studio-primary-db in the colo console at 03:12 and pulled its uplink';
+
+/**
+ * An emergency failover of a studio-primary that did not answer, fenced on
+ * the operator's word, resumed once; afterwards the split-brain guard found
+ * studio-primary-db taking writes again and could not fence it.
+ */
+export function attestedFailover(): FailoverRun {
+  const base = '2026-09-20T03:12:00.000Z';
+  return {
+    id: 'run-failover-attested',
+    region: 'region:default/studio-primary',
+    target: 'region:default/studio-sul',
+    mode: 'failover',
+    dryRun: false,
+    force: false,
+    resumes: 1,
+    status: 'succeeded',
+    createdBy: 'user:default/bruno',
+    createdAt: base,
+    finishedAt: at(base, 2_400),
+    preflight: passingPreflight().map(check =>
+      check.id === 'fence'
+        ? {
+            ...check,
+            detail: `studio-primary-db does not answer and no fencer can fence it; the operator attests: "${primaryPoweredOff}"`,
+          }
+        : check,
+    ),
+    steps: [
+      ...FAILOVER_STEP_IDS.map((id, index) =>
+        step(id, base, 'succeeded', {
+          startMs: index * 400,
+          endMs: (index + 1) * 400,
+        }),
+      ),
+      step(
+        're-fence',
+        base,
+        'failed',
+        { startMs: 3_600_000, endMs: 3_600_900 },
+        [[3_600_100, 'studio-primary-db answers and is not in recovery']],
+        'studio-primary-db could not be fenced: no fencer is configured for it. Both studio-primary-db and studio-sul-db accept writes; stop studio-primary-db now.',
+      ),
+    ],
+    rtoMs: 1_900,
+    dataLossBytes: 3 * 1024,
+    sourceFenced: primaryPoweredOff,
+    fence: {
+      method: 'attested',
+      detail: `user:default/bruno attests: "${primaryPoweredOff}"`,
+      at: at(base, 650),
+    },
+  };
+}
+
+/** A switchover the backend stopped executing while it promoted studio-sul. */
+export function interruptedSwitchover(): FailoverRun {
+  const base = '2026-09-20T11:00:00.000Z';
+  return {
+    id: 'run-interrupted',
+    region: 'region:default/studio-primary',
+    target: 'region:default/studio-sul',
+    mode: 'switchover',
+    dryRun: false,
+    force: false,
+    resumes: 0,
+    status: 'interrupted',
+    createdBy: 'user:default/ana',
+    createdAt: base,
+    finishedAt: null,
+    preflight: passingPreflight(),
+    steps: FAILOVER_STEP_IDS.map((id, index) => {
+      if (index < 2) {
+        return step(id, base, 'succeeded', {
+          startMs: index * 200,
+          endMs: (index + 1) * 200,
+        });
+      }
+      return index === 2
+        ? step(id, base, 'running', { startMs: 400 })
+        : step(id, base, 'pending');
+    }),
+    rtoMs: null,
+    dataLossBytes: null,
+    fence: {
+      method: 'sql',
+      detail:
+        'revoked CONNECT of the application roles on studio-primary-db and terminated their sessions; verified: no application session left',
+      at: at(base, 380),
+    },
+  };
+}

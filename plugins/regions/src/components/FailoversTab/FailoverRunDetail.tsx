@@ -18,6 +18,8 @@ import {
 import { ReactNode } from 'react';
 import { formatBytes } from '../../lib/format';
 import { PreflightChecklist } from './PreflightChecklist';
+import { ResumeRunAlert } from './ResumeRunAlert';
+import { RunFence } from './RunFence';
 import { elapsedMs, formatDurationMs, isRunActive } from './runFormat';
 import {
   RUNBOOK_OF_MODE,
@@ -97,27 +99,50 @@ function StepItem(props: { run: FailoverRun; step: FailoverStep }) {
   );
 }
 
+/** The step the split-brain guard appends after the run when the old primary took writes again. */
+const LATE_STEP_ID = 're-fence';
+
 /**
  * Everything recorded about one run: its outcome (RTO, data loss, or why it
- * failed), the pre-flight checks with the fact that decided each, and every
- * step with its status, timings (relative to the run's start) and log.
+ * failed; for an interrupted run, a Resume button), how the old primary was
+ * fenced and the operator's attestation, the pre-flight checks with the fact
+ * that decided each, and every step with its status, timings (relative to the
+ * run's start) and log, the late re-fence of the split-brain guard apart.
  */
 export function FailoverRunDetail(props: {
   run: FailoverRun;
+  onResumed: (runId: string) => void;
   runbooksSite?: string;
 }) {
-  const { run, runbooksSite } = props;
+  const { run, onResumed, runbooksSite } = props;
   const classes = useStyles();
   const runbook = RUNBOOK_PAGES.find(
     page => page.page === RUNBOOK_OF_MODE[run.mode],
   )!;
+  const plannedSteps = run.steps.filter(step => step.id !== LATE_STEP_ID);
+  const lateSteps = run.steps.filter(step => step.id === LATE_STEP_ID);
+  const failedRefence = lateSteps.find(step => step.status === 'failed');
   return (
     <Box py={2} aria-label={`Run ${run.id}`} role="region">
+      {failedRefence && (
+        <Box mb={2}>
+          <Alert severity="error">
+            The old primary took writes again after this run and could not be
+            fenced anew: both regions may be taking writes.{' '}
+            {failedRefence.error}
+          </Alert>
+        </Box>
+      )}
       {run.error && (
         <Box mb={2}>
           <Alert severity={run.status === 'refused' ? 'warning' : 'error'}>
             {run.error}
           </Alert>
+        </Box>
+      )}
+      {run.status === 'interrupted' && (
+        <Box mb={2}>
+          <ResumeRunAlert run={run} onResumed={onResumed} />
         </Box>
       )}
       {run.status === 'succeeded' && (run.mode === 'drill' || run.dryRun) && (
@@ -135,10 +160,17 @@ export function FailoverRunDetail(props: {
           </Alert>
         </Box>
       )}
+      <RunFence run={run} />
       {run.force && (
         <Typography variant="body2" paragraph>
           Started with <strong>force</strong>: failed forcible checks did not
           stop it.
+        </Typography>
+      )}
+      {run.resumes > 0 && run.status !== 'interrupted' && (
+        <Typography variant="body2" paragraph>
+          Resumed {run.resumes} {run.resumes === 1 ? 'time' : 'times'} after the
+          backend executing it stopped.
         </Typography>
       )}
       <Typography variant="subtitle2" gutterBottom>
@@ -150,11 +182,25 @@ export function FailoverRunDetail(props: {
           Steps{isRunActive(run) && ' (live)'}
         </Typography>
         <ol className={classes.list} aria-label="Steps">
-          {run.steps.map(step => (
+          {plannedSteps.map(step => (
             <StepItem key={step.id} run={run} step={step} />
           ))}
         </ol>
       </Box>
+      {lateSteps.length > 0 && (
+        <Box mt={2}>
+          <Typography variant="subtitle2">After the run</Typography>
+          <Typography variant="body2" color="textSecondary" paragraph>
+            The split-brain guard found the old primary taking writes again
+            after the run, and set out to fence it again.
+          </Typography>
+          <ol className={classes.list} aria-label="After the run">
+            {lateSteps.map(step => (
+              <StepItem key={step.id} run={run} step={step} />
+            ))}
+          </ol>
+        </Box>
+      )}
       {runbooksSite && (
         <Typography variant="body2">
           Runbook:{' '}

@@ -1,6 +1,8 @@
 import { screen } from '@testing-library/react';
+import { interruptedSwitchover } from '../../testing/failoverFixtures';
+import { fakeRegionsApi } from '../../testing/fixtures';
 import { denyFailoversOf } from './__testUtils__/permissions';
-import { renderFailoversTab } from './__testUtils__/renderFailoversTab';
+import { expand, renderFailoversTab } from './__testUtils__/renderFailoversTab';
 
 // The first render of a file loads the app's lazy parts on a shared 2-core machine.
 jest.setTimeout(20_000);
@@ -23,5 +25,20 @@ describe('FailoversTab for a user who may not run failovers of the region', () =
       permission: 'regions.failover.run',
       resourceRef: 'region:default/studio-primary',
     });
+  });
+
+  it('disables Resume of an interrupted run and says why', async () => {
+    const permission = denyFailoversOf(['region:default/studio-primary']);
+    renderFailoversTab({
+      apis: [permission.api],
+      regionsApi: fakeRegionsApi({
+        listFailovers: async () => ({ runs: [interruptedSwitchover()] }),
+      }),
+    });
+    await screen.findByRole('table', { name: 'Failover runs' });
+
+    const detail = await expand('run-interrupted');
+    expect(await detail.findByText(reason)).toBeInTheDocument();
+    expect(detail.getByRole('button', { name: 'Resume' })).toBeDisabled();
   });
 });

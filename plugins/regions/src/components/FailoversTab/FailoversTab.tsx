@@ -63,7 +63,8 @@ function RunbookLinks(props: { site?: string }) {
 /**
  * The Failovers tab of a Region entity: every drill, switchover and failover
  * where the region was the source or the target, newest first, each expanding
- * to its pre-flight checks, steps and logs; a "Fail over…" button to start one, disabled with the
+ * to its pre-flight checks, fence, steps and logs (and, when interrupted, a
+ * Resume button); a "Fail over…" button to start one, disabled with the
  * reason for users without `regions.failover.run` on the region; links to the
  * runbooks. Refreshes every second while a run is pending or running, so a
  * run's steps appear as they happen.
@@ -127,13 +128,18 @@ export function FailoversTab() {
       return next;
     });
 
-  const onStarted = (runId: string) => {
-    setDialogOpen(false);
+  /** Expands a run just started or resumed, and polls until it ends. */
+  const follow = (runId: string) => {
     setExpanded(previous => new Set(previous).add(runId));
     const params = new URLSearchParams(searchParams);
     params.set(RUN_PARAM, runId);
     setSearchParams(params);
     list.retry();
+  };
+
+  const onStarted = (runId: string) => {
+    setDialogOpen(false);
+    follow(runId);
   };
 
   const startButton = (
@@ -208,6 +214,7 @@ export function FailoversTab() {
           runs={runs}
           expanded={expanded}
           onToggle={toggle}
+          onResumed={follow}
           runbooksSite={runbooksSite}
         />
       </>
