@@ -1,6 +1,10 @@
 import { EntityProvider, catalogApiRef } from '@backstage/plugin-catalog-react';
 import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
-import { TestApiProvider, renderInTestApp } from '@backstage/test-utils';
+import {
+  TestApiProvider,
+  mockApis,
+  renderInTestApp,
+} from '@backstage/test-utils';
 import { screen } from '@testing-library/react';
 import { regionsApiRef } from './api';
 import {
@@ -20,9 +24,13 @@ import {
 } from './testing/fixtures';
 
 describe('regions plugin for the legacy frontend system', () => {
+  // The Failovers tab asks whether the user may run failovers; apps register
+  // the permission API by default, these tests must name it.
+  const permissionApi = mockApis.permission.factory();
   const apis = [
     [catalogApiRef, catalogApiMock({ entities: allRegions })],
     [regionsApiRef, fakeRegionsApi()],
+    [permissionApi.api, permissionApi.factory({})],
   ] as const;
 
   it('is the regions plugin', () => {

@@ -3,6 +3,7 @@ import { createApiRef } from '@backstage/core-plugin-api';
 import {
   CidrAllocationsResponse,
   CidrPoolsResponse,
+  FailoverPreflightResponse,
   FailoverRequest,
   FailoverRun,
   FailoverRunsResponse,
@@ -68,10 +69,26 @@ export interface RegionsApi {
 
   /**
    * Starts a drill, switchover or failover. Rejects with a `ResponseError`
-   * carrying the backend's message when it refuses: 400 bad request, 403 not
-   * allowed, 409 a run already in progress.
+   * carrying the backend's message when it refuses: 400 bad request (e.g. a
+   * `sourceFenced` that says nothing), 403 not allowed, 409 a run already in
+   * progress.
    */
   startFailover(request: FailoverRequest): Promise<FailoverStartResponse>;
+
+  /**
+   * The pre-flight a run with this request would do, evaluated now, recording
+   * and changing nothing. Rejects with a `ResponseError` carrying the
+   * backend's message: 400 bad request, 403 not allowed to run failovers of
+   * both regions.
+   */
+  previewFailover(request: FailoverRequest): Promise<FailoverPreflightResponse>;
+
+  /**
+   * Resumes an `interrupted` run where it stopped. Rejects with a
+   * `ResponseError` carrying the backend's message: 403 not allowed, 404 no
+   * such run, 409 not interrupted or another run holds its regions.
+   */
+  resumeFailover(id: string): Promise<FailoverStartResponse>;
 
   /**
    * One region's cost: the daily series and breakdown over `window`, its

@@ -6,6 +6,7 @@ import { setupServer } from 'msw/node';
 import {
   refusedFailover,
   succeededSwitchover,
+  unfenceablePreview,
 } from '../testing/failoverFixtures';
 import { RegionsClient } from './RegionsClient';
 
@@ -95,6 +96,108 @@ describe('RegionsClient failovers', () => {
       contentType: 'application/json',
       body: { ...request, force: true },
     });
+  });
+
+  it("sends the operator's account of the fenced primary with an emergency failover", async () => {
+    let body: unknown;
+    server.use(
+      http.post(`${baseUrl}/failovers`, async ({ request: r }) => {
+        body = await r.json();
+        return HttpResponse.json(
+          { id: 'run-43', status: 'pending' },
+          { status: 202 },
+        );
+      }),
+    );
+
+    await client.startFailover({
+      ...request,
+      mode: 'failover',
+      sourceFenced: 'powered off studio-primary-db in the console at 03:12',
+    });
+    expect(body).toEqual({
+      ...request,
+      mode: 'failover',
+      sourceFenced: 'powered off studio-primary-db in the console at 03:12',
+    });
+  });
+
+  it('previews the pre-flight by posting the same request to /failovers/preflight', async () => {
+    let received: { contentType: string | null; body: unknown } | undefined;
+    server.use(
+      http.post(`${baseUrl}/failovers/preflight`, async ({ request: r }) => {
+        received = {
+          contentType: r.headers.get('content-type'),
+          body: await r.json(),
+        };
+        return HttpResponse.json(unfenceablePreview());
+      }),
+      // a preview must never start a run
+      http.post(`${baseUrl}/failovers`, () =>
+        backendError(500, 'Error', 'a preview started a run'),
+      ),
+    );
+
+    await expect(
+      client.previewFailover({ ...request, mode: 'failover', force: true }),
+    ).resolves.toEqual(unfenceablePreview());
+    expect(received).toEqual({
+      contentType: 'application/json',
+      body: { ...request, mode: 'failover', force: true },
+    });
+  });
+
+  it('rejects a refused preview with the backend message', async () => {
+    server.use(
+      http.post(`${baseUrl}/failovers/preflight`, () =>
+        backendError(
+          403,
+          'NotAllowedError',
+          'user:default/bruno may not run failovers of region:default/studio-sul',
+        ),
+      ),
+    );
+
+    const error = await client.previewFailover(request).catch(e => e);
+    expect(error).toBeInstanceOf(ResponseError);
+    expect(error.statusCode).toBe(403);
+    expect(error.body.error.message).toBe(
+      'user:default/bruno may not run failovers of region:default/studio-sul',
+    );
+  });
+
+  it('resumes an interrupted run by posting to its resume route, encoded', async () => {
+    let path: string | undefined;
+    server.use(
+      http.post(`${baseUrl}/failovers/:id/resume`, ({ request: r }) => {
+        path = new URL(r.url).pathname;
+        return HttpResponse.json(
+          { id: 'run 7', status: 'running' },
+          { status: 202 },
+        );
+      }),
+    );
+
+    await expect(client.resumeFailover('run 7')).resolves.toEqual({
+      id: 'run 7',
+      status: 'running',
+    });
+    expect(path).toBe('/api/regions/failovers/run%207/resume');
+  });
+
+  it('rejects a refused resume (409) with the backend message', async () => {
+    const message =
+      'run run-7 is succeeded, not interrupted: only an interrupted run resumes';
+    server.use(
+      http.post(`${baseUrl}/failovers/:id/resume`, () =>
+        backendError(409, 'ConflictError', message),
+      ),
+    );
+
+    const error = await client.resumeFailover('run-7').catch(e => e);
+    expect(error).toBeInstanceOf(ResponseError);
+    expect(error.statusCode).toBe(409);
+    expect(error.body.error.message).toBe(message);
   });
 
   it.each([

@@ -4,6 +4,7 @@ import { ResponseError } from '@backstage/errors';
 import {
   CidrAllocationsResponse,
   CidrPoolsResponse,
+  FailoverPreflightResponse,
   FailoverRequest,
   FailoverRun,
   FailoverRunsResponse,
@@ -105,12 +106,27 @@ export class RegionsClient implements RegionsApi {
   async startFailover(
     request: FailoverRequest,
   ): Promise<FailoverStartResponse> {
-    const baseUrl = await this.discoveryApi.getBaseUrl('regions');
-    const response = await this.fetchApi.fetch(`${baseUrl}/failovers`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify(request),
-    });
+    const response = await this.post('/failovers', request);
+    if (!response.ok) {
+      throw await ResponseError.fromResponse(response);
+    }
+    return response.json();
+  }
+
+  async previewFailover(
+    request: FailoverRequest,
+  ): Promise<FailoverPreflightResponse> {
+    const response = await this.post('/failovers/preflight', request);
+    if (!response.ok) {
+      throw await ResponseError.fromResponse(response);
+    }
+    return response.json();
+  }
+
+  async resumeFailover(id: string): Promise<FailoverStartResponse> {
+    const response = await this.post(
+      `/failovers/${encodeURIComponent(id)}/resume`,
+    );
     if (!response.ok) {
       throw await ResponseError.fromResponse(response);
     }
@@ -157,5 +173,18 @@ export class RegionsClient implements RegionsApi {
   private async request(path: string): Promise<Response> {
     const baseUrl = await this.discoveryApi.getBaseUrl('regions');
     return this.fetchApi.fetch(`${baseUrl}${path}`);
+  }
+
+  private async post(path: string, body?: unknown): Promise<Response> {
+    const baseUrl = await this.discoveryApi.getBaseUrl('regions');
+    return this.fetchApi.fetch(`${baseUrl}${path}`, {
+      method: 'POST',
+      ...(body === undefined
+        ? {}
+        : {
+            headers: { 'Content-Type': 'application/json' },
+            body: JSON.stringify(body),
+          }),
+    });
   }
 }

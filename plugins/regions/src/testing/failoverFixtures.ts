@@ -1,6 +1,7 @@
 import {
   FAILOVER_STEP_IDS,
   FailoverPreflightCheck,
+  FailoverPreflightResponse,
   FailoverRun,
   FailoverStep,
   FailoverStepId,
@@ -49,10 +50,10 @@ function step(
 function passingPreflight(): FailoverPreflightCheck[] {
   return [
     {
-      id: 'replica-of-source',
-      title: 'Target is a replica of the source',
+      id: 'exclusive',
+      title: 'No other run holds the regions',
       passed: true,
-      detail: 'studio-sul-db streams from studio-primary-db',
+      detail: 'no run in progress for region:default/studio-primary',
       forcible: false,
     },
     {
@@ -70,10 +71,11 @@ function passingPreflight(): FailoverPreflightCheck[] {
       forcible: true,
     },
     {
-      id: 'no-run-in-progress',
-      title: 'No other run in progress',
+      id: 'fence',
+      title: 'The old primary can be fenced',
       passed: true,
-      detail: 'no run in progress for region:default/studio-primary',
+      detail:
+        'studio-primary-db answers: the sql fencer fences it and the fence is verified before the promotion',
       forcible: false,
     },
     {
@@ -84,6 +86,35 @@ function passingPreflight(): FailoverPreflightCheck[] {
       forcible: true,
     },
   ];
+}
+
+/** What `POST /failovers/preflight` answers while every check passes. */
+export function passingPreview(): FailoverPreflightResponse {
+  return {
+    ok: true,
+    checks: passingPreflight(),
+    evaluatedAt: failoverStartedAt,
+  };
+}
+
+/** The fence check's verdict while studio-primary-db does not answer and no fencer can fence it. */
+export const unfenceableDetail =
+  'studio-primary-db does not answer and no fencer can fence it: it may only be frozen or cut off and come back taking writes. Make sure it is down or isolated and say what you did (sourceFenced), or configure regions.databases.studio-primary-db.fence';
+
+/**
+ * The pre-flight of an emergency failover with studio-primary-db lost: the
+ * fence check fails until the operator says how it was made safe.
+ */
+export function unfenceablePreview(): FailoverPreflightResponse {
+  return {
+    ok: false,
+    checks: passingPreflight().map(check =>
+      check.id === 'fence'
+        ? { ...check, passed: false, detail: unfenceableDetail }
+        : check,
+    ),
+    evaluatedAt: failoverStartedAt,
+  };
 }
 
 /** A switchover of studio-primary to studio-sul that succeeded with 412 ms of RTO. */
@@ -219,5 +250,101 @@ export function runningSwitchover(progress: number): FailoverRun {
     }),
     rtoMs: done ? 388 : null,
     dataLossBytes: done ? 0 : null,
+  };
+}
+
+/** What the operator typed to attest that studio-primary was made safe. */
+export const primaryPoweredOff =
+  'Powered off studio-primary-db in the colo console at 03:12 and pulled its uplink';
+
+/**
+ * An emergency failover of a studio-primary that did not answer, fenced on
+ * the operator's word, resumed once; afterwards the split-brain guard found
+ * studio-primary-db taking writes again and could not fence it.
+ */
+export function attestedFailover(): FailoverRun {
+  const base = '2026-09-20T03:12:00.000Z';
+  return {
+    id: 'run-failover-attested',
+    region: 'region:default/studio-primary',
+    target: 'region:default/studio-sul',
+    mode: 'failover',
+    dryRun: false,
+    force: false,
+    resumes: 1,
+    status: 'succeeded',
+    createdBy: 'user:default/bruno',
+    createdAt: base,
+    finishedAt: at(base, 2_400),
+    preflight: passingPreflight().map(check =>
+      check.id === 'fence'
+        ? {
+            ...check,
+            detail: `studio-primary-db does not answer and no fencer can fence it; the operator attests: "${primaryPoweredOff}"`,
+          }
+        : check,
+    ),
+    steps: [
+      ...FAILOVER_STEP_IDS.map((id, index) =>
+        step(id, base, 'succeeded', {
+          startMs: index * 400,
+          endMs: (index + 1) * 400,
+        }),
+      ),
+      step(
+        're-fence',
+        base,
+        'failed',
+        { startMs: 3_600_000, endMs: 3_600_900 },
+        [[3_600_100, 'studio-primary-db answers and is not in recovery']],
+        'studio-primary-db could not be fenced: no fencer is configured for it. Both studio-primary-db and studio-sul-db accept writes; stop studio-primary-db now.',
+      ),
+    ],
+    rtoMs: 1_900,
+    dataLossBytes: 3 * 1024,
+    sourceFenced: primaryPoweredOff,
+    fence: {
+      method: 'attested',
+      detail: `user:default/bruno attests: "${primaryPoweredOff}"`,
+      at: at(base, 650),
+    },
+  };
+}
+
+/** A switchover the backend stopped executing while it promoted studio-sul. */
+export function interruptedSwitchover(): FailoverRun {
+  const base = '2026-09-20T11:00:00.000Z';
+  return {
+    id: 'run-interrupted',
+    region: 'region:default/studio-primary',
+    target: 'region:default/studio-sul',
+    mode: 'switchover',
+    dryRun: false,
+    force: false,
+    resumes: 0,
+    status: 'interrupted',
+    createdBy: 'user:default/ana',
+    createdAt: base,
+    finishedAt: null,
+    preflight: passingPreflight(),
+    steps: FAILOVER_STEP_IDS.map((id, index) => {
+      if (index < 2) {
+        return step(id, base, 'succeeded', {
+          startMs: index * 200,
+          endMs: (index + 1) * 200,
+        });
+      }
+      return index === 2
+        ? step(id, base, 'running', { startMs: 400 })
+        : step(id, base, 'pending');
+    }),
+    rtoMs: null,
+    dataLossBytes: null,
+    fence: {
+      method: 'sql',
+      detail:
+        'revoked CONNECT of the application roles on studio-primary-db and terminated their sessions; verified: no application session left',
+      at: at(base, 380),
+    },
   };
 }

@@ -12,7 +12,11 @@ import {
 import { RegionsApi } from '../api';
 import { topologyFromEntities } from '../lib/regions';
 import { sulReadiness } from './readinessFixtures';
-import { refusedFailover, succeededSwitchover } from './failoverFixtures';
+import {
+  passingPreview,
+  refusedFailover,
+  succeededSwitchover,
+} from './failoverFixtures';
 import { costSummary, hubCost } from './costFixtures';
 import { brazilAllocations, brazilPools } from './allocationFixtures';
 
@@ -347,6 +351,8 @@ export function fakeRegionsApi(
       return run;
     },
     startFailover: async () => ({ id: 'run-new', status: 'pending' }),
+    previewFailover: async () => passingPreview(),
+    resumeFailover: async id => ({ id, status: 'running' }),
     getCost: async (_ref, window) => hubCost(window),
     getCostSummary: async () => costSummary(),
     getPools: async () => brazilPools(),

@@ -11,13 +11,15 @@ import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
 import Alert from '@material-ui/lab/Alert';
 import {
-  FailoverPreflightCheck,
   FailoverRun,
   FailoverStep,
   FailoverStepStatus,
 } from '@meridian/plugin-regions-common';
 import { ReactNode } from 'react';
 import { formatBytes } from '../../lib/format';
+import { PreflightChecklist } from './PreflightChecklist';
+import { ResumeRunAlert } from './ResumeRunAlert';
+import { RunFence } from './RunFence';
 import { elapsedMs, formatDurationMs, isRunActive } from './runFormat';
 import {
   RUNBOOK_OF_MODE,
@@ -54,39 +56,6 @@ const STEP_STATUS_ICONS: Record<
   failed: text => <StatusError>{text}</StatusError>,
   skipped: text => <StatusAborted>{text}</StatusAborted>,
 };
-
-function PreflightChecks(props: { checks: FailoverPreflightCheck[] }) {
-  const classes = useStyles();
-  if (props.checks.length === 0) {
-    return (
-      <Typography variant="body2" color="textSecondary">
-        Not evaluated yet.
-      </Typography>
-    );
-  }
-  return (
-    <ul className={classes.list} aria-label="Pre-flight checks">
-      {props.checks.map(check => (
-        <li key={check.id} className={classes.item}>
-          <div className={classes.header}>
-            {check.passed ? (
-              <StatusOK>{check.title}</StatusOK>
-            ) : (
-              <StatusError>{check.title}</StatusError>
-            )}
-            <Typography variant="body2" color="textSecondary">
-              {check.detail}
-              {!check.passed &&
-                (check.forcible
-                  ? ' (force may override this check)'
-                  : ' (cannot be forced)')}
-            </Typography>
-          </div>
-        </li>
-      ))}
-    </ul>
-  );
-}
 
 function StepItem(props: { run: FailoverRun; step: FailoverStep }) {
   const { run, step } = props;
@@ -130,27 +99,50 @@ function StepItem(props: { run: FailoverRun; step: FailoverStep }) {
   );
 }
 
+/** The step the split-brain guard appends after the run when the old primary took writes again. */
+const LATE_STEP_ID = 're-fence';
+
 /**
  * Everything recorded about one run: its outcome (RTO, data loss, or why it
- * failed), the pre-flight checks with the fact that decided each, and every
- * step with its status, timings (relative to the run's start) and log.
+ * failed; for an interrupted run, a Resume button), how the old primary was
+ * fenced and the operator's attestation, the pre-flight checks with the fact
+ * that decided each, and every step with its status, timings (relative to the
+ * run's start) and log, the late re-fence of the split-brain guard apart.
  */
 export function FailoverRunDetail(props: {
   run: FailoverRun;
+  onResumed: (runId: string) => void;
   runbooksSite?: string;
 }) {
-  const { run, runbooksSite } = props;
+  const { run, onResumed, runbooksSite } = props;
   const classes = useStyles();
   const runbook = RUNBOOK_PAGES.find(
     page => page.page === RUNBOOK_OF_MODE[run.mode],
   )!;
+  const plannedSteps = run.steps.filter(step => step.id !== LATE_STEP_ID);
+  const lateSteps = run.steps.filter(step => step.id === LATE_STEP_ID);
+  const failedRefence = lateSteps.find(step => step.status === 'failed');
   return (
     <Box py={2} aria-label={`Run ${run.id}`} role="region">
+      {failedRefence && (
+        <Box mb={2}>
+          <Alert severity="error">
+            The old primary took writes again after this run and could not be
+            fenced anew: both regions may be taking writes.{' '}
+            {failedRefence.error}
+          </Alert>
+        </Box>
+      )}
       {run.error && (
         <Box mb={2}>
           <Alert severity={run.status === 'refused' ? 'warning' : 'error'}>
             {run.error}
           </Alert>
+        </Box>
+      )}
+      {run.status === 'interrupted' && (
+        <Box mb={2}>
+          <ResumeRunAlert run={run} onResumed={onResumed} />
         </Box>
       )}
       {run.status === 'succeeded' && (run.mode === 'drill' || run.dryRun) && (
@@ -168,26 +160,47 @@ export function FailoverRunDetail(props: {
           </Alert>
         </Box>
       )}
+      <RunFence run={run} />
       {run.force && (
         <Typography variant="body2" paragraph>
           Started with <strong>force</strong>: failed forcible checks did not
           stop it.
         </Typography>
       )}
+      {run.resumes > 0 && run.status !== 'interrupted' && (
+        <Typography variant="body2" paragraph>
+          Resumed {run.resumes} {run.resumes === 1 ? 'time' : 'times'} after the
+          backend executing it stopped.
+        </Typography>
+      )}
       <Typography variant="subtitle2" gutterBottom>
         Pre-flight checks
       </Typography>
-      <PreflightChecks checks={run.preflight} />
+      <PreflightChecklist checks={run.preflight} forced={run.force} />
       <Box mt={2}>
         <Typography variant="subtitle2" gutterBottom>
           Steps{isRunActive(run) && ' (live)'}
         </Typography>
         <ol className={classes.list} aria-label="Steps">
-          {run.steps.map(step => (
+          {plannedSteps.map(step => (
             <StepItem key={step.id} run={run} step={step} />
           ))}
         </ol>
       </Box>
+      {lateSteps.length > 0 && (
+        <Box mt={2}>
+          <Typography variant="subtitle2">After the run</Typography>
+          <Typography variant="body2" color="textSecondary" paragraph>
+            The split-brain guard found the old primary taking writes again
+            after the run, and set out to fence it again.
+          </Typography>
+          <ol className={classes.list} aria-label="After the run">
+            {lateSteps.map(step => (
+              <StepItem key={step.id} run={run} step={step} />
+            ))}
+          </ol>
+        </Box>
+      )}
       {runbooksSite && (
         <Typography variant="body2">
           Runbook:{' '}

@@ -44,9 +44,10 @@ function RunRow(props: {
   run: FailoverRun;
   expanded: boolean;
   onToggle: () => void;
+  onResumed: (runId: string) => void;
   runbooksSite?: string;
 }) {
-  const { run, expanded, onToggle, runbooksSite } = props;
+  const { run, expanded, onToggle, onResumed, runbooksSite } = props;
   const classes = useStyles();
   const duration = formatDurationMs(elapsedMs(run.createdAt, run.finishedAt));
   return (
@@ -98,7 +99,11 @@ function RunRow(props: {
           className={expanded ? undefined : classes.collapsed}
         >
           <Collapse in={expanded} unmountOnExit>
-            <FailoverRunDetail run={run} runbooksSite={runbooksSite} />
+            <FailoverRunDetail
+              run={run}
+              onResumed={onResumed}
+              runbooksSite={runbooksSite}
+            />
           </Collapse>
         </TableCell>
       </TableRow>
@@ -114,9 +119,11 @@ export function FailoverRunsTable(props: {
   runs: FailoverRun[];
   expanded: ReadonlySet<string>;
   onToggle: (runId: string) => void;
+  /** Called once the backend has accepted to resume an interrupted run. */
+  onResumed: (runId: string) => void;
   runbooksSite?: string;
 }) {
-  const { runs, expanded, onToggle, runbooksSite } = props;
+  const { runs, expanded, onToggle, onResumed, runbooksSite } = props;
   return (
     <TableContainer component={Paper}>
       <Table size="small" aria-label="Failover runs">
@@ -134,6 +141,7 @@ export function FailoverRunsTable(props: {
               run={run}
               expanded={expanded.has(run.id)}
               onToggle={() => onToggle(run.id)}
+              onResumed={onResumed}
               runbooksSite={runbooksSite}
             />
           ))}

@@ -1,26 +1,26 @@
 import { Entity } from '@backstage/catalog-model';
-import { ResponseError } from '@backstage/errors';
-import { renderInTestApp } from '@backstage/frontend-test-utils';
-import { EntityProvider } from '@backstage/plugin-catalog-react';
 import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { RegionsApi, regionsApiRef } from '../../api';
+import { RegionsApi } from '../../api';
 import {
   failoverStartedAt,
   runningSwitchover,
   succeededSwitchover,
 } from '../../testing/failoverFixtures';
 import {
-  backendTopology,
   fakeRegionsApi,
-  mountedRoutes,
   studioPelotas,
   studioPrimary,
   studioSul,
 } from '../../testing/fixtures';
-import { FailoversTab } from './FailoversTab';
+import {
+  backendError,
+  expand,
+  renderFailoversTab,
+  rowOf,
+} from './__testUtils__/renderFailoversTab';
 
-// Dialog tests type and click through Material UI on a shared 2-core machine.
+// The first render of a file loads the app's lazy parts on a shared 2-core machine.
 jest.setTimeout(20_000);
 
 function renderTab(
@@ -28,61 +28,7 @@ function renderTab(
   regionsApi: RegionsApi = fakeRegionsApi(),
   initialRouteEntries?: string[],
 ) {
-  return renderInTestApp(
-    <EntityProvider entity={entity}>
-      <FailoversTab />
-    </EntityProvider>,
-    { mountedRoutes, apis: [[regionsApiRef, regionsApi]], initialRouteEntries },
-  );
-}
-
-/** How the regions backend's error handler answers, as the client reads it. */
-async function backendError(status: number, name: string, message: string) {
-  return ResponseError.fromResponse(
-    new Response(
-      JSON.stringify({
-        error: { name, message },
-        response: { statusCode: status },
-      }),
-      { status, headers: { 'Content-Type': 'application/json' } },
-    ),
-  );
-}
-
-function rowOf(runId: string) {
-  const toggle = screen.getByRole('button', {
-    name: new RegExp(`steps of run ${runId}$`),
-  });
-  return within(toggle.closest('tr')!);
-}
-
-async function expand(runId: string) {
-  await userEvent.click(
-    screen.getByRole('button', { name: `Show steps of run ${runId}` }),
-  );
-  return within(await screen.findByRole('region', { name: `Run ${runId}` }));
-}
-
-/** A topology where studio-sul's latest sample shows it 14 KiB behind. */
-function topologyWithSulLag() {
-  const topology = backendTopology();
-  return {
-    ...topology,
-    regions: topology.regions.map(r =>
-      r.name === 'studio-sul'
-        ? {
-            ...r,
-            replication: {
-              ...r.replication,
-              status: 'ok' as const,
-              lagSeconds: 2.1,
-              lagBytes: 14 * 1024,
-              sampledAt: failoverStartedAt,
-            },
-          }
-        : r,
-    ),
-  };
+  return renderFailoversTab({ entity, regionsApi, initialRouteEntries });
 }
 
 describe('FailoversTab', () => {
@@ -326,179 +272,6 @@ describe('FailoversTab', () => {
         ),
       ).toBeInTheDocument();
     });
-
-    it('starts a switchover with force, after the region name is typed, and follows the new run', async () => {
-      const startFailover = jest.fn(async () => ({
-        id: 'run-live',
-        status: 'pending' as const,
-      }));
-      const getFailover = jest.fn(async () => runningSwitchover(2));
-      renderTab(
-        studioPrimary,
-        fakeRegionsApi({
-          startFailover,
-          getFailover,
-          getTopology: async () => topologyWithSulLag(),
-        }),
-      );
-      await screen.findByRole('table', { name: 'Failover runs' });
-
-      await userEvent.click(screen.getByRole('button', { name: 'Fail over…' }));
-      const dialog = within(await screen.findByRole('dialog'));
-
-      // the only standby is chosen, with its replication status and lag
-      const standby = await dialog.findByRole('radio', {
-        name: /studio-primary → studio-sul/,
-      });
-      expect(standby).toBeChecked();
-      const standbyLabel = within(standby.closest('label')!);
-      expect(standbyLabel.getByText('ok')).toBeInTheDocument();
-      expect(
-        standbyLabel.getByText('lag 2.1 s / 14 KiB, sampled 5 s ago'),
-      ).toBeInTheDocument();
-
-      expect(
-        dialog.getByRole('radio', {
-          name: /^Drill — Runs every pre-flight check .* changes nothing\.$/,
-        }),
-      ).toBeChecked();
-      await userEvent.click(dialog.getByRole('radio', { name: /^Switchover/ }));
-      await userEvent.click(dialog.getByRole('checkbox', { name: /^Force/ }));
-      expect(
-        dialog.getByText(/Forcing overrides the checks/),
-      ).toBeInTheDocument();
-
-      const start = dialog.getByRole('button', { name: 'Start switchover' });
-      expect(start).toBeDisabled();
-      await userEvent.type(
-        dialog.getByLabelText('Type studio-primary to confirm'),
-        'studio-prim',
-      );
-      expect(start).toBeDisabled();
-      await userEvent.type(
-        dialog.getByLabelText('Type studio-primary to confirm'),
-        'ary',
-      );
-      expect(start).toBeEnabled();
-      await userEvent.click(start);
-
-      expect(startFailover).toHaveBeenCalledTimes(1);
-      expect(startFailover).toHaveBeenCalledWith({
-        region: 'region:default/studio-primary',
-        target: 'region:default/studio-sul',
-        mode: 'switchover',
-        force: true,
-      });
-      await waitFor(() =>
-        expect(screen.queryByRole('dialog')).not.toBeInTheDocument(),
-      );
-
-      // not in the list yet: read alone, shown on top and expanded
-      const run = within(
-        await screen.findByRole('region', { name: 'Run run-live' }),
-      );
-      expect(getFailover).toHaveBeenCalledWith('run-live');
-      expect(
-        within(
-          run.getByRole('listitem', { name: 'Promote the target' }),
-        ).getByText(/^running/),
-      ).toBeInTheDocument();
-      expect(rowOf('run-live').getByText('running')).toBeInTheDocument();
-      const firstToggle = screen.getAllByRole('button', {
-        name: /steps of run/,
-      })[0];
-      expect(firstToggle).toHaveAccessibleName('Hide steps of run run-live');
-    });
-
-    it('runs a drill from a standby page without confirmation', async () => {
-      const startFailover = jest.fn(async () => ({
-        id: 'run-drill',
-        status: 'pending' as const,
-      }));
-      renderTab(studioSul, fakeRegionsApi({ startFailover }));
-      await screen.findByRole('table', { name: 'Failover runs' });
-
-      await userEvent.click(screen.getByRole('button', { name: 'Fail over…' }));
-      const dialog = within(await screen.findByRole('dialog'));
-      expect(
-        await dialog.findByRole('radio', {
-          name: /studio-primary → studio-sul/,
-        }),
-      ).toBeChecked();
-      expect(dialog.queryByLabelText(/to confirm$/)).not.toBeInTheDocument();
-      await userEvent.click(dialog.getByRole('button', { name: 'Run drill' }));
-
-      expect(startFailover).toHaveBeenCalledWith({
-        region: 'region:default/studio-primary',
-        target: 'region:default/studio-sul',
-        mode: 'drill',
-      });
-    });
-
-    it('says there is no standby to promote for a region outside any replication', async () => {
-      renderTab(studioPelotas);
-      await screen.findByText('No failover has run for this region yet');
-
-      await userEvent.click(screen.getByRole('button', { name: 'Fail over…' }));
-      const dialog = within(await screen.findByRole('dialog'));
-      expect(
-        await dialog.findByText(/there is no standby to promote/),
-      ).toBeInTheDocument();
-      expect(dialog.getByRole('button', { name: 'Run drill' })).toBeDisabled();
-    });
-
-    it.each([
-      [
-        403,
-        'NotAllowedError',
-        'Unauthorized',
-        'You are not allowed to run failovers for this region (permission regions.failover.run: owners of the region may).',
-      ],
-      [
-        409,
-        'ConflictError',
-        'run run-live is already in progress for region:default/studio-primary',
-        'A run is already in progress for this region: run run-live is already in progress for region:default/studio-primary',
-      ],
-      [
-        400,
-        'InputError',
-        'target region:default/studio-pelotas is not a replica of region:default/studio-primary',
-        'target region:default/studio-pelotas is not a replica of region:default/studio-primary',
-      ],
-    ])(
-      'keeps the dialog open and says why when the backend answers %i',
-      async (status, name, message, shown) => {
-        const refusal = await backendError(status, name, message);
-        const listFailovers = jest.fn(fakeRegionsApi().listFailovers);
-        renderTab(
-          studioPrimary,
-          fakeRegionsApi({
-            listFailovers,
-            startFailover: async () => {
-              throw refusal;
-            },
-          }),
-        );
-        await screen.findByRole('table', { name: 'Failover runs' });
-
-        await userEvent.click(
-          screen.getByRole('button', { name: 'Fail over…' }),
-        );
-        const dialog = within(await screen.findByRole('dialog'));
-        await dialog.findByRole('radio', {
-          name: /studio-primary → studio-sul/,
-        });
-        await userEvent.click(
-          dialog.getByRole('button', { name: 'Run drill' }),
-        );
-
-        expect(await dialog.findByText(shown)).toBeInTheDocument();
-        expect(screen.getByRole('dialog')).toBeInTheDocument();
-        // the run in progress a 409 names is shown without a reload
-        await waitFor(() => expect(listFailovers).toHaveBeenCalledTimes(2));
-      },
-    );
   });
 
   describe('while a run is in progress', () => {

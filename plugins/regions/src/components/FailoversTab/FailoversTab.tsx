@@ -22,6 +22,7 @@ import { regionsApiRef } from '../../api';
 import { FailoverRunsTable } from './FailoverRunsTable';
 import { StartFailoverDialog } from './StartFailoverDialog';
 import { isRunActive } from './runFormat';
+import { useFailoverPermission } from './useFailoverPermission';
 import {
   RUNBOOK_PAGES,
   runbookPath,
@@ -32,6 +33,7 @@ import {
 const LIVE_REFRESH_MS = 1000;
 /** The run to expand and follow, e.g. `?run=<id>` from the scaffolder's output. */
 const RUN_PARAM = 'run';
+const NOT_ALLOWED_ID = 'failover-not-allowed';
 
 function RunbookLinks(props: { site?: string }) {
   const { site } = props;
@@ -61,9 +63,11 @@ function RunbookLinks(props: { site?: string }) {
 /**
  * The Failovers tab of a Region entity: every drill, switchover and failover
  * where the region was the source or the target, newest first, each expanding
- * to its pre-flight checks, steps and logs; a "Fail over…" button to start
- * one; links to the runbooks. Refreshes every second while a run is pending
- * or running, so a run's steps appear as they happen.
+ * to its pre-flight checks, fence, steps and logs (and, when interrupted, a
+ * Resume button); a "Fail over…" button to start one, disabled with the
+ * reason for users without `regions.failover.run` on the region; links to the
+ * runbooks. Refreshes every second while a run is pending or running, so a
+ * run's steps appear as they happen.
  *
  * @public
  */
@@ -75,6 +79,7 @@ export function FailoversTab() {
   const namespace = entity.metadata.namespace ?? 'default';
   const name = entity.metadata.name;
   const runbooksSite = runbooksSitePath(entity);
+  const permission = useFailoverPermission();
 
   const [dialogOpen, setDialogOpen] = useState(false);
   const [expanded, setExpanded] = useState<ReadonlySet<string>>(
@@ -123,8 +128,8 @@ export function FailoversTab() {
       return next;
     });
 
-  const onStarted = (runId: string) => {
-    setDialogOpen(false);
+  /** Expands a run just started or resumed, and polls until it ends. */
+  const follow = (runId: string) => {
     setExpanded(previous => new Set(previous).add(runId));
     const params = new URLSearchParams(searchParams);
     params.set(RUN_PARAM, runId);
@@ -132,14 +137,34 @@ export function FailoversTab() {
     list.retry();
   };
 
+  const onStarted = (runId: string) => {
+    setDialogOpen(false);
+    follow(runId);
+  };
+
   const startButton = (
-    <Button
-      variant="contained"
-      color="primary"
-      onClick={() => setDialogOpen(true)}
-    >
-      Fail over…
-    </Button>
+    <Box display="flex" flexDirection="column" alignItems="flex-end">
+      <Button
+        variant="contained"
+        color="primary"
+        disabled={!permission.allowed}
+        aria-describedby={permission.reason ? NOT_ALLOWED_ID : undefined}
+        onClick={() => setDialogOpen(true)}
+      >
+        Fail over…
+      </Button>
+      {permission.reason && (
+        <Box maxWidth={320} mt={0.5} textAlign="right">
+          <Typography
+            id={NOT_ALLOWED_ID}
+            variant="caption"
+            color="textSecondary"
+          >
+            {permission.reason}
+          </Typography>
+        </Box>
+      )}
+    </Box>
   );
 
   let body;
@@ -189,6 +214,7 @@ export function FailoversTab() {
           runs={runs}
           expanded={expanded}
           onToggle={toggle}
+          onResumed={follow}
           runbooksSite={runbooksSite}
         />
       </>

@@ -1,11 +1,6 @@
-import {
-  Entity,
-  parseEntityRef,
-  stringifyEntityRef,
-} from '@backstage/catalog-model';
-import { Link, Progress } from '@backstage/core-components';
+import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import { Link } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
-import { ResponseError } from '@backstage/errors';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import Checkbox from '@material-ui/core/Checkbox';
@@ -20,122 +15,107 @@ import Radio from '@material-ui/core/Radio';
 import RadioGroup from '@material-ui/core/RadioGroup';
 import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
+import { makeStyles } from '@material-ui/core/styles';
 import Alert from '@material-ui/lab/Alert';
 import {
   FAILOVER_MODES,
   FailoverMode,
-  TopologyRegion,
-  TopologyResponse,
-  regionsFailoverRunPermission,
+  FailoverRequest,
 } from '@meridian/plugin-regions-common';
 import { useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import { regionsApiRef } from '../../api';
-import { formatAge, formatLag } from '../../lib/format';
-import { ReplicationStatusChip } from '../ReplicationTab';
+import { PreflightPreview } from './PreflightPreview';
+import { refusalMessage } from './refusalMessage';
 import { MODE_EXPLANATIONS, MODE_LABELS } from './runFormat';
+import {
+  FailoverPair,
+  StandbyChoice,
+  displayName,
+  failoverPairs,
+} from './StandbyChoice';
+import { TargetFacts } from './TargetFacts';
+import { useFailoverPreview } from './useFailoverPreview';
 
 /** The scaffolder template that runs the same action with a task log. */
 const TEMPLATE_PATH = '/create/templates/default/run-failover';
 
-/** A region whose primary may be failed over to one of its standbys. */
-interface FailoverPair {
-  region: string;
-  target: string;
-  standby: TopologyRegion;
+/** The backend refuses a shorter `sourceFenced`: it says nothing of what was done. */
+const MIN_ATTESTATION_LENGTH = 10;
+
+const CONFIRM_VERBS: Record<FailoverMode, string> = {
+  drill: 'Run drill',
+  switchover: 'Switch over',
+  failover: 'Fail over',
+};
+
+const useStyles = makeStyles(theme => ({
+  // switchovers and failovers change production: once enabled, the confirm looks it
+  danger: {
+    color: theme.palette.error.contrastText,
+    backgroundColor: theme.palette.error.main,
+    '&:hover': { backgroundColor: theme.palette.error.dark },
+  },
+}));
+
+/** "Switch over us-east → us-west": what the confirm button does, to which regions. */
+function confirmLabel(mode: FailoverMode, pair?: FailoverPair): string {
+  const verb = CONFIRM_VERBS[mode];
+  return pair
+    ? `${verb} ${displayName(pair.region)} → ${displayName(pair.target)}`
+    : verb;
 }
 
-/**
- * What this region can take part in: failing its primary over to each region
- * replicating from it, and, for a standby, being promoted in place of its
- * source.
- */
-function failoverPairs(
-  regionRef: string,
-  topology: TopologyResponse,
-): FailoverPair[] {
-  const pairs: FailoverPair[] = topology.regions
-    .filter(r => r.replication?.source === regionRef)
-    .map(standby => ({ region: regionRef, target: standby.ref, standby }));
-  const self = topology.regions.find(r => r.ref === regionRef);
-  if (self?.replication?.source) {
-    pairs.push({
-      region: self.replication.source,
-      target: regionRef,
-      standby: self,
-    });
-  }
-  return pairs;
-}
-
-function displayName(ref: string): string {
-  return parseEntityRef(ref).name;
-}
-
-function StandbyLabel(props: { pair: FailoverPair }) {
-  const { region, standby } = props.pair;
-  const replication = standby.replication;
+function SourceFencedField(props: {
+  source: string;
+  value: string;
+  onChange: (value: string) => void;
+}) {
+  const { source, value, onChange } = props;
+  const length = value.trim().length;
+  const tooShort = length > 0 && length < MIN_ATTESTATION_LENGTH;
   return (
-    <Box display="flex" alignItems="center" flexWrap="wrap" style={{ gap: 8 }}>
-      <span>
-        {displayName(region)} → <strong>{standby.name}</strong>
-        {standby.title && ` (${standby.title})`}
-      </span>
-      {replication?.status && (
-        <ReplicationStatusChip status={replication.status} />
-      )}
-      <Typography variant="body2" color="textSecondary" component="span">
-        lag {formatLag(replication?.lagSeconds, replication?.lagBytes)}
-        {replication?.sampledAt
-          ? `, sampled ${formatAge(replication.sampledAt)}`
-          : ', no sample yet'}
-      </Typography>
-    </Box>
+    <TextField
+      id="failover-source-fenced"
+      fullWidth
+      multiline
+      minRows={3}
+      variant="outlined"
+      margin="normal"
+      label={`What did you do to make sure ${source} is down or isolated?`}
+      error={tooShort}
+      helperText={
+        tooShort
+          ? `Say what was done, in at least ${MIN_ATTESTATION_LENGTH} characters.`
+          : `Needed when ${source}'s database does not answer and no fencer is configured for it: it may only be frozen or cut off, and come back taking writes next to the new primary. Say what you did, e.g. "powered off db-1 in the console at 03:12". Kept on the run and audited.`
+      }
+      value={value}
+      onChange={event => onChange(event.target.value)}
+    />
   );
 }
 
-/** What the operator should read when the backend refuses to start a run. */
-function refusalMessage(error: unknown): string {
-  if (error instanceof ResponseError) {
-    const backendMessage = error.body?.error?.message ?? error.message;
-    if (error.statusCode === 403) {
-      return `You are not allowed to run failovers for this region (permission ${regionsFailoverRunPermission.name}: owners of the region may).`;
-    }
-    if (error.statusCode === 409) {
-      return `A run is already in progress for this region: ${backendMessage}`;
-    }
-    return backendMessage;
-  }
-  return error instanceof Error ? error.message : String(error);
-}
-
 /**
- * Starts a drill, switchover or emergency failover of the entity's region:
- * the operator picks the standby (with its current replication status and
- * lag), the mode and whether to force, and types the region's name to confirm
- * anything but a drill. Calls `onStarted` with the new run's id, and
- * `onRefused` when the backend refuses (a 409 means a run the tab may not
- * show yet).
+ * The dialog's content, mounted afresh on every open so that nothing chosen,
+ * forced or typed in a cancelled open carries over.
  */
-export function StartFailoverDialog(props: {
+function StartFailoverForm(props: {
   entity: Entity;
-  open: boolean;
   onClose: () => void;
   onStarted: (runId: string) => void;
   onRefused: () => void;
 }) {
-  const { entity, open, onClose, onStarted, onRefused } = props;
+  const { entity, onClose, onStarted, onRefused } = props;
+  const classes = useStyles();
   const regionsApi = useApi(regionsApiRef);
   const regionRef = stringifyEntityRef(entity);
-  const topology = useAsync(
-    async () => (open ? regionsApi.getTopology() : undefined),
-    [regionsApi, open],
-  );
+  const topology = useAsync(() => regionsApi.getTopology(), [regionsApi]);
   const pairs = topology.value ? failoverPairs(regionRef, topology.value) : [];
 
   const [target, setTarget] = useState<string>();
   const [mode, setMode] = useState<FailoverMode>('drill');
   const [force, setForce] = useState(false);
+  const [sourceFenced, setSourceFenced] = useState('');
   const [confirmation, setConfirmation] = useState('');
   const [submitting, setSubmitting] = useState(false);
   const [refusal, setRefusal] = useState<string>();
@@ -145,23 +125,33 @@ export function StartFailoverDialog(props: {
     pairs.find(p => p.target === target) ??
     (pairs.length === 1 ? pairs[0] : undefined);
   const confirmName = pair ? displayName(pair.region) : '';
+  const attestation = mode === 'failover' ? sourceFenced.trim() : '';
+  const request: FailoverRequest | undefined = pair && {
+    region: pair.region,
+    target: pair.target,
+    mode,
+    ...(force ? { force: true } : {}),
+    ...(attestation ? { sourceFenced: attestation } : {}),
+  };
+  const preview = useFailoverPreview(request);
+
   const needsConfirmation = mode !== 'drill';
   const confirmed = !needsConfirmation || confirmation.trim() === confirmName;
+  const attested =
+    attestation.length === 0 || attestation.length >= MIN_ATTESTATION_LENGTH;
+  const cleared = !preview.checking && preview.preview?.ok === true;
+  const ready = Boolean(
+    request && confirmed && attested && cleared && !submitting,
+  );
 
   const start = async () => {
-    if (!pair) {
+    if (!request) {
       return;
     }
     setSubmitting(true);
     setRefusal(undefined);
     try {
-      const started = await regionsApi.startFailover({
-        region: pair.region,
-        target: pair.target,
-        mode,
-        ...(force ? { force: true } : {}),
-      });
-      setConfirmation('');
+      const started = await regionsApi.startFailover(request);
       onStarted(started.id);
     } catch (error) {
       setRefusal(refusalMessage(error));
@@ -171,59 +161,28 @@ export function StartFailoverDialog(props: {
     }
   };
 
-  let standbyChoice;
-  if (topology.loading) {
-    standbyChoice = <Progress />;
-  } else if (topology.error) {
-    standbyChoice = (
-      <Alert severity="error">
-        Could not read the standbys from the regions backend:{' '}
-        {topology.error.message}
-      </Alert>
-    );
-  } else if (pairs.length === 0) {
-    standbyChoice = (
-      <Alert severity="info">
-        No region replicates from {entity.metadata.name} and it replicates from
-        none: there is no standby to promote. A standby names its source in{' '}
-        <code>spec.replication.source</code>.
-      </Alert>
-    );
-  } else {
-    standbyChoice = (
-      <RadioGroup
-        aria-label="Target standby"
-        value={pair?.target ?? ''}
-        onChange={event => setTarget(event.target.value)}
-      >
-        {pairs.map(p => (
-          <FormControlLabel
-            key={p.target}
-            value={p.target}
-            control={<Radio />}
-            label={<StandbyLabel pair={p} />}
-          />
-        ))}
-      </RadioGroup>
-    );
-  }
-
   return (
-    <Dialog
-      open={open}
-      onClose={onClose}
-      maxWidth="md"
-      fullWidth
-      aria-labelledby="start-failover-title"
-    >
+    <>
       <DialogTitle id="start-failover-title">
         Fail over {entity.metadata.name}
       </DialogTitle>
       <DialogContent>
         <FormControl component="fieldset" fullWidth margin="normal">
           <FormLabel component="legend">Target standby</FormLabel>
-          {standbyChoice}
+          <StandbyChoice
+            regionName={entity.metadata.name}
+            pairs={pairs}
+            loading={topology.loading}
+            error={topology.error}
+            chosen={pair}
+            onChoose={setTarget}
+          />
         </FormControl>
+        {pair && (
+          <Box my={2}>
+            <TargetFacts target={pair.target} />
+          </Box>
+        )}
         <FormControl component="fieldset" fullWidth margin="normal">
           <FormLabel component="legend">Mode</FormLabel>
           <RadioGroup
@@ -261,9 +220,21 @@ export function StartFailoverDialog(props: {
             lag limit and the readiness gate: the promoted standby may lack
             recent commits, which are then lost, and a region that is not ready
             takes the traffic. Checks that keep the data safe (the target is a
-            healthy replica of the source, no other run in progress) still
-            refuse.
+            healthy replica of the source, the old primary can be fenced, no
+            other run in progress) still refuse.
           </Alert>
+        )}
+        {mode === 'failover' && pair && (
+          <SourceFencedField
+            source={confirmName}
+            value={sourceFenced}
+            onChange={setSourceFenced}
+          />
+        )}
+        {pair && (
+          <Box mt={2}>
+            <PreflightPreview preview={preview} force={force} />
+          </Box>
         )}
         {needsConfirmation && pair && (
           <TextField
@@ -295,14 +266,52 @@ export function StartFailoverDialog(props: {
       <DialogActions>
         <Button onClick={onClose}>Cancel</Button>
         <Button
-          color="primary"
           variant="contained"
-          disabled={!pair || !confirmed || submitting}
+          color="primary"
+          className={needsConfirmation && ready ? classes.danger : undefined}
+          disabled={!ready}
           onClick={start}
         >
-          {mode === 'drill' ? 'Run drill' : `Start ${mode}`}
+          {confirmLabel(mode, pair)}
         </Button>
       </DialogActions>
+    </>
+  );
+}
+
+/**
+ * Starts a drill, switchover or emergency failover of the entity's region.
+ * The operator picks the standby and sees its replication and readiness,
+ * picks the mode and whether to force, says for an emergency failover how
+ * the old primary was made safe, and sees the pre-flight the backend would
+ * run, evaluated now; Start waits until that pre-flight passes, and anything
+ * but a drill needs the region's name typed. Calls `onStarted` with the new
+ * run's id, and `onRefused` when the backend refuses (a 409 means a run the
+ * tab may not show yet).
+ */
+export function StartFailoverDialog(props: {
+  entity: Entity;
+  open: boolean;
+  onClose: () => void;
+  onStarted: (runId: string) => void;
+  onRefused: () => void;
+}) {
+  const { open, onClose, ...formProps } = props;
+  // A new form on each open, even one during the closing transition, when the
+  // dialog has not unmounted the last one yet.
+  const [opening, setOpening] = useState({ open, count: 0 });
+  if (opening.open !== open) {
+    setOpening({ open, count: open ? opening.count + 1 : opening.count });
+  }
+  return (
+    <Dialog
+      open={open}
+      onClose={onClose}
+      maxWidth="md"
+      fullWidth
+      aria-labelledby="start-failover-title"
+    >
+      <StartFailoverForm key={opening.count} onClose={onClose} {...formProps} />
     </Dialog>
   );
 }

@@ -1,6 +1,6 @@
 import { renderInTestApp } from '@backstage/frontend-test-utils';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
-import { screen } from '@testing-library/react';
+import { screen, within } from '@testing-library/react';
 import { RegionsApi, regionsApiRef } from '../../api';
 import {
   fakeRegionsApi,
@@ -23,6 +23,10 @@ function renderCard(
 }
 
 describe('RegionConflictsCard', () => {
+  afterEach(() => {
+    jest.restoreAllMocks();
+  });
+
   it('lists the conflicts the backend found for the region', async () => {
     renderCard();
 
@@ -37,6 +41,68 @@ describe('RegionConflictsCard', () => {
       'href',
       '/catalog/default/region/us-east',
     );
+  });
+
+  it('lists critical conflicts first, in red, labelled and with when they were observed', async () => {
+    const observedAt = '2026-09-20T12:00:00.000Z';
+    jest.spyOn(Date, 'now').mockReturnValue(Date.parse(observedAt) + 300_000);
+    const warning = {
+      type: 'database-binding',
+      regions: ['region:default/studio-sul'],
+      field: 'metadata.annotations.meridian.dev/database',
+      message: 'studio-sul names sul-db, which regions.databases does not list',
+      severity: 'warning' as const,
+    };
+    const splitBrain = {
+      type: 'split-brain',
+      regions: ['region:default/studio-sul', 'region:default/studio-primary'],
+      field: 'spec.replication',
+      message:
+        'studio-primary-db and studio-sul-db both accept writes for one replication set',
+      severity: 'critical' as const,
+      observedAt,
+    };
+    const summary = await fakeRegionsApi().getRegion({
+      namespace: 'default',
+      name: 'studio-sul',
+    });
+    renderCard(
+      studioSul,
+      fakeRegionsApi({
+        getRegion: async () => ({
+          ...summary!,
+          conflicts: [warning, splitBrain],
+        }),
+      }),
+    );
+
+    expect(
+      await screen.findByText('Conflicts (2, 1 critical)'),
+    ).toBeInTheDocument();
+    const [first, second] = screen.getAllByRole('listitem');
+    expect(first).toHaveAccessibleName(
+      'Critical: Split brain: studio-primary-db and studio-sul-db both accept writes for one replication set',
+    );
+    const critical = within(first);
+    expect(critical.getByText('critical')).toBeInTheDocument();
+    expect(
+      critical.getByText(
+        'Split brain: studio-primary-db and studio-sul-db both accept writes for one replication set',
+      ),
+    ).toHaveStyle({ color: 'rgb(244, 67, 54)' });
+    expect(critical.getByText('· observed 5 min ago')).toBeInTheDocument();
+    expect(
+      critical.getByRole('link', { name: 'studio-primary' }),
+    ).toBeInTheDocument();
+
+    const rest = within(second);
+    expect(
+      rest.getByText(
+        'Database binding: studio-sul names sul-db, which regions.databases does not list',
+      ),
+    ).not.toHaveStyle({ color: 'rgb(244, 67, 54)' });
+    expect(rest.queryByText('critical')).not.toBeInTheDocument();
+    expect(rest.queryByText(/observed/)).not.toBeInTheDocument();
   });
 
   it('says so when there are no conflicts', async () => {

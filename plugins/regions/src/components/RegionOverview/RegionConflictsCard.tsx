@@ -9,35 +9,81 @@ import {
 } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import { EntityRefLink, useEntity } from '@backstage/plugin-catalog-react';
+import Chip from '@material-ui/core/Chip';
 import List from '@material-ui/core/List';
 import ListItem from '@material-ui/core/ListItem';
 import ListItemIcon from '@material-ui/core/ListItemIcon';
 import ListItemText from '@material-ui/core/ListItemText';
 import Typography from '@material-ui/core/Typography';
+import { makeStyles } from '@material-ui/core/styles';
 import ErrorOutlineIcon from '@material-ui/icons/ErrorOutline';
 import { RegionConflict } from '@meridian/plugin-regions-common';
 import useAsync from 'react-use/esm/useAsync';
 import { regionsApiRef } from '../../api';
+import { formatAge } from '../../lib/format';
 
 const CONFLICT_TITLES: Record<string, string> = {
   'cidr-overlap': 'Overlapping network blocks',
   'hub-cycle': 'Hub cycle',
   'unresolved-ref': 'Unresolved reference',
   'invalid-replication-source': 'Invalid replication source',
+  'database-binding': 'Database binding',
+  'traffic-binding': 'Traffic binding',
+  'split-brain': 'Split brain',
 };
+
+const useStyles = makeStyles(theme => ({
+  critical: {
+    borderLeft: `4px solid ${theme.palette.error.main}`,
+    paddingLeft: theme.spacing(1),
+  },
+  criticalLabel: {
+    backgroundColor: theme.palette.error.main,
+    color: theme.palette.error.contrastText,
+    fontWeight: 'bold',
+    marginRight: theme.spacing(1),
+  },
+}));
+
+function isCritical(conflict: RegionConflict): boolean {
+  return conflict.severity === 'critical';
+}
 
 function ConflictItem(props: { conflict: RegionConflict; self: string }) {
   const { conflict, self } = props;
+  const classes = useStyles();
+  const critical = isCritical(conflict);
   const others = conflict.regions.filter(ref => ref !== self);
+  const title = `${CONFLICT_TITLES[conflict.type] ?? conflict.type}: ${
+    conflict.message
+  }`;
   return (
-    <ListItem disableGutters alignItems="flex-start">
+    <ListItem
+      disableGutters
+      alignItems="flex-start"
+      aria-label={critical ? `Critical: ${title}` : title}
+      className={critical ? classes.critical : undefined}
+    >
       <ListItemIcon>
         <ErrorOutlineIcon color="error" />
       </ListItemIcon>
       <ListItemText
-        primary={`${CONFLICT_TITLES[conflict.type] ?? conflict.type}: ${
-          conflict.message
-        }`}
+        primaryTypographyProps={{
+          component: 'div',
+          color: critical ? 'error' : undefined,
+        }}
+        primary={
+          <>
+            {critical && (
+              <Chip
+                size="small"
+                label="critical"
+                className={classes.criticalLabel}
+              />
+            )}
+            {title}
+          </>
+        }
         secondaryTypographyProps={{ component: 'div' }}
         secondary={
           <>
@@ -53,6 +99,11 @@ function ConflictItem(props: { conflict: RegionConflict; self: string }) {
                 ))}
               </>
             )}
+            {conflict.observedAt && (
+              <span title={new Date(conflict.observedAt).toLocaleString()}>
+                {` · observed ${formatAge(conflict.observedAt)}`}
+              </span>
+            )}
           </>
         }
       />
@@ -62,7 +113,9 @@ function ConflictItem(props: { conflict: RegionConflict; self: string }) {
 
 /**
  * Problems the regions backend found across regions that involve this one,
- * such as an overlapping network block or a hub cycle.
+ * such as an overlapping network block or a hub cycle. Critical ones (two
+ * writable primaries of one replication set) come first, in red, with when
+ * they were observed.
  *
  * @public
  */
@@ -76,6 +129,12 @@ export function RegionConflictsCard(props: { variant?: InfoCardVariants }) {
     () => regionsApi.getRegion({ namespace, name }),
     [regionsApi, namespace, name],
   );
+  // what can lose data now (two writable primaries) comes before the rest
+  const conflicts = value
+    ? [...value.conflicts].sort(
+        (a, b) => Number(isCritical(b)) - Number(isCritical(a)),
+      )
+    : [];
 
   let content;
   if (loading) {
@@ -112,7 +171,7 @@ export function RegionConflictsCard(props: { variant?: InfoCardVariants }) {
   } else {
     content = (
       <List disablePadding>
-        {value.conflicts.map(conflict => (
+        {conflicts.map(conflict => (
           <ConflictItem
             key={`${conflict.type}:${conflict.field}:${conflict.regions.join(
               ',',
@@ -125,12 +184,15 @@ export function RegionConflictsCard(props: { variant?: InfoCardVariants }) {
     );
   }
 
-  const count = value?.conflicts.length;
+  let title = 'Conflicts';
+  if (conflicts.length > 0) {
+    const critical = conflicts.filter(isCritical).length;
+    title = critical
+      ? `Conflicts (${conflicts.length}, ${critical} critical)`
+      : `Conflicts (${conflicts.length})`;
+  }
   return (
-    <InfoCard
-      title={count ? `Conflicts (${count})` : 'Conflicts'}
-      variant={props.variant}
-    >
+    <InfoCard title={title} variant={props.variant}>
       {content}
     </InfoCard>
   );
