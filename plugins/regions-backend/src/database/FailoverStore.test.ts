@@ -177,11 +177,10 @@ describe('FailoverStore', () => {
     it('marks a run interrupted once its heartbeat is stale by the database clock; the old executor can then write nothing, and a resume takes it over', async () => {
       const run = await store.createRun(request(EAST, WEST, ['east-db']));
       const { epoch } = (await store.claim(run.id))!;
+      const statusOf = { preflight: 'succeeded', fence: 'running' } as const;
       const steps = run.steps.map(s =>
-        s.id === 'preflight'
-          ? { ...s, status: 'succeeded' as const }
-          : s.id === 'fence'
-          ? { ...s, status: 'running' as const }
+        s.id in statusOf
+          ? { ...s, status: statusOf[s.id as keyof typeof statusOf] }
           : s,
       );
       await store.saveProgress(run.id, epoch, { steps });

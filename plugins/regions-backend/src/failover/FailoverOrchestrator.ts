@@ -194,11 +194,12 @@ export function describeInterruption(
     step => step.status === 'succeeded' && step.id !== 'preflight',
   );
   const last = run.steps.filter(step => step.status === 'succeeded').pop();
-  const where = current
-    ? ` during "${current.title}"`
-    : last
-    ? ` after "${last.title}"`
-    : ' before it started';
+  let where = ' before it started';
+  if (current) {
+    where = ` during "${current.title}"`;
+  } else if (last) {
+    where = ` after "${last.title}"`;
+  }
   const notDone = run.steps
     .filter(
       step =>

@@ -22,6 +22,13 @@ const UNREACHABLE = new Set([
   '57P03', // cannot_connect_now: starting up or shutting down
 ]);
 
+/** An error of a node action, telling whether the node did not answer at all. */
+export class NodeError extends Error {
+  constructor(message: string, readonly unreachable: boolean) {
+    super(message);
+  }
+}
+
 /**
  * Opens a connection to a node of `regions.databases` with its configured
  * connection string, for one failover action. Messages never carry the
@@ -83,13 +90,6 @@ export async function withNode<T>(
   } finally {
     ctx.signal.removeEventListener('abort', onAbort);
     await client?.end().catch(() => {});
-  }
-}
-
-/** An error of a node action, telling whether the node did not answer at all. */
-export class NodeError extends Error {
-  constructor(message: string, readonly unreachable: boolean) {
-    super(message);
   }
 }
 

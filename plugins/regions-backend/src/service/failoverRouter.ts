@@ -23,6 +23,7 @@ import { blockingChecks } from '../failover/preflight/checks';
 import {
   actorOf,
   authorizeFailover,
+  readSourceFenced,
   regionRefOf,
   startFailoverRun,
 } from './startFailoverRun';
@@ -80,6 +81,7 @@ export async function createFailoverRouter(options: {
     });
     const region = regionRefOf(request.region, 'region');
     const target = regionRefOf(request.target, 'target');
+    const sourceFenced = readSourceFenced(request);
     await authorizeFailover(permissions, credentials, {
       regions: [region, target],
       mode: 'drill',
@@ -91,7 +93,7 @@ export async function createFailoverRouter(options: {
         region,
         target,
         mode: request.mode,
-        sourceFenced: request.sourceFenced?.trim() || undefined,
+        sourceFenced,
       },
       outsideRun({ signal: AbortSignal.timeout(30_000) }),
     );

@@ -179,7 +179,7 @@ export async function startFailoverRun(
  * `sourceFenced`: words, only for an emergency failover. Blank text is no
  * account of anything.
  */
-function readSourceFenced(request: FailoverRequest): string | undefined {
+export function readSourceFenced(request: FailoverRequest): string | undefined {
   const { sourceFenced, mode } = request;
   if (sourceFenced === undefined) {
     return undefined;

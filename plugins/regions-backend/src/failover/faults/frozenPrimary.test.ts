@@ -4,6 +4,7 @@ import { region } from '../../__testUtils__/region';
 import { PostgresPair, startPostgresPair } from '../../testing/postgresLab';
 import {
   applicationWrite,
+  writtenByTheApplication,
   createFailoverStack,
   inRecovery,
   labDatabases,
@@ -81,7 +82,7 @@ describe('a frozen primary', () => {
 
   beforeEach(async () => {
     pair = await startPostgresPair({ names: ['east', 'west'] });
-    expect(await applicationWrite(pair.primary)).toBe('committed');
+    await writtenByTheApplication(pair.primary);
     await pair.waitForCatchUp();
   });
   afterEach(async () => {

@@ -13,6 +13,7 @@ import { regionsPlugin } from '../../plugin';
 import { PostgresPair, startPostgresPair } from '../../testing/postgresLab';
 import {
   applicationWrite,
+  writtenByTheApplication,
   createFailoverStack,
   inRecovery,
   labDatabases,
@@ -60,7 +61,7 @@ describe('hostile input', () => {
   let pair: PostgresPair;
   beforeAll(async () => {
     pair = await startPostgresPair({ names: ['east', 'west'] });
-    expect(await applicationWrite(pair.primary)).toBe('committed');
+    await writtenByTheApplication(pair.primary);
   });
   afterAll(async () => {
     await pair?.stop();

@@ -11,6 +11,7 @@ import { PostgresPair, startPostgresPair } from '../../testing/postgresLab';
 import { PowerDnsLab, startPowerDns } from '../../testing/powerDnsLab';
 import {
   applicationWrite,
+  writtenByTheApplication,
   createFailoverStack,
   inRecovery,
   labDatabases,
@@ -111,7 +112,7 @@ describe('a backend process killed in the middle of a switchover', () => {
     await dns.createZone(ZONE, [
       { name: RECORD, type: 'A', content: ADDRESSES[EAST], ttl: 5 },
     ]);
-    expect(await applicationWrite(pair.primary)).toBe('committed');
+    await writtenByTheApplication(pair.primary);
     knex = await databases.init('POSTGRES_15');
     config = {
       regions: {

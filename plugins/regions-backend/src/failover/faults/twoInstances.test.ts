@@ -5,6 +5,7 @@ import { region } from '../../__testUtils__/region';
 import { PostgresPair, startPostgresPair } from '../../testing/postgresLab';
 import {
   applicationWrite,
+  writtenByTheApplication,
   createFailoverStack,
   inRecovery,
   timelineOf,
@@ -73,7 +74,7 @@ describe('two backend instances on one PostgreSQL', () => {
 
   beforeEach(async () => {
     pair = await startPostgresPair({ names: ['east', 'west'] });
-    expect(await applicationWrite(pair.primary)).toBe('committed');
+    await writtenByTheApplication(pair.primary);
     knexA = await databases.init('POSTGRES_15');
     knexB = knexFactory(knexA.client.config);
   });

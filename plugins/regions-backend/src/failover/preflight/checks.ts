@@ -105,20 +105,28 @@ const targetHealthy: Check = (plan, facts) => {
     title: 'Target is a healthy standby',
     passed:
       state?.role === 'standby' && (emergency || state.streaming === true),
-    detail: !state
-      ? error!
-      : state.role === 'primary'
-      ? `${name} is not in recovery: it is already a primary`
-      : `${name} is in recovery, replayed ${state.lsn}, WAL receiver ${
-          state.streaming ? 'streaming' : 'not streaming'
-        }${
-          !state.streaming && emergency
-            ? ' (expected with the primary lost)'
-            : ''
-        }`,
+    detail: standbyDetail(name, state, error, emergency),
     forcible: false,
   };
 };
+
+function standbyDetail(
+  name: string,
+  state: FailoverFacts['target']['state'],
+  error: string | undefined,
+  emergency: boolean,
+): string {
+  if (!state) {
+    return error!;
+  }
+  if (state.role === 'primary') {
+    return `${name} is not in recovery: it is already a primary`;
+  }
+  const lost = !state.streaming && emergency;
+  return `${name} is in recovery, replayed ${state.lsn}, WAL receiver ${
+    state.streaming ? 'streaming' : 'not streaming'
+  }${lost ? ' (expected with the primary lost)' : ''}`;
+}
 
 const sourcePrimary: Check = (plan, facts) => {
   if (!plan.source.node || !plan.source.promoter) {
@@ -168,19 +176,23 @@ const topology: Check = (plan, facts) => {
   const targetName = plan.target.node!.name;
   const sourceName = plan.source.node.name;
   const source = facts.source.state;
-  const reference = source
-    ? {
-        systemIdentifier: source.systemIdentifier,
-        timeline: source.timeline,
-        seen: 'now',
-      }
-    : facts.lastSource
-    ? {
-        systemIdentifier: facts.lastSource.systemIdentifier,
-        timeline: facts.lastSource.timeline ?? undefined,
-        seen: `when last sampled, ${facts.lastSource.sampledAt}`,
-      }
-    : undefined;
+  // what the source says of itself now, else what it said when last sampled
+  let reference:
+    | { systemIdentifier?: string; timeline?: number; seen: string }
+    | undefined;
+  if (source) {
+    reference = {
+      systemIdentifier: source.systemIdentifier,
+      timeline: source.timeline,
+      seen: 'now',
+    };
+  } else if (facts.lastSource) {
+    reference = {
+      systemIdentifier: facts.lastSource.systemIdentifier,
+      timeline: facts.lastSource.timeline ?? undefined,
+      seen: `when last sampled, ${facts.lastSource.sampledAt}`,
+    };
+  }
   if (!reference?.systemIdentifier || !target.systemIdentifier) {
     return {
       id: 'topology',
@@ -273,10 +285,14 @@ const lag: Check = (plan, facts, { maxLagBytes }) => {
       id: 'lag',
       title,
       passed: behind <= maxLagBytes,
-      detail: `${plan.target.node!.name} has received up to ${received}, ${formatBytes(
-        behind,
-      )} behind ${plan.source.node!.name} at ${source.lsn} (limit ${limit})${
-        backlog > 0 ? `; ${formatBytes(backlog)} received wait to be replayed` : ''
+      detail: `${
+        plan.target.node!.name
+      } has received up to ${received}, ${formatBytes(behind)} behind ${
+        plan.source.node!.name
+      } at ${source.lsn} (limit ${limit})${
+        backlog > 0
+          ? `; ${formatBytes(backlog)} received wait to be replayed`
+          : ''
       }`,
       forcible: true,
     };
@@ -324,18 +340,18 @@ const fenceable: Check = (plan, facts) => {
   const title = 'The old primary can be fenced';
   const outOfBand = plan.outOfBandFencers.map(f => f.id).join(', ');
   if (!sourceLost(plan, facts)) {
-    const promoterFences = plan.target.promoter?.demotesSource === true;
+    const fencer = plan.inBandFencer;
+    let detail = `no fencer can fence ${node.name} while it answers`;
+    if (fencer && plan.target.promoter?.demotesSource) {
+      detail = `${node.name} is demoted by ${plan.target.promoter.id} itself during the promotion (${fencer.id} fencer)`;
+    } else if (fencer) {
+      detail = `${node.name} answers: the ${fencer.id} fencer fences it and the fence is verified before the promotion`;
+    }
     return {
       id: 'fence',
       title,
-      passed: Boolean(plan.inBandFencer),
-      detail: plan.inBandFencer
-        ? promoterFences
-          ? `${node.name} is demoted by ${
-              plan.target.promoter!.id
-            } itself during the promotion (${plan.inBandFencer.id} fencer)`
-          : `${node.name} answers: the ${plan.inBandFencer.id} fencer fences it and the fence is verified before the promotion`
-        : `no fencer can fence ${node.name} while it answers`,
+      passed: Boolean(fencer),
+      detail,
       forcible: false,
     };
   }
@@ -370,19 +386,24 @@ const fenceable: Check = (plan, facts) => {
   };
 };
 
-const traffic: Check = plan => ({
-  id: 'traffic',
-  title: 'Traffic switches serve both regions',
-  passed: plan.trafficProblems.length === 0,
-  detail: plan.trafficProblems.length
-    ? plan.trafficProblems.join('; ')
-    : plan.switches.length
-    ? plan.switches
-        .map(({ sw, address }) => `${sw.name} (${sw.driver}) → ${address}`)
-        .join(', ')
-    : 'no traffic switch is named by meridian.dev/traffic; only the database fails over',
-  forcible: false,
-});
+const traffic: Check = plan => {
+  let detail =
+    'no traffic switch is named by meridian.dev/traffic; only the database fails over';
+  if (plan.trafficProblems.length) {
+    detail = plan.trafficProblems.join('; ');
+  } else if (plan.switches.length) {
+    detail = plan.switches
+      .map(({ sw, address }) => `${sw.name} (${sw.driver}) → ${address}`)
+      .join(', ');
+  }
+  return {
+    id: 'traffic',
+    title: 'Traffic switches serve both regions',
+    passed: plan.trafficProblems.length === 0,
+    detail,
+    forcible: false,
+  };
+};
 
 const readiness: Check = (plan, facts) => ({
   id: 'readiness',

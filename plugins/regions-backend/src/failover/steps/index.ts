@@ -60,18 +60,13 @@ export async function runFailoverSteps(
   await switchTrafficStep(env);
   await verifyStep(env);
   const rtoMs = progress.rtoMs ?? null;
+  const dataLossBytes = progress.dataLossBytes ?? null;
   await execution.step('record', async ctx => {
     ctx.log(
       `RTO ${rtoMs === null ? 'not measured' : `${rtoMs} ms`}; data loss ${
-        progress.dataLossBytes == null
-          ? 'unknown'
-          : formatBytes(progress.dataLossBytes)
+        dataLossBytes === null ? 'unknown' : formatBytes(dataLossBytes)
       }`,
     );
   });
-  return {
-    status: 'succeeded',
-    rtoMs,
-    dataLossBytes: progress.dataLossBytes ?? null,
-  };
+  return { status: 'succeeded', rtoMs, dataLossBytes };
 }

@@ -91,7 +91,7 @@ async function verifySourceFenced(env: StepEnv, ctx: FailoverStepContext) {
   ctx.log(`${source.name}: ${again.detail}`);
   if (
     again.lostBytes !== undefined &&
-    (progress.dataLossBytes == null || again.lostBytes > progress.dataLossBytes)
+    again.lostBytes > (progress.dataLossBytes ?? -1)
   ) {
     progress.dataLossBytes = again.lostBytes;
   }

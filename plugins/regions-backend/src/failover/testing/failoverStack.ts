@@ -1,5 +1,4 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader, JsonObject } from '@backstage/config';
 import {
   FailoverMode,
@@ -28,6 +27,14 @@ import { PatroniPromoter } from '../promoters/PatroniPromoter';
 import { PostgresPromoter } from '../promoters/PostgresPromoter';
 import { TrafficSwitchRegistry } from '../TrafficSwitchRegistry';
 import { memoryTrafficSwitchFactory } from './memoryTrafficSwitch';
+
+const silentLogger: LoggerService = {
+  error: () => {},
+  warn: () => {},
+  info: () => {},
+  debug: () => {},
+  child: () => silentLogger,
+};
 
 /** A `regions.databases` block for lab nodes, each bound to one region. */
 export function labDatabases(
@@ -65,12 +72,12 @@ export async function createFailoverStack(options: {
   promoters?: Promoter[];
   fencers?: Fencer[];
   readiness?: { score: number; ready: boolean; threshold: number };
-  /** Default: a jest mock logger. */
+  /** Default: one that prints nothing. */
   logger?: LoggerService;
 }) {
   const database = { getClient: async () => options.knex };
   const config = new ConfigReader(options.config);
-  const logger = options.logger ?? mockServices.logger.mock();
+  const logger = options.logger ?? silentLogger;
   const regionsStore = await DatabaseRegionsStore.create({ database });
   await regionsStore.replaceSnapshot({
     regions: options.regions,
@@ -206,6 +213,18 @@ export async function applicationWrite(
     return code ?? message ?? String(error);
   } finally {
     await client.end().catch(() => {});
+  }
+}
+
+/** Commits a first write as the application (it creates its table), or throws. */
+export async function writtenByTheApplication(
+  node: PostgresLabNode,
+): Promise<void> {
+  const outcome = await applicationWrite(node);
+  if (outcome !== 'committed') {
+    throw new Error(
+      `the application could not write to ${node.name}: ${outcome}`,
+    );
   }
 }
 
