@@ -31,7 +31,14 @@ test('an owner runs a drill from the Failovers tab and follows it to its end', a
   await expect(dialog.getByText('Fail over us-east')).toBeVisible();
   await dialog.getByRole('radio', { name: /us-west/ }).check();
   await dialog.getByRole('radio', { name: /^Drill/ }).check();
-  await dialog.getByRole('button', { name: 'Run drill' }).click();
+  // the pre-flight, evaluated on the real pair before anything starts
+  const preview = dialog.getByRole('region', { name: 'Pre-flight preview' });
+  await expect(
+    preview.getByText(/Target replicates from the region/),
+  ).toBeVisible();
+  await dialog
+    .getByRole('button', { name: 'Run drill us-east → us-west' })
+    .click();
 
   // A standby watched for minutes, not the day the lag check needs, is not
   // proven ready: the drill reports the readiness gate that would refuse a
@@ -42,12 +49,12 @@ test('an owner runs a drill from the Failovers tab and follows it to its end', a
   // the run it started opens by itself, with its checks and their facts
   await expect(
     main.getByText(
-      /refused, nothing changed: Target is production-ready: score [\d.]+ < threshold 94/,
+      /refused, nothing changed: Target is production-ready: region:default\/us-west scores [\d.]+ < threshold 94/,
     ),
   ).toBeVisible();
   await expect(
     main.getByText(
-      /Target is a replica of the region: region:default\/us-west replicates from region:default\/us-east/,
+      /same system identifier \d+, timeline 1; us-west-db streams from us-east-db/,
     ),
   ).toBeVisible();
   await expect(

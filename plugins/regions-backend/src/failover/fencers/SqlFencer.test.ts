@@ -8,7 +8,7 @@ import { Client } from 'pg';
 import { PostgresPair, startPostgresPair } from '../../testing/postgresLab';
 import { PostgresPromoter } from '../promoters/PostgresPromoter';
 import { applicationWrite, inRecovery } from '../testing/failoverStack';
-import { SqlFencer } from './SqlFencer';
+import { LAST_RECORD_END_SQL, SqlFencer } from './SqlFencer';
 
 import { outsideRun } from '../engine/outsideRun';
 
@@ -125,6 +125,28 @@ describe('SqlFencer on a real PostgreSQL pair', () => {
     expect(again.lines).toEqual([]);
     // the old primary keeps its fence
     expect(await applicationWrite(pair.primary)).toBe('28000');
+  });
+
+  it('waits for a position a standby can reach, even when the next record would start past a page header', async () => {
+    // after a WAL switch the insert position is 40 bytes into a new segment,
+    // past its header: no record ends there
+    await pair.query(pair.primary, 'SELECT pg_switch_wal()');
+    const [{ lsn, insert }] = await pair.query<{ lsn: string; insert: string }>(
+      pair.primary,
+      `SELECT (${LAST_RECORD_END_SQL}) AS lsn, pg_current_wal_insert_lsn()::text AS insert`,
+    );
+    expect(lsn).not.toBe(insert);
+    await pair.waitForCatchUp();
+    const deadline = Date.now() + 10_000;
+    let replayed = false;
+    while (!replayed && Date.now() < deadline) {
+      [{ replayed }] = await pair.query<{ replayed: boolean }>(
+        pair.standby,
+        'SELECT pg_last_wal_replay_lsn() >= $1::pg_lsn AS replayed',
+        [lsn],
+      );
+    }
+    expect(replayed).toBe(true);
   });
 
   it('never calls a node that does not answer fenced', async () => {

@@ -26,6 +26,23 @@ CREATE TABLE IF NOT EXISTS ${FENCE_TABLE} (
   lifted_at timestamptz
 )`;
 
+/**
+ * Where the last WAL record written ends, which a standby's replay reaches.
+ * The insert position covers asynchronous commits still in the WAL buffers,
+ * but on an idle node it can point just past the header of the next page (24
+ * bytes; 40 at the start of a segment), where no record ends: a standby would
+ * never replay "up to" it.
+ */
+export const LAST_RECORD_END_SQL = `
+WITH insert AS (
+  SELECT pg_current_wal_insert_lsn() AS lsn,
+         (pg_walfile_name_offset(pg_current_wal_insert_lsn())).file_offset AS offset,
+         current_setting('wal_block_size')::int AS page)
+SELECT (CASE WHEN "offset" = 40 THEN lsn - 40
+             WHEN "offset" % page = 24 THEN lsn - 24
+             ELSE lsn END)::text AS lsn
+  FROM insert`;
+
 /** Roles the fence locks out: every one that may log in, but superusers and our own. */
 const LOCKABLE_ROLES = `
 SELECT rolname::text AS rolname FROM pg_roles
@@ -118,9 +135,7 @@ export class SqlFencer implements Fencer {
       ctx.log(`${node.name}: ended ${ended.length} client session(s)`);
       const {
         rows: [{ lsn }],
-      } = await client.query<{ lsn: string }>(
-        'SELECT pg_current_wal_insert_lsn()::text AS lsn',
-      );
+      } = await client.query<{ lsn: string }>(LAST_RECORD_END_SQL);
       ctx.log(`${node.name}: fenced at WAL position ${lsn}`);
       return {
         lsn,

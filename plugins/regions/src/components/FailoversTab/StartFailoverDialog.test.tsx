@@ -416,6 +416,32 @@ describe('StartFailoverDialog', () => {
     });
   });
 
+  it('records a drill that the pre-flight would refuse: what blocks a takeover is worth keeping', async () => {
+    const startFailover = jest.fn(async () => ({
+      id: 'run-drill',
+      status: 'pending' as const,
+    }));
+    const dialog = await openDialog(
+      studioPrimary,
+      fakeRegionsApi({
+        startFailover,
+        previewFailover: async () => unfenceablePreview(),
+      }),
+    );
+    expect(
+      await dialog.findByText(/^The run would be refused/),
+    ).toBeInTheDocument();
+    const start = dialog.getByRole('button', {
+      name: 'Run drill studio-primary → studio-sul',
+    });
+    await waitFor(() => expect(start).toBeEnabled());
+    await userEvent.click(start);
+    expect(startFailover).toHaveBeenCalledWith(
+      expect.objectContaining({ mode: 'drill' }),
+    );
+
+  });
+
   it('says there is no standby to promote for a region outside any replication', async () => {
     renderFailoversTab({ entity: studioPelotas });
     await screen.findByText('No failover has run for this region yet');

@@ -139,7 +139,12 @@ function StartFailoverForm(props: {
   const confirmed = !needsConfirmation || confirmation.trim() === confirmName;
   const attested =
     attestation.length === 0 || attestation.length >= MIN_ATTESTATION_LENGTH;
-  const cleared = !preview.checking && preview.preview?.ok === true;
+  // A drill changes nothing: it is worth recording even when it would be
+  // refused, as evidence of what blocks a takeover.
+  const cleared =
+    !preview.checking &&
+    (preview.preview?.ok === true ||
+      (mode === 'drill' && preview.preview !== undefined));
   const ready = Boolean(
     request && confirmed && attested && cleared && !submitting,
   );
@@ -284,8 +289,9 @@ function StartFailoverForm(props: {
  * The operator picks the standby and sees its replication and readiness,
  * picks the mode and whether to force, says for an emergency failover how
  * the old primary was made safe, and sees the pre-flight the backend would
- * run, evaluated now; Start waits until that pre-flight passes, and anything
- * but a drill needs the region's name typed. Calls `onStarted` with the new
+ * run, evaluated now; Start waits until that pre-flight passes (a drill only
+ * until it has answered: a refused drill is recorded too), and anything but a
+ * drill needs the region's name typed. Calls `onStarted` with the new
  * run's id, and `onRefused` when the backend refuses (a 409 means a run the
  * tab may not show yet).
  */
