@@ -52,14 +52,15 @@ test('an owner runs a drill from the Failovers tab and follows it to its end', a
       /refused, nothing changed: Target is production-ready: region:default\/us-west scores [\d.]+ < threshold 94/,
     ),
   ).toBeVisible();
+  // the run's checklist, with the facts read from the real pair
   await expect(
-    main.getByText(
-      /same system identifier \d+, timeline 1; us-west-db streams from us-east-db/,
-    ),
-  ).toBeVisible();
+    main.getByRole('listitem', { name: 'Target replicates from the region' }),
+  ).toContainText(
+    /same system identifier \d+, timeline 1; us-west-db streams from us-east-db/,
+  );
   await expect(
-    main.getByText(/Target lag within the limit: .* \(limit 1\.0 MiB\)/),
-  ).toBeVisible();
+    main.getByRole('listitem', { name: 'Target lag within the limit' }),
+  ).toContainText(/behind us-east-db at \S+ \(limit 1\.0 MiB\)/);
   expect(await resolveRecord()).toEqual([E2E_ADDRESSES['us-east']]);
 });
 
