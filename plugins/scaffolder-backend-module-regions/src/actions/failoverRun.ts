@@ -188,6 +188,13 @@ export function createFailoverRunAction(options: FailoverRunActionOptions) {
                 'Override the pre-flight checks that may safely be overridden (e.g. the readiness gate)',
             })
             .optional(),
+        sourceFenced: z =>
+          z
+            .string({
+              description:
+                'Mode failover only: what the operator did to make sure the old primary is down or isolated, in words; needed when it does not answer and no fencer can fence it',
+            })
+            .optional(),
       },
       output: {
         runId: z => z.string({ description: 'Id of the failover run' }),
@@ -232,6 +239,9 @@ export function createFailoverRunAction(options: FailoverRunActionOptions) {
         mode,
         ...(ctx.input.force ? { force: true } : {}),
         ...(ctx.isDryRun ? { dryRun: true } : {}),
+        ...(mode === 'failover' && ctx.input.sourceFenced?.trim()
+          ? { sourceFenced: ctx.input.sourceFenced }
+          : {}),
       };
 
       // The backend authorizes regions.failover.run against the user who runs
