@@ -13,14 +13,30 @@ export const FAILOVER_MODES = ['drill', 'switchover', 'failover'] as const;
  */
 export type FailoverMode = (typeof FAILOVER_MODES)[number];
 
-/** @public */
+/**
+ * What a recorded run is: a mode one can ask for, or `detected`, a promotion
+ * Meridian observed but did not make (Patroni's own failover, a
+ * `pg_promote` by hand).
+ * @public
+ */
+export type FailoverRunMode = FailoverMode | 'detected';
+
+/**
+ * `awaiting-approval`: the pre-flight passed and the run waits for other
+ * owners to approve it (`regions.failover.approvals`); `expired`: nobody did
+ * within `regions.failover.approvalTimeout`; `cancelled`: someone stopped it.
+ * @public
+ */
 export type FailoverRunStatus =
   | 'pending'
   | 'running'
+  | 'awaiting-approval'
   | 'succeeded'
   | 'failed'
   | 'refused'
-  | 'interrupted';
+  | 'interrupted'
+  | 'cancelled'
+  | 'expired';
 
 /** The steps every run records, in order. @public */
 export const FAILOVER_STEP_IDS = [
@@ -32,12 +48,17 @@ export const FAILOVER_STEP_IDS = [
   'record',
 ] as const;
 /**
- * A recorded step: one of {@link FAILOVER_STEP_IDS}, or `re-fence`, which the
- * split-brain guard appends to a finished run when its old primary took writes
- * again and was fenced anew.
+ * A recorded step: one of {@link FAILOVER_STEP_IDS}; `approval`, after the
+ * pre-flight of a run that needs approvals; `re-fence`, which the split-brain
+ * guard appends to a finished run when its old primary took writes again and
+ * was fenced anew; or `detected`, the one step of a detected run.
  * @public
  */
-export type FailoverStepId = (typeof FAILOVER_STEP_IDS)[number] | 're-fence';
+export type FailoverStepId =
+  | (typeof FAILOVER_STEP_IDS)[number]
+  | 'approval'
+  | 're-fence'
+  | 'detected';
 
 /** @public */
 export type FailoverStepStatus =
@@ -92,6 +113,39 @@ export interface FailoverFence {
   at: string;
 }
 
+/** An owner's approval of a run. @public */
+export interface FailoverApproval {
+  /** User entity ref. */
+  by: string;
+  /** ISO time. */
+  at: string;
+}
+
+/**
+ * What Meridian could tell of a promotion it did not make (`mode: detected`).
+ * @public
+ */
+export interface FailoverDetection {
+  /** ISO time the node left recovery. */
+  promotedAt: string;
+  /** `node`: the time the node itself records (its timeline history file); `samples`: between two collector samples. */
+  promotedAtFrom: 'node' | 'samples';
+  /** The node's new timeline. */
+  timeline: number | null;
+  /** Who or what promoted it, when something says so (Patroni's history), else null. */
+  promotedBy: string | null;
+  /** How it was seen, line by line. */
+  evidence: string[];
+}
+
+/** A failback that shifts traffic in steps (where the switches support weights). @public */
+export interface FailoverCanary {
+  /** The share of traffic on the target after each step, rising to 100, e.g. `[10, 25, 50, 100]`. */
+  percents: number[];
+  /** How long to hold each step before checking health and going on. Default 30. */
+  pauseSeconds?: number;
+}
+
 /** A failover run. @public */
 export interface FailoverRun {
   id: string;
@@ -99,7 +153,7 @@ export interface FailoverRun {
   region: string;
   /** Entity ref of the standby region that is promoted. */
   target: string;
-  mode: FailoverMode;
+  mode: FailoverRunMode;
   dryRun: boolean;
   force: boolean;
   status: FailoverRunStatus;
@@ -124,6 +178,17 @@ export interface FailoverRun {
   fence?: FailoverFence;
   /** How many times the run was resumed after an interruption. */
   resumes: number;
+  /** How many approvals the run needs before it changes anything (0: none). */
+  approvalsRequired: number;
+  approvals: FailoverApproval[];
+  /** ISO time a run awaiting approval expires. */
+  approvalDeadline?: string;
+  /** Who cancelled the run, when someone did. */
+  cancelledBy?: string;
+  /** For `mode: detected`: what Meridian could tell of the promotion. */
+  detection?: FailoverDetection;
+  /** For a canary failback: the traffic steps asked for. */
+  canary?: FailoverCanary;
 }
 
 /** Body of `POST /failovers`. @public */
@@ -143,6 +208,11 @@ export interface FailoverRequest {
    * when the source does not answer and no configured fencer can fence it.
    */
   sourceFenced?: string;
+  /**
+   * Mode `switchover` only: shift traffic to the target in steps (a failback
+   * with a canary), where the traffic switches support weights.
+   */
+  canary?: FailoverCanary;
 }
 
 /**

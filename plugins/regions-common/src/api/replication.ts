@@ -1,4 +1,46 @@
 import { ReplicationMode, ReplicationRole } from '../entity/RegionEntity';
+import type { FailoverRunMode } from './failover';
+
+/**
+ * What a region's database node says it is, read from the node itself:
+ * `primary` takes writes, `standby` is in recovery, `fenced` is a primary that
+ * Meridian's fence holds (read-only, the application's roles locked out),
+ * `unreachable` did not answer the collector, `unknown` is not observed (no
+ * bound node, a source that cannot tell).
+ * @public
+ */
+export const OBSERVED_ROLES = [
+  'primary',
+  'standby',
+  'fenced',
+  'unreachable',
+  'unknown',
+] as const;
+/** @public */
+export type ObservedRole = (typeof OBSERVED_ROLES)[number];
+
+/**
+ * A region whose node says something else than its entity declares (after a
+ * failover, the entities still describe the old topology).
+ * @public
+ */
+export interface RoleDrift {
+  /** `spec.replication.role`, or null when it declares none. */
+  declared: ReplicationRole | null;
+  observed: ObservedRole;
+  /** e.g. `declared warm-standby, primary since run 1a2b… (switchover) on 2026-12-06T21:04:00Z`. */
+  message: string;
+  /** The run, Meridian's or a detected one, that made the node what it is, when one did. */
+  since?: { runId: string; mode: FailoverRunMode; at: string };
+  /**
+   * How to make the catalog say what the nodes say: the entity's
+   * `spec.replication` as it should read, in YAML. `landed` when the region
+   * was landed by the provisioning template, whose entity Meridian updates
+   * itself (`POST /regions/:namespace/:name/drift/fix`); otherwise the change
+   * is to be made where the entity is defined (git).
+   */
+  fix: { landed: boolean; yaml: string };
+}
 
 /**
  * `ok` while the worst replica's lag is under half the RPO, `warning` from half
@@ -37,6 +79,8 @@ export interface StandbyState {
   caughtUp: boolean;
   /** Host and port the standby streams from, when it streams (no credentials). */
   upstream?: string;
+  /** The region whose bound node it really streams from, when Meridian knows that node. */
+  upstreamRegion?: string;
 }
 
 /** A point of the lag history; the worst replica at that time (max over the bucket when downsampled). @public */
@@ -67,6 +111,10 @@ export interface ReplicationResponse {
   source?: string;
   /** The `regions.databases` node observed, by name (never its connection string). */
   database?: string;
+  /** What the node says it is, which may differ from `role`. */
+  observedRole: ObservedRole;
+  /** Present when the observed role contradicts the declared one. */
+  drift?: RoleDrift;
   /** When the latest sample was taken; null when there is none. */
   sampledAt: string | null;
   /** One row per replica, for a primary. */

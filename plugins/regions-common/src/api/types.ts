@@ -1,4 +1,4 @@
-import { ReplicationStatus } from './replication';
+import { ObservedRole, ReplicationStatus } from './replication';
 import {
   RegionLifecycle,
   RegionType,
@@ -69,6 +69,12 @@ export interface TopologyRegion {
     lagSeconds?: number | null;
     lagBytes?: number | null;
     sampledAt?: string | null;
+    /** What the node says it is (see `ObservedRole`). */
+    observedRole?: ObservedRole;
+    /** For a standby: the region it really streams from. */
+    upstreamRegion?: string;
+    /** Set when the observed role contradicts the declared one: the drift's message. */
+    drift?: string;
   };
   /** `conflict` when any conflict names this region, else `ok`. */
   status: 'ok' | 'conflict';
