@@ -36,6 +36,7 @@ import {
   ReplicationStore,
   ROLLUP_BUCKET_MS,
 } from '../plugins/regions-backend/src/database/ReplicationStore';
+import { ObservedRoles } from '../plugins/regions-backend/src/service/observedRoles';
 import { createRouter } from '../plugins/regions-backend/src/service/router';
 import {
   databaseOf,
@@ -204,6 +205,7 @@ async function serveRouter(knex: Knex, store: ReplicationStore) {
     lagSeconds: 1,
     rows: replicas.map(({ name, ...row }) => ({ replica: name, ...row })),
     replicas,
+    observedRole: 'primary',
   });
   const observesBenchRegion: ReplicationSource = {
     id: 'bench',
@@ -222,6 +224,11 @@ async function serveRouter(knex: Knex, store: ReplicationStore) {
           logger: silentLogger,
         }),
       },
+      observedRoles: new ObservedRoles({
+        nodes: new Map(),
+        promotions: async () => [],
+        landed: async () => [],
+      }),
       // not on the replication route's path
       readiness: new ReadinessEvaluator({
         regions,

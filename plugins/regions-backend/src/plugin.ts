@@ -2,8 +2,10 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import { stringifyEntityRef } from '@backstage/catalog-model';
 import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { notificationService } from '@backstage/plugin-notifications-node';
 import { regionsPermissions } from '@meridian/plugin-regions-common';
 import {
   Fencer,
@@ -66,6 +68,8 @@ import {
 } from './readiness/config';
 import { ReadinessEvaluator } from './readiness/ReadinessEvaluator';
 import { createRouter } from './service/router';
+import { ObservedRoles } from './service/observedRoles';
+import { createDriftRouter } from './service/driftRouter';
 import { FailoverStore } from './database/FailoverStore';
 import { readFailoverConfig } from './failover/config';
 import {
@@ -74,6 +78,9 @@ import {
 } from './failover/FailoverOrchestrator';
 import { builtInFencers, FencerRegistry } from './failover/fencers';
 import { SplitBrainGuard } from './failover/guard/SplitBrainGuard';
+import { FailoverNotifications } from './failover/notifications';
+import { PromotionDetector } from './failover/detection/PromotionDetector';
+import { readPromotionRecord } from './failover/detection/promotionRecord';
 import { FailoverPlanner } from './failover/plan/FailoverPlanner';
 import { PatroniPromoter } from './failover/promoters/PatroniPromoter';
 import { PostgresPromoter } from './failover/promoters/PostgresPromoter';
@@ -165,6 +172,7 @@ export const regionsPlugin = createBackendPlugin({
         httpRouter: coreServices.httpRouter,
         lifecycle: coreServices.lifecycle,
         logger: coreServices.logger,
+        notifications: notificationService,
         scheduler: coreServices.scheduler,
       },
       async init({
@@ -180,6 +188,7 @@ export const regionsPlugin = createBackendPlugin({
         httpRouter,
         lifecycle,
         logger,
+        notifications,
         scheduler,
       }) {
         const store = await DatabaseRegionsStore.create({ database });
@@ -229,13 +238,31 @@ export const regionsPlugin = createBackendPlugin({
           promoters,
           logger,
         });
+        const failoverNotifications = new FailoverNotifications(notifications);
+        const promotionDetector = new PromotionDetector({
+          failovers: failoverStore,
+          regions: store,
+          nodes: failoverConfig.databases,
+          readPromotion: readPromotionRecord,
+          onDetected: run =>
+            failoverNotifications
+              .ended(run)
+              .catch(error =>
+                logger.warn(
+                  `Could not notify the owners about failover run ${run.id}: ${error}`,
+                ),
+              ),
+          logger,
+        });
         const replicationCollector = new ReplicationCollector({
           regions: store,
           store: replicationStore,
           sources: [...addedReplicationSources, ...builtInReplicationSources],
           logger,
-          afterTick: (samples, signal) =>
-            splitBrainGuard.check(samples, signal),
+          afterTick: async (samples, previous, signal) => {
+            await splitBrainGuard.check(samples, signal);
+            await promotionDetector.check(samples, previous);
+          },
         });
 
         await scheduler.scheduleTask({
@@ -343,6 +370,14 @@ export const regionsPlugin = createBackendPlugin({
           }),
         );
 
+        const observedRoles = new ObservedRoles({
+          nodes: failoverConfig.databases,
+          promotions: since => failoverStore.listSucceededPromotions(since),
+          landed: async () =>
+            (await allocationStore.listLandings()).map(landing =>
+              stringifyEntityRef(landing.entity),
+            ),
+        });
         httpRouter.use(
           await createRouter({
             store,
@@ -351,6 +386,7 @@ export const regionsPlugin = createBackendPlugin({
               collector: replicationCollector,
             },
             readiness: readinessEvaluator,
+            observedRoles,
           }),
         );
 
@@ -385,6 +421,9 @@ export const regionsPlugin = createBackendPlugin({
           planner,
           fencers,
           logger,
+          approvals: failoverConfig.approvals,
+          approvalTimeoutMs: failoverConfig.approvalTimeoutMs,
+          notifier: failoverNotifications,
         });
         // A graceful shutdown stops runs after their current step.
         lifecycle.addShutdownHook(() => failoverOrchestrator.shutdown());
@@ -395,6 +434,17 @@ export const regionsPlugin = createBackendPlugin({
           initialDelay: { seconds: 0 },
           fn: () => failoverOrchestrator.interruptStaleRuns(),
         });
+        httpRouter.use(
+          createDriftRouter({
+            regions: store,
+            replication: replicationStore,
+            observedRoles,
+            landings: allocationStore,
+            httpAuth,
+            permissions,
+            auditor,
+          }),
+        );
         httpRouter.use(
           await createFailoverRouter({
             orchestrator: failoverOrchestrator,
@@ -418,6 +468,7 @@ export const regionsPlugin = createBackendPlugin({
           },
           readiness: readinessEvaluator,
           failovers: failoverStore,
+          observedRoles,
           appBaseUrl: config.getOptionalString('app.baseUrl'),
         });
       },

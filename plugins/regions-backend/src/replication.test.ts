@@ -128,6 +128,7 @@ describe('replication', () => {
         mode: 'streaming',
         rpoSeconds: 60,
         observed: true,
+        observedRole: 'primary',
         status: 'warning',
         reason:
           'worst replica sul-1 is 40 s behind (at least half the RPO 60 s)',
@@ -173,6 +174,7 @@ describe('replication', () => {
         mode: 'streaming',
         rpoSeconds: 60,
         observed: false,
+        observedRole: 'unknown',
         status: 'unknown',
         reason:
           'no replication source observes this region (annotate it with meridian.dev/database naming a node of regions.databases)',
@@ -220,6 +222,7 @@ describe('replication', () => {
               lagSeconds: 40,
               lagBytes: 4096,
               sampledAt: isoTimestamp,
+              observedRole: 'primary',
             },
           ],
           [

@@ -160,7 +160,7 @@ describe('regions actions', () => {
           id: 'recent-drill',
           result: 'failed',
           evidence: expect.stringContaining(
-            'no successful drill or switchover involving the region',
+            'no successful drill, switchover or detected failover involving the region',
           ),
         }),
       );

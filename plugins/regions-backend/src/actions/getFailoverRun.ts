@@ -18,10 +18,13 @@ type Zod = Parameters<
 export const RUN_STATUSES = [
   'pending',
   'running',
+  'awaiting-approval',
   'succeeded',
   'failed',
   'refused',
   'interrupted',
+  'cancelled',
+  'expired',
 ] as const;
 
 /** A pre-flight check as the actions answer it. */
@@ -48,7 +51,7 @@ export function registerGetFailoverRunAction(options: {
 
 When to use: to follow a run started with start-region-failover or from the portal's Failovers tab, or when the user asks how a given run went.
 
-It returns the run's mode, region (the old primary) and target (the promoted standby), its status (pending, running, succeeded, failed, refused, interrupted), who started it and when, its pre-flight checks with their verdicts, each step (preflight, fence, promote, switch-traffic, verify, record) with its status, start and end times and log, the measured RTO in milliseconds and the data lost in WAL bytes, and the error that stopped it, which says what was and was not changed.`,
+It returns the run's mode, region (the old primary) and target (the promoted standby), its status (pending, running, awaiting-approval, succeeded, failed, refused, interrupted, cancelled, expired), who started it and when, its pre-flight checks with their verdicts, each step (preflight, fence, promote, switch-traffic, verify, record) with its status, start and end times and log, the measured RTO in milliseconds and the data lost in WAL bytes, and the error that stopped it, which says what was and was not changed.`,
     attributes: { destructive: false, readOnly: true, idempotent: true },
     schema: {
       input: z =>
@@ -58,7 +61,11 @@ It returns the run's mode, region (the old primary) and target (the promoted sta
       output: z =>
         z.object({
           id: z.string(),
-          mode: z.enum(FAILOVER_MODES),
+          mode: z
+            .enum([...FAILOVER_MODES, 'detected'])
+            .describe(
+              'detected: a promotion Meridian observed but did not make',
+            ),
           region: z.string().describe('Entity ref of the old primary region'),
           target: z.string().describe('Entity ref of the promoted region'),
           dryRun: z.boolean(),
@@ -70,7 +77,12 @@ It returns the run's mode, region (the old primary) and target (the promoted sta
           preflight: z.array(preflightCheckSchema(z)),
           steps: z.array(
             z.object({
-              id: z.enum([...FAILOVER_STEP_IDS, 're-fence']),
+              id: z.enum([
+                ...FAILOVER_STEP_IDS,
+                'approval',
+                're-fence',
+                'detected',
+              ]),
               title: z.string(),
               status: z.enum([
                 'pending',
@@ -105,6 +117,35 @@ It returns the run's mode, region (the old primary) and target (the promoted sta
             .optional()
             .describe('How the old primary was fenced'),
           resumes: z.number().describe('How often the run was resumed'),
+          approvalsRequired: z
+            .number()
+            .describe('How many approvals of other owners the run needs'),
+          approvals: z
+            .array(z.object({ by: z.string(), at: z.string() }))
+            .describe('Who approved it, and when'),
+          approvalDeadline: z
+            .string()
+            .optional()
+            .describe('When a run awaiting approval expires'),
+          cancelledBy: z.string().optional(),
+          detection: z
+            .object({
+              promotedAt: z.string(),
+              promotedAtFrom: z.enum(['node', 'samples']),
+              timeline: z.number().nullable(),
+              promotedBy: z.string().nullable(),
+              evidence: z.array(z.string()),
+            })
+            .optional()
+            .describe(
+              'For a detected run: what Meridian could tell of the promotion',
+            ),
+          canary: z
+            .object({
+              percents: z.array(z.number()),
+              pauseSeconds: z.number().optional(),
+            })
+            .optional(),
         }),
     },
     examples: [

@@ -3,6 +3,7 @@ import { TakeoverFacts, takeoverVerdict } from './getRegionTakeoverStatus';
 const standby: TakeoverFacts = {
   replication: {
     role: 'warm-standby',
+    observedRole: 'unknown',
     source: 'region:default/us-east',
     status: 'ok',
     reason: 'lag 0 s within RPO 60 s',

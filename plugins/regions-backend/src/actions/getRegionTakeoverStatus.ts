@@ -3,6 +3,7 @@ import { NotFoundError } from '@backstage/errors';
 import {
   FailoverPreflightCheck,
   FailoverRun,
+  ObservedRole,
   ReadinessCheckResult,
   ReplicationStatus,
   resolveRegionRef,
@@ -15,13 +16,18 @@ import { ReplicationStore } from '../database/ReplicationStore';
 import { formatBytes } from '../failover/lsn';
 import { outsideRun } from '../failover/engine/outsideRun';
 import { FailoverPlanner } from '../failover/plan/FailoverPlanner';
+import { ObservedRoles } from '../service/observedRoles';
 import { ReadinessEvaluator } from '../readiness/ReadinessEvaluator';
 import { regionRefOf } from '../service/startFailoverRun';
 
 /** The facts a takeover verdict is derived from. */
 export interface TakeoverFacts {
   replication: {
+    /** As declared (`spec.replication.role`). */
     role: string | null;
+    /** What its node says it is (the truth after a failover). */
+    observedRole: ObservedRole;
+    /** The region it streams from: observed when known, else declared. */
     source: string | null;
     status: ReplicationStatus;
     reason: string;
@@ -58,10 +64,24 @@ export function takeoverVerdict(
 ): { canTakeOver: boolean; blockers: string[]; verdict: string } {
   const { replication, readiness } = facts;
   const blockers: string[] = [];
-  if (!replication.role) {
-    blockers.push('it declares no replication role (spec.replication.role)');
-  } else if (!(STANDBY_ROLES as readonly string[]).includes(replication.role)) {
-    blockers.push(`it is a ${replication.role} region, not a standby`);
+  if (
+    replication.observedRole === 'primary' ||
+    replication.observedRole === 'fenced'
+  ) {
+    blockers.push(
+      `its node is a ${replication.observedRole} primary, not a standby${
+        replication.role ? ` (it declares ${replication.role})` : ''
+      }`,
+    );
+  } else if (replication.observedRole !== 'standby') {
+    // not observed: the declaration is all there is
+    if (!replication.role) {
+      blockers.push('it declares no replication role (spec.replication.role)');
+    } else if (
+      !(STANDBY_ROLES as readonly string[]).includes(replication.role)
+    ) {
+      blockers.push(`it is a ${replication.role} region, not a standby`);
+    }
   }
   if (replication.status === 'breach') {
     blockers.push(`replication is in breach: ${replication.reason}`);
@@ -103,9 +123,13 @@ export function takeoverVerdict(
   return {
     canTakeOver: true,
     blockers,
-    verdict: `${name} can take over: ${replication.role} of ${
-      replication.source ?? 'an undeclared source'
-    }, replication ${replication.status} (lag ${lag || 'unknown'}${
+    verdict: `${name} can take over: ${
+      (STANDBY_ROLES as readonly string[]).includes(replication.role ?? '')
+        ? replication.role
+        : 'standby'
+    } of ${replication.source ?? 'an undeclared source'}, replication ${
+      replication.status
+    } (lag ${lag || 'unknown'}${
       replication.rpoSeconds === null
         ? ''
         : ` against RPO ${replication.rpoSeconds} s`
@@ -117,21 +141,22 @@ export function takeoverVerdict(
 
 /** The last drill or switchover that succeeded with the region as source or target. */
 function lastProof(runs: FailoverRun[]) {
-  const proof = runs.find(
-    run =>
+  for (const run of runs) {
+    if (
       run.status === 'succeeded' &&
-      (run.mode === 'drill' || run.mode === 'switchover'),
-  );
-  return proof
-    ? {
-        runId: proof.id,
-        mode: proof.mode,
-        region: proof.region,
-        target: proof.target,
-        finishedAt: proof.finishedAt,
-        rtoMs: proof.rtoMs,
-      }
-    : null;
+      (run.mode === 'drill' || run.mode === 'switchover')
+    ) {
+      return {
+        runId: run.id,
+        mode: run.mode,
+        region: run.region,
+        target: run.target,
+        finishedAt: run.finishedAt,
+        rtoMs: run.rtoMs,
+      };
+    }
+  }
+  return null;
 }
 
 /** Registers `get-region-takeover-status`. */
@@ -142,6 +167,7 @@ export function registerGetRegionTakeoverStatusAction(options: {
   readiness: ReadinessEvaluator;
   failovers: FailoverStore;
   planner: FailoverPlanner;
+  observedRoles: ObservedRoles;
 }) {
   const {
     actionsRegistry,
@@ -150,6 +176,7 @@ export function registerGetRegionTakeoverStatusAction(options: {
     readiness,
     failovers,
     planner,
+    observedRoles,
   } = options;
   actionsRegistry.register({
     name: 'get-region-takeover-status',
@@ -158,7 +185,7 @@ export function registerGetRegionTakeoverStatusAction(options: {
 
 When to use: the user asks "can us-west take over?", "is the standby ready?", "how far behind is eu-west?", or before starting a failover with start-region-failover.
 
-It evaluates, live and without changing anything, the same pre-flight checks a switchover from the region's source would make (databases bound to both regions, target a healthy streaming standby of the source's replication set, lag within the limit, the source can be fenced, traffic switches, no run in progress), and returns them with the region's replication role and source, its replication status (ok, warning, breach or unknown — unknown also when the last sample is stale) with the reason, the worst lag in bytes and seconds against the region's RPO and when it was sampled, its readiness score against the threshold with every failed or unknown check (id, title, evidence), the last successful drill or switchover involving it (mode, when, measured RTO), and a one-line verdict. A region can take over when it is a standby, its replication is ok or warning, it is ready, and no pre-flight check fails; otherwise the verdict and blockers name each blocking fact.
+It evaluates, live and without changing anything, the same pre-flight checks a switchover from the region's source (the region it really streams from) would make (databases bound to both regions, target a healthy streaming standby of the source's replication set, lag within the limit, the source can be fenced, traffic switches, no run in progress), and returns them with the region's declared and observed replication role and source, its replication status (ok, warning, breach or unknown — unknown also when the last sample is stale) with the reason, the worst lag in bytes and seconds against the region's RPO and when it was sampled, its readiness score against the threshold with every failed or unknown check (id, title, evidence), the last successful drill or switchover involving it (mode, when, measured RTO), and a one-line verdict. A region can take over when it is a standby, its replication is ok or warning, it is ready, and no pre-flight check fails; otherwise the verdict and blockers name each blocking fact.
 
 The region is a name ("us-west", namespace default) or an entity ref ("region:default/us-west").`,
     attributes: { destructive: false, readOnly: true, idempotent: true },
@@ -182,7 +209,10 @@ The region is a name ("us-west", namespace default) or an entity ref ("region:de
             .array(z.string())
             .describe('Each fact that keeps the region from taking over'),
           replication: z.object({
-            role: z.string().nullable(),
+            role: z.string().nullable().describe('As the entity declares it'),
+            observedRole: z
+              .enum(['primary', 'standby', 'fenced', 'unreachable', 'unknown'])
+              .describe('What its node says it is'),
             source: z
               .string()
               .nullable()
@@ -254,10 +284,14 @@ The region is a name ("us-west", namespace default) or an entity ref ("region:de
         ? await replication.store.getLatestState(ref)
         : undefined;
       const scorecard = await readiness.getReadiness(ref);
+      const upstream = observedRoles.upstreamRegionOf(
+        latest?.standby?.upstream,
+      );
       const facts: TakeoverFacts = {
         replication: {
           role: spec?.role ?? null,
-          source: resolveRegionRef(spec?.source, region) ?? null,
+          observedRole: latest?.observedRole ?? 'unknown',
+          source: upstream ?? resolveRegionRef(spec?.source, region) ?? null,
           status: latest?.status ?? 'unknown',
           reason:
             latest?.reason ??

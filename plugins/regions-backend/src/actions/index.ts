@@ -5,6 +5,7 @@ import { DatabaseRegionsStore } from '../database/DatabaseRegionsStore';
 import { FailoverStore } from '../database/FailoverStore';
 import { ReplicationStore } from '../database/ReplicationStore';
 import { ReadinessEvaluator } from '../readiness/ReadinessEvaluator';
+import { ObservedRoles } from '../service/observedRoles';
 import { FailoverStartDeps } from '../service/startFailoverRun';
 import { registerGetFailoverRunAction } from './getFailoverRun';
 import { registerGetRegionTakeoverStatusAction } from './getRegionTakeoverStatus';
@@ -22,6 +23,7 @@ export function registerRegionsActions(
     replication: { store: ReplicationStore; collector: ReplicationCollector };
     readiness: ReadinessEvaluator;
     failovers: FailoverStore;
+    observedRoles: ObservedRoles;
     appBaseUrl?: string;
   },
 ) {

@@ -5,10 +5,14 @@ import {
 import { ConflictError } from '@backstage/errors';
 import {
   FAILOVER_STEP_IDS,
+  FailoverApproval,
+  FailoverCanary,
+  FailoverDetection,
   FailoverFence,
   FailoverMode,
   FailoverPreflightCheck,
   FailoverRun,
+  FailoverRunMode,
   FailoverRunStatus,
   FailoverStep,
   FailoverStepId,
@@ -23,7 +27,14 @@ const migrationsDir = resolvePackagePath(
 
 const RUNS = 'region_failover_runs';
 const HOLDS = 'region_failover_holds';
-const UNFINISHED: FailoverRunStatus[] = ['pending', 'running'];
+/** Statuses of a run that holds its regions and nodes. */
+const UNFINISHED: FailoverRunStatus[] = [
+  'pending',
+  'running',
+  'awaiting-approval',
+];
+/** Statuses of a run an executor holds (heartbeats), or is about to. */
+const EXECUTING: FailoverRunStatus[] = ['pending', 'running'];
 
 /** How many runs a region's list answers at most. */
 export const MAX_LISTED_RUNS = 100;
@@ -36,7 +47,9 @@ export const FAILOVER_STEP_TITLES: Record<FailoverStepId, string> = {
   'switch-traffic': 'Switch traffic',
   verify: 'Verify writes and fencing',
   record: 'Record RTO and data loss',
+  approval: 'Approval by other owners',
   're-fence': 'Fence the old primary again',
+  detected: 'Promotion observed',
 };
 
 /** The hold a run takes on a database node, next to those on its regions. */
@@ -46,7 +59,10 @@ export function databaseHold(name: string): string {
 
 /** What a run records when it ends. */
 export interface FailoverRunOutcome {
-  status: Exclude<FailoverRunStatus, 'pending' | 'running'>;
+  status: Exclude<
+    FailoverRunStatus,
+    'pending' | 'running' | 'awaiting-approval' | 'expired'
+  >;
   error?: string;
   rtoMs?: number | null;
   dataLossBytes?: number | null;
@@ -65,7 +81,7 @@ type RunRow = {
   id: string;
   region_ref: string;
   target_ref: string;
-  mode: FailoverMode;
+  mode: FailoverRunMode;
   dry_run: boolean | number;
   force: boolean | number;
   status: FailoverRunStatus;
@@ -83,6 +99,13 @@ type RunRow = {
   fence: string | null;
   progress: string | null;
   resumes: number;
+  approvals_required: number;
+  approvals: string;
+  approval_deadline: Date | string | number | null;
+  cancelled_by: string | null;
+  cancel_requested: boolean | number;
+  detection: string | null;
+  canary: string | null;
 };
 
 /** A run as its executor needs it: the run, its lease and its persisted progress. */
@@ -140,19 +163,20 @@ export class FailoverStore {
     dryRun: boolean;
     force: boolean;
     sourceFenced?: string;
+    canary?: FailoverCanary;
     createdBy: string;
     holds: string[];
+    /** How many approvals of other owners the run needs. */
+    approvalsRequired?: number;
   }): Promise<FailoverRun> {
     const now = await this.now();
     const id = randomUUID();
-    const steps: FailoverStep[] = FAILOVER_STEP_IDS.map(stepId => ({
-      id: stepId,
-      title: FAILOVER_STEP_TITLES[stepId],
-      status: 'pending',
-      startedAt: null,
-      finishedAt: null,
-      log: [],
-    }));
+    const approvalsRequired = request.approvalsRequired ?? 0;
+    const stepIds: FailoverStepId[] = [...FAILOVER_STEP_IDS];
+    if (approvalsRequired > 0) {
+      stepIds.splice(1, 0, 'approval');
+    }
+    const steps = stepIds.map(pendingStep);
     await this.hold(request.holds, id, async tx => {
       await tx(RUNS).insert({
         id,
@@ -168,9 +192,260 @@ export class FailoverStore {
         preflight: '[]',
         steps: JSON.stringify(steps),
         source_fenced: request.sourceFenced ?? null,
+        approvals_required: approvalsRequired,
+        canary: request.canary ? JSON.stringify(request.canary) : null,
       });
     });
     return (await this.getRun(id))!;
+  }
+
+  /**
+   * Parks a run after its pre-flight until other owners approve it: it keeps
+   * its holds but no executor (the epoch is raised), and expires at `deadline`.
+   */
+  async awaitApproval(
+    id: string,
+    epoch: number,
+    deadline: Date,
+    steps: FailoverStep[],
+  ): Promise<void> {
+    const updated = await this.db(RUNS)
+      .where({ id, lease_epoch: epoch, status: 'running' })
+      .update({
+        status: 'awaiting-approval',
+        lease_epoch: epoch + 1,
+        approval_deadline: deadline,
+        steps: JSON.stringify(steps),
+        heartbeat_at: this.clock(),
+      });
+    if (!updated) {
+      throw new LeaseLostError(id, epoch);
+    }
+  }
+
+  /**
+   * Records `by`'s approval of a run awaiting it. When the run has all the
+   * approvals it needs it becomes `pending` again, for an executor to claim.
+   * Throws ConflictError naming why `by` may not approve it.
+   */
+  async approve(
+    id: string,
+    by: string,
+  ): Promise<{ run: FailoverRun; ready: boolean }> {
+    return this.db.transaction(async tx => {
+      const row = await tx<RunRow>(RUNS)
+        .where({ id })
+        .modify(this.lockForUpdate)
+        .first();
+      if (!row || row.status !== 'awaiting-approval') {
+        throw new ConflictError(
+          `failover run ${id} is ${
+            row?.status ?? 'unknown'
+          }: only a run awaiting approval can be approved`,
+        );
+      }
+      if (row.created_by === by) {
+        throw new ConflictError(
+          `${by} started failover run ${id}: another owner must approve it`,
+        );
+      }
+      const approvals: FailoverApproval[] = JSON.parse(row.approvals);
+      if (approvals.some(approval => approval.by === by)) {
+        throw new ConflictError(
+          `${by} has already approved failover run ${id}`,
+        );
+      }
+      approvals.push({ by, at: (await this.now()).toISOString() });
+      const ready = approvals.length >= row.approvals_required;
+      await tx(RUNS)
+        .where({ id })
+        .update({
+          approvals: JSON.stringify(approvals),
+          ...(ready ? { status: 'pending', heartbeat_at: this.clock() } : {}),
+        });
+      return {
+        run: toRun({
+          ...row,
+          approvals: JSON.stringify(approvals),
+          status: ready ? 'pending' : row.status,
+        }),
+        ready,
+      };
+    });
+  }
+
+  /**
+   * Cancels a run for `by`: a pending or awaiting one at once (its holds are
+   * released); a running one is flagged, and its executor stops between steps.
+   * Throws ConflictError when the run has ended.
+   */
+  async cancel(
+    id: string,
+    by: string,
+  ): Promise<{ run: FailoverRun; stopped: boolean }> {
+    return this.db.transaction(async tx => {
+      const row = await tx<RunRow>(RUNS)
+        .where({ id })
+        .modify(this.lockForUpdate)
+        .first();
+      if (!row || !UNFINISHED.includes(row.status)) {
+        throw new ConflictError(
+          `failover run ${id} is ${row?.status ?? 'unknown'}: it has ended`,
+        );
+      }
+      if (row.status === 'running') {
+        await tx(RUNS)
+          .where({ id })
+          .update({ cancel_requested: true, cancelled_by: by });
+        return {
+          run: toRun({ ...row, cancelled_by: by }),
+          stopped: false,
+        };
+      }
+      const now = await this.now();
+      const error = `cancelled by ${by} before it changed anything`;
+      const steps = (JSON.parse(row.steps) as FailoverStep[]).map(step =>
+        step.status === 'pending' || step.status === 'running'
+          ? skipped(step, now, error)
+          : step,
+      );
+      await tx(RUNS)
+        .where({ id })
+        .update({
+          status: 'cancelled',
+          cancelled_by: by,
+          error,
+          steps: JSON.stringify(steps),
+          finished_at: now,
+          lease_epoch: row.lease_epoch + 1,
+        });
+      await tx(HOLDS).where({ run_id: id }).delete();
+      return {
+        run: toRun({
+          ...row,
+          status: 'cancelled',
+          cancelled_by: by,
+          error,
+          steps: JSON.stringify(steps),
+          finished_at: now,
+        }),
+        stopped: true,
+      };
+    });
+  }
+
+  /** Whether someone asked a running run to stop. */
+  async isCancelRequested(id: string): Promise<boolean> {
+    const row = await this.db<RunRow>(RUNS)
+      .where({ id })
+      .first('cancel_requested');
+    return Boolean(row?.cancel_requested);
+  }
+
+  /** Marks `expired` the runs still awaiting approval past their deadline, releasing their holds. */
+  async expireApprovals(): Promise<FailoverRun[]> {
+    const now = await this.now();
+    const rows = await this.db<RunRow>(RUNS)
+      .where({ status: 'awaiting-approval' })
+      .andWhere('approval_deadline', '<', now);
+    const expired: FailoverRun[] = [];
+    for (const row of rows) {
+      const approvals: FailoverApproval[] = JSON.parse(row.approvals);
+      const error = `expired at ${toDate(
+        row.approval_deadline!,
+      ).toISOString()} with ${approvals.length} of ${
+        row.approvals_required
+      } approval(s): nothing was changed`;
+      const steps = (JSON.parse(row.steps) as FailoverStep[]).map(step =>
+        step.status === 'pending' || step.status === 'running'
+          ? skipped(step, now, error)
+          : step,
+      );
+      const updated = await this.db.transaction(async tx => {
+        const count = await tx(RUNS)
+          .where({ id: row.id, status: 'awaiting-approval' })
+          .update({
+            status: 'expired',
+            error,
+            steps: JSON.stringify(steps),
+            finished_at: now,
+          });
+        if (count) {
+          await tx(HOLDS).where({ run_id: row.id }).delete();
+        }
+        return count;
+      });
+      if (updated) {
+        expired.push(
+          toRun({
+            ...row,
+            status: 'expired',
+            error,
+            steps: JSON.stringify(steps),
+            finished_at: now,
+          }),
+        );
+      }
+    }
+    return expired;
+  }
+
+  /**
+   * Records a promotion Meridian observed but did not make, as a finished run
+   * of mode `detected`: who knows what promoted it, when, how long writes were
+   * unavailable and what was lost, as far as the evidence goes.
+   */
+  async recordDetectedRun(detected: {
+    region: string;
+    target: string;
+    detection: FailoverDetection;
+    promotedBy: string;
+    rtoMs: number | null;
+    dataLossBytes: number | null;
+    progress: { sourceNode?: string; targetNode: string };
+  }): Promise<FailoverRun> {
+    const id = randomUUID();
+    const at = new Date(detected.detection.promotedAt);
+    const step: FailoverStep = {
+      ...pendingStep('detected'),
+      status: 'succeeded',
+      startedAt: at.toISOString(),
+      finishedAt: at.toISOString(),
+      log: detected.detection.evidence.map(message => ({
+        t: at.toISOString(),
+        message,
+      })),
+    };
+    await this.db(RUNS).insert({
+      id,
+      region_ref: detected.region,
+      target_ref: detected.target,
+      mode: 'detected',
+      dry_run: false,
+      force: false,
+      status: 'succeeded',
+      created_by: detected.promotedBy,
+      created_at: at,
+      finished_at: await this.now(),
+      heartbeat_at: this.clock(),
+      preflight: '[]',
+      steps: JSON.stringify([step]),
+      rto_ms: detected.rtoMs,
+      data_loss_bytes: detected.dataLossBytes,
+      detection: JSON.stringify(detected.detection),
+      progress: JSON.stringify({ changed: [], ...detected.progress }),
+    });
+    return (await this.getRun(id))!;
+  }
+
+  /** Whether a detected run already records the promotion of `target` to `timeline`. */
+  async hasDetectedRun(target: string, timeline: number | null) {
+    const rows = await this.db<RunRow>(RUNS)
+      .where({ target_ref: target, mode: 'detected' })
+      .select('detection');
+    return rows.some(
+      row => JSON.parse(row.detection ?? '{}').timeline === timeline,
+    );
   }
 
   async getRun(id: string): Promise<FailoverRun | undefined> {
@@ -326,7 +601,7 @@ export class FailoverStore {
     await this.db.transaction(async tx => {
       const updated = await tx(RUNS)
         .where({ id, lease_epoch: epoch })
-        .whereIn('status', UNFINISHED)
+        .whereIn('status', EXECUTING)
         .update({
           status: outcome.status,
           error: outcome.error ?? null,
@@ -358,7 +633,7 @@ export class FailoverStore {
   ): Promise<FailoverRun[]> {
     const staleBefore = new Date((await this.now()).getTime() - staleMs);
     const rows = await this.db<RunRow>(RUNS)
-      .whereIn('status', UNFINISHED)
+      .whereIn('status', EXECUTING)
       .andWhere('heartbeat_at', '<', staleBefore);
     const interrupted: FailoverRun[] = [];
     for (const row of rows) {
@@ -389,7 +664,7 @@ export class FailoverStore {
     return this.db.transaction(async tx => {
       const row = await tx<RunRow>(RUNS)
         .where({ id, lease_epoch: epoch })
-        .whereIn('status', UNFINISHED)
+        .whereIn('status', EXECUTING)
         .first();
       if (!row) {
         return undefined;
@@ -410,7 +685,7 @@ export class FailoverStore {
       );
       const update = tx(RUNS)
         .where({ id, lease_epoch: epoch })
-        .whereIn('status', UNFINISHED);
+        .whereIn('status', EXECUTING);
       if (staleBefore) {
         // a heartbeat that came in meanwhile keeps the run alive
         update.andWhere('heartbeat_at', '<', staleBefore);
@@ -446,11 +721,14 @@ export class FailoverStore {
       : undefined;
   }
 
-  /** The runs that ended `succeeded` since `since`, newest first: the split-brain guard's candidates. */
+  /**
+   * The promotions (switchovers, failovers, detected runs) that ended
+   * `succeeded` since `since`, newest first: who is the legitimate primary.
+   */
   async listSucceededPromotions(since: Date): Promise<FailoverRun[]> {
     const rows = await this.db<RunRow>(RUNS)
       .where({ status: 'succeeded', dry_run: false })
-      .whereIn('mode', ['switchover', 'failover'])
+      .whereIn('mode', ['switchover', 'failover', 'detected'])
       .andWhere('finished_at', '>=', since)
       .orderBy('finished_at', 'desc');
     return rows.map(toRun);
@@ -525,6 +803,13 @@ export class FailoverStore {
     }
   }
 
+  /** Locks the rows read in a transaction, where the engine can (SQLite serializes anyway). */
+  private readonly lockForUpdate = (query: Knex.QueryBuilder) => {
+    if (this.isPostgres) {
+      query.forUpdate();
+    }
+  };
+
   /** The database's time: heartbeats of several hosts compare on one clock. */
   private async now(): Promise<Date> {
     if (this.isPostgres) {
@@ -538,6 +823,27 @@ export class FailoverStore {
   private clock(): Knex.Raw | Date {
     return this.isPostgres ? this.db.fn.now() : new Date();
   }
+}
+
+function pendingStep(id: FailoverStepId): FailoverStep {
+  return {
+    id,
+    title: FAILOVER_STEP_TITLES[id],
+    status: 'pending',
+    startedAt: null,
+    finishedAt: null,
+    log: [],
+  };
+}
+
+function skipped(step: FailoverStep, now: Date, why: string): FailoverStep {
+  return {
+    ...step,
+    status: 'skipped',
+    startedAt: step.startedAt ?? now.toISOString(),
+    finishedAt: now.toISOString(),
+    log: [...step.log, { t: now.toISOString(), message: why }],
+  };
 }
 
 function parseProgress<P>(text: string | null): P | undefined {
@@ -562,6 +868,14 @@ function toRun(row: RunRow): FailoverRun {
     dataLossBytes:
       row.data_loss_bytes === null ? null : Number(row.data_loss_bytes),
     resumes: row.resumes ?? 0,
+    approvalsRequired: row.approvals_required ?? 0,
+    approvals: JSON.parse(row.approvals ?? '[]'),
+    ...(row.approval_deadline
+      ? { approvalDeadline: toDate(row.approval_deadline).toISOString() }
+      : {}),
+    ...(row.cancelled_by ? { cancelledBy: row.cancelled_by } : {}),
+    ...(row.detection ? { detection: JSON.parse(row.detection) } : {}),
+    ...(row.canary ? { canary: JSON.parse(row.canary) } : {}),
     ...(row.error ? { error: row.error } : {}),
     ...(row.source_fenced ? { sourceFenced: row.source_fenced } : {}),
     ...(row.fence ? { fence: JSON.parse(row.fence) } : {}),

@@ -17,6 +17,7 @@ function sampleAt(at: number, lagSeconds: number): ReplicationSample {
     sampledAt: new Date(at),
     status: 'ok',
     reason: 'fine',
+    observedRole: 'primary',
     source: 'fake',
     lagBytes: lagSeconds * 2 ** 33,
     lagSeconds,

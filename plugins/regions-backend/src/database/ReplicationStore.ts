@@ -3,6 +3,7 @@ import {
   resolvePackagePath,
 } from '@backstage/backend-plugin-api';
 import {
+  ObservedRole,
   ReplicaState,
   ReplicationHistoryPoint,
   ReplicationStatus,
@@ -88,6 +89,8 @@ export interface ReplicationSample {
   standby?: StandbyState;
   /** What the node said of itself; absent when the sample failed. */
   node?: ObservedNodeFacts;
+  /** What the node says it is (`unreachable` when the sample failed for want of an answer). */
+  observedRole: ObservedRole;
 }
 
 /** What a node last said of itself, and when: kept through failed samples. */
@@ -107,6 +110,8 @@ export interface ReplicationState {
   standby?: StandbyState;
   /** What the node last said of itself (possibly older than this state, when the latest sample failed). */
   node?: LastObservedNode;
+  /** What the node says it is now; `unknown` once the latest sample is stale. */
+  observedRole: ObservedRole;
 }
 
 /** How often a region's lag stayed within its RPO over a window. */
@@ -131,6 +136,7 @@ type StateRow = {
   replicas: string;
   standby: string | null;
   node: string | null;
+  observed_role: ObservedRole | null;
 };
 
 type SlotRow = {
@@ -204,17 +210,27 @@ export class ReplicationStore {
         lag_seconds: sample.lagSeconds,
         replicas: JSON.stringify(sample.replicas),
         standby: sample.standby ? JSON.stringify(sample.standby) : null,
+        observed_role: sample.observedRole,
       };
       const node: LastObservedNode | undefined = sample.node && {
         ...sample.node,
         sampledAt: sampledAt.toISOString(),
       };
-      // A failed sample keeps what the node last said of itself: an emergency
-      // failover of a lost primary compares the target with it.
+      // A failed sample keeps what the node last said of itself, and which
+      // node it was: an emergency failover of a lost primary compares the
+      // target with it, the promotion detector names it.
+      const kept = [
+        ...(node ? [] : ['node']),
+        ...(sample.database ? [] : ['database']),
+      ];
       await tx(STATE)
         .insert({ ...state, node: node ? JSON.stringify(node) : null })
         .onConflict('region_ref')
-        .merge(node ? undefined : Object.keys(state));
+        .merge(
+          kept.length
+            ? Object.keys(state).filter(column => !kept.includes(column))
+            : undefined,
+        );
       if (sample.lagBytes !== null || sample.lagSeconds !== null) {
         await tx(ROLLUPS)
           .insert({
@@ -377,6 +393,7 @@ export class ReplicationStore {
       })),
       standby: row.standby ? JSON.parse(row.standby) : undefined,
       node: row.node ? JSON.parse(row.node) : undefined,
+      observedRole: stale ? 'unknown' : row.observed_role ?? 'unknown',
     };
   }
 

@@ -1,6 +1,7 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { ConflictError, NotFoundError } from '@backstage/errors';
 import {
+  FailoverCanary,
   FailoverMode,
   FailoverRun,
   FailoverStep,
@@ -27,6 +28,15 @@ export interface FailoverStart {
   dryRun: boolean;
   force: boolean;
   sourceFenced?: string;
+  canary?: FailoverCanary;
+}
+
+/** Who is told what happens to runs (the regions' owners, through Backstage notifications). */
+export interface FailoverNotifier {
+  /** A run waits for other owners' approvals. */
+  awaitingApproval(run: FailoverRun): Promise<void>;
+  /** A run ended (succeeded, failed, refused, cancelled, expired, interrupted). */
+  ended(run: FailoverRun): Promise<void>;
 }
 
 /** What the orchestrator works with. */
@@ -35,7 +45,13 @@ export interface FailoverOrchestratorOptions {
   planner: FailoverPlanner;
   fencers: FencerRegistry;
   logger: LoggerService;
+  /** Approvals each mode needs; none when absent. */
+  approvals?: Record<FailoverMode, number>;
+  approvalTimeoutMs?: number;
+  notifier?: FailoverNotifier;
 }
+
+const DEFAULT_APPROVAL_TIMEOUT_MS = 30 * 60_000;
 
 /**
  * Starts, resumes and stops failover runs: records a run holding its regions
@@ -70,10 +86,14 @@ export class FailoverOrchestrator {
       mode: request.mode,
       sourceFenced: request.sourceFenced,
     });
+    const drill = request.mode === 'drill' || request.dryRun;
     const run = await this.options.store.createRun({
       ...request,
       createdBy: actor,
       holds: plan.holds,
+      approvalsRequired: drill
+        ? 0
+        : this.options.approvals?.[request.mode] ?? 0,
     });
     const claimed = await this.options.store.claim<FailoverProgress>(run.id);
     if (!claimed) {
@@ -99,7 +119,7 @@ export class FailoverOrchestrator {
     const plan = await planner.plan({
       region: run.region,
       target: run.target,
-      mode: run.mode,
+      mode: executableMode(run),
       sourceFenced: run.sourceFenced,
     });
     const claimed = await store.resume<FailoverProgress>(id, plan.holds);
@@ -114,6 +134,48 @@ export class FailoverOrchestrator {
     return claimed.run;
   }
 
+  /**
+   * Records `actor`'s approval of a run awaiting it; once it has all it needs,
+   * this instance takes it up: the pre-flight runs again (the nodes may have
+   * changed while it waited), then the run goes on. Throws ConflictError when
+   * `actor` may not approve it (their own run, approved already, not waiting).
+   */
+  async approve(id: string, actor: string): Promise<FailoverRun> {
+    this.refuseWhileStopping();
+    const { store, logger } = this.options;
+    const { run, ready } = await store.approve(id, actor);
+    logger.info(`Failover run ${id} approved by ${actor}`);
+    if (!ready) {
+      return run;
+    }
+    const claimed = await store.claim<FailoverProgress>(id);
+    if (!claimed) {
+      return (await store.getRun(id)) ?? run;
+    }
+    claimed.run.steps = claimed.run.steps.map(step =>
+      step.id === 'preflight' ? { ...step, status: 'pending' } : step,
+    );
+    this.execute(
+      claimed.run,
+      claimed.epoch,
+      claimed.progress ?? { changed: [] },
+    );
+    return claimed.run;
+  }
+
+  /**
+   * Cancels a run: one not yet changing anything at once, a running one
+   * between its steps (its error then says what was and was not changed).
+   */
+  async cancel(id: string, actor: string): Promise<FailoverRun> {
+    const { run, stopped } = await this.options.store.cancel(id, actor);
+    this.options.logger.info(`Failover run ${id} cancelled by ${actor}`);
+    if (stopped) {
+      await this.notify('ended', run);
+    }
+    return run;
+  }
+
   /** The run as it ends, for runs this instance executes; otherwise as stored. */
   async whenFinished(id: string): Promise<FailoverRun | undefined> {
     return (
@@ -121,16 +183,22 @@ export class FailoverOrchestrator {
     );
   }
 
-  /** Marks interrupted the runs whose executor stopped heartbeating (see FailoverStore). */
+  /**
+   * The recovery task: marks interrupted the runs whose executor stopped
+   * heartbeating (see FailoverStore), and expired those that waited for
+   * approvals past their deadline.
+   */
   async interruptStaleRuns(): Promise<void> {
     const interrupted = await this.options.store.interruptStaleRuns(
       STALE_RUN_MS,
       describeInterruption,
     );
-    for (const run of interrupted) {
+    const expired = await this.options.store.expireApprovals();
+    for (const run of [...interrupted, ...expired]) {
       this.options.logger.warn(
-        `Failover run ${run.id} (${run.mode} ${run.region} → ${run.target}) was interrupted: ${run.error}`,
+        `Failover run ${run.id} (${run.mode} ${run.region} → ${run.target}) ${run.status}: ${run.error}`,
       );
+      await this.notify('ended', run);
     }
   }
 
@@ -152,7 +220,7 @@ export class FailoverOrchestrator {
   }
 
   private execute(run: FailoverRun, epoch: number, progress: FailoverProgress) {
-    const { store, planner, fencers, logger } = this.options;
+    const { store, planner, fencers, logger, approvalTimeoutMs } = this.options;
     const execution = new RunExecution<FailoverProgress>(run, epoch, progress, {
       store,
       logger,
@@ -163,13 +231,41 @@ export class FailoverOrchestrator {
         const plan = await planner.plan({
           region: run.region,
           target: run.target,
-          mode: run.mode,
+          mode: executableMode(run),
           sourceFenced: run.sourceFenced,
+          canary: run.canary,
         });
-        return runFailoverSteps({ execution, plan, fencers }, planner);
+        return runFailoverSteps(
+          { execution, plan, fencers },
+          planner,
+          approvalTimeoutMs ?? DEFAULT_APPROVAL_TIMEOUT_MS,
+        );
+      })
+      .then(async finished => {
+        const quiet =
+          finished.status === 'succeeded' &&
+          (finished.mode === 'drill' || finished.dryRun);
+        if (finished.status === 'awaiting-approval') {
+          await this.notify('awaitingApproval', finished);
+        } else if (
+          !quiet &&
+          !['pending', 'running'].includes(finished.status)
+        ) {
+          await this.notify('ended', finished);
+        }
+        return finished;
       })
       .finally(() => this.executions.delete(run.id));
     this.executions.set(run.id, { execution, done });
+  }
+
+  /** Tells the regions' owners; a notification that cannot be sent never fails a run. */
+  private async notify(event: keyof FailoverNotifier, run: FailoverRun) {
+    await this.options.notifier?.[event](run).catch(error =>
+      this.options.logger.warn(
+        `Could not notify the owners about failover run ${run.id}: ${error}`,
+      ),
+    );
   }
 
   private refuseWhileStopping() {
@@ -179,6 +275,16 @@ export class FailoverOrchestrator {
       );
     }
   }
+}
+
+/** A recorded run's mode, as a run executes it (a detected run never executes). */
+function executableMode(run: FailoverRun): FailoverMode {
+  if (run.mode === 'detected') {
+    throw new ConflictError(
+      `failover run ${run.id} was detected, not started by Meridian: it cannot be executed`,
+    );
+  }
+  return run.mode;
 }
 
 /**

@@ -38,13 +38,21 @@ const startSchema = z
     dryRun: z.boolean().optional(),
     force: z.boolean().optional(),
     sourceFenced: z.string().optional(),
+    canary: z
+      .object({
+        percents: z.array(z.number().int().min(1).max(100)).min(1),
+        pauseSeconds: z.number().int().min(0).max(3600).optional(),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 
 /**
  * The failover routes: `POST /failovers` (guarded by `regions.failover.run` on
- * both regions, audited with its actor), `POST /failovers/:id/resume` (the
- * same rule), `GET /failovers/:id` and `GET /regions/:namespace/:name/failovers`.
+ * both regions, audited with its actor), `POST /failovers/preflight`,
+ * `POST /failovers/:id/resume | approve | cancel` (the same rule),
+ * `GET /failovers/:id` and `GET /regions/:namespace/:name/failovers`.
  */
 export async function createFailoverRouter(options: {
   orchestrator: FailoverOrchestrator;
@@ -94,6 +102,7 @@ export async function createFailoverRouter(options: {
         target,
         mode: request.mode,
         sourceFenced,
+        canary: request.canary,
       },
       outsideRun({ signal: AbortSignal.timeout(30_000) }),
     );
@@ -105,45 +114,57 @@ export async function createFailoverRouter(options: {
     res.json(answer);
   });
 
-  router.post('/failovers/:id/resume', async (req, res) => {
-    const run = await store.getRun(req.params.id);
-    if (!run) {
-      throw new NotFoundError(`No failover run ${req.params.id}`);
-    }
-    const auditorEvent = await auditor.createEvent({
-      eventId: 'failover-resume',
-      severityLevel: run.mode === 'drill' || run.dryRun ? 'medium' : 'high',
-      request: req,
-      meta: {
-        runId: run.id,
-        region: run.region,
-        target: run.target,
-        mode: run.mode,
-      },
+  /*
+   * Acting on a run — resume, approve, cancel — needs what starting it needs
+   * (regions.failover.run on both regions; a service or an assistant only for
+   * a drill unless granted outright), and is audited as `failover-<action>`.
+   */
+  const actions = {
+    resume: (id: string, actor: string) => orchestrator.resume(id, actor),
+    approve: (id: string, actor: string) => orchestrator.approve(id, actor),
+    cancel: (id: string, actor: string) => orchestrator.cancel(id, actor),
+  };
+  for (const [action, act] of Object.entries(actions)) {
+    router.post(`/failovers/:id/${action}`, async (req, res) => {
+      const run = await store.getRun(req.params.id);
+      if (!run) {
+        throw new NotFoundError(`No failover run ${req.params.id}`);
+      }
+      const auditorEvent = await auditor.createEvent({
+        eventId: `failover-${action}`,
+        severityLevel: run.mode === 'drill' || run.dryRun ? 'medium' : 'high',
+        request: req,
+        meta: {
+          runId: run.id,
+          region: run.region,
+          target: run.target,
+          mode: run.mode,
+        },
+      });
+      try {
+        const credentials = await httpAuth.credentials(req, {
+          allow: ['user', 'service'],
+        });
+        await authorizeFailover(permissions, credentials, {
+          regions: [run.region, run.target],
+          mode: run.mode,
+          dryRun: run.dryRun,
+          via: 'http',
+        });
+        const actor = actorOf(credentials);
+        const acted = await act(run.id, actor);
+        await auditorEvent.success({ meta: { actor } });
+        const answer: FailoverStartResponse = {
+          id: acted.id,
+          status: acted.status,
+        };
+        res.status(202).json(answer);
+      } catch (error) {
+        await auditorEvent.fail({ error: error as Error });
+        throw error;
+      }
     });
-    try {
-      const credentials = await httpAuth.credentials(req, {
-        allow: ['user', 'service'],
-      });
-      await authorizeFailover(permissions, credentials, {
-        regions: [run.region, run.target],
-        mode: run.mode,
-        dryRun: run.dryRun,
-        via: 'http',
-      });
-      const actor = actorOf(credentials);
-      const resumed = await orchestrator.resume(run.id, actor);
-      await auditorEvent.success({ meta: { actor } });
-      const answer: FailoverStartResponse = {
-        id: resumed.id,
-        status: resumed.status,
-      };
-      res.status(202).json(answer);
-    } catch (error) {
-      await auditorEvent.fail({ error: error as Error });
-      throw error;
-    }
-  });
+  }
 
   router.get('/failovers/:id', async (req, res) => {
     const run = await store.getRun(req.params.id);

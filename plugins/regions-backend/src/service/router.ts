@@ -18,6 +18,7 @@ import { ReplicationCollector } from '../collectors/replication/ReplicationColle
 import { DatabaseRegionsStore } from '../database/DatabaseRegionsStore';
 import { ReplicationStore } from '../database/ReplicationStore';
 import { ReadinessEvaluator } from '../readiness/ReadinessEvaluator';
+import { ObservedRoles, roleDriftOf } from './observedRoles';
 import { buildTopology, summarizeRegion } from './topology';
 
 const validator = makeValidator();
@@ -35,8 +36,9 @@ export async function createRouter(options: {
   store: DatabaseRegionsStore;
   replication: { store: ReplicationStore; collector: ReplicationCollector };
   readiness: ReadinessEvaluator;
+  observedRoles: ObservedRoles;
 }): Promise<express.Router> {
-  const { store, replication, readiness } = options;
+  const { store, replication, readiness, observedRoles } = options;
   const router = Router();
 
   async function findRegion(params: { namespace: string; name: string }) {
@@ -60,6 +62,7 @@ export async function createRouter(options: {
       await store.getSnapshot(),
       await replication.store.getLatestStates(),
       await readiness.getLatestScores(),
+      { roles: observedRoles, evidence: await observedRoles.evidence() },
     );
     res.json(body);
   });
@@ -82,6 +85,16 @@ export async function createRouter(options: {
     const latest = observed
       ? await replication.store.getLatestState(ref)
       : undefined;
+    const observedRole = latest?.observedRole ?? 'unknown';
+    const upstreamRegion = observedRoles.upstreamRegionOf(
+      latest?.standby?.upstream,
+    );
+    const drift = roleDriftOf(
+      region,
+      observedRole,
+      upstreamRegion,
+      await observedRoles.evidence(),
+    );
     const body: ReplicationResponse = {
       region: ref,
       role: spec?.role,
@@ -96,9 +109,18 @@ export async function createRouter(options: {
           : unobservedReason(region)),
       source: latest?.source,
       database: latest?.database,
+      observedRole,
+      ...(drift ? { drift } : {}),
       sampledAt: latest?.sampledAt.toISOString() ?? null,
       replicas: latest?.replicas ?? [],
-      standby: latest?.standby,
+      ...(latest?.standby
+        ? {
+            standby: {
+              ...latest.standby,
+              ...(upstreamRegion ? { upstreamRegion } : {}),
+            },
+          }
+        : {}),
       window,
       history: await replication.store.getHistory(ref, window),
     };

@@ -9,8 +9,8 @@ import { stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
-  FailoverMode,
   FailoverRequest,
+  FailoverRunMode,
   FailoverRun,
   parseRegionRef,
   regionsFailoverRunPermission,
@@ -52,7 +52,7 @@ export async function authorizeFailover(
   credentials: Credentials,
   options: {
     regions: string[];
-    mode: FailoverMode;
+    mode: FailoverRunMode;
     dryRun: boolean;
     via: FailoverVia;
   },
@@ -140,12 +140,22 @@ export async function startFailoverRun(
     dryRun: options.request.dryRun ?? false,
     force: options.request.force ?? false,
     ...(sourceFenced ? { sourceFenced } : {}),
+    ...(options.request.canary ? { canary: options.request.canary } : {}),
   };
   const auditorEvent = await auditor.createEvent({
     eventId: 'failover-run',
     severityLevel: start.dryRun || start.mode === 'drill' ? 'medium' : 'high',
     request: options.httpRequest,
-    meta: { ...start, via: options.via },
+    meta: {
+      ...start,
+      canary: start.canary
+        ? {
+            percents: start.canary.percents,
+            pauseSeconds: start.canary.pauseSeconds ?? null,
+          }
+        : null,
+      via: options.via,
+    },
   });
   try {
     const credentials = await options.credentials();

@@ -9,6 +9,7 @@ import {
   topologyEdgesOf,
 } from '@meridian/plugin-regions-common';
 import { ReplicationState } from '../database/ReplicationStore';
+import { DriftEvidence, ObservedRoles, roleDriftOf } from './observedRoles';
 
 /** A region with the number of conflicts that name it. */
 export function summarizeRegion(
@@ -24,7 +25,7 @@ export function summarizeRegion(
 
 /**
  * Builds the topology graph: every region with its latest replication
- * outcome, and the hub, link and replication edges between known regions. Edges to refs that resolve to no region are
+ * outcome and observed role (with its drift from the declared one), and the hub, link and replication edges between known regions. Edges to refs that resolve to no region are
  * left out (so the graph never points at a missing node); the
  * `unresolved-ref` conflicts report them.
  */
@@ -36,6 +37,7 @@ export function buildTopology(
   },
   replication: Map<string, ReplicationState>,
   readiness: Map<string, TopologyReadiness> = new Map(),
+  observed?: { roles: ObservedRoles; evidence: DriftEvidence },
 ): TopologyResponse {
   const { regions, conflicts, syncedAt } = snapshot;
   const known = new Set(regions.map(region => stringifyEntityRef(region)));
@@ -50,6 +52,17 @@ export function buildTopology(
       if (!latest) {
         return summary;
       }
+      const upstreamRegion = observed?.roles.upstreamRegionOf(
+        latest.standby?.upstream,
+      );
+      const drift =
+        observed &&
+        roleDriftOf(
+          region,
+          latest.observedRole,
+          upstreamRegion,
+          observed.evidence,
+        );
       return {
         ...summary,
         replication: {
@@ -58,6 +71,9 @@ export function buildTopology(
           lagSeconds: latest.lagSeconds,
           lagBytes: latest.lagBytes,
           sampledAt: latest.sampledAt.toISOString(),
+          observedRole: latest.observedRole,
+          ...(upstreamRegion ? { upstreamRegion } : {}),
+          ...(drift ? { drift: drift.message } : {}),
         },
       };
     }),

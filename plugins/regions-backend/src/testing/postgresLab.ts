@@ -87,6 +87,16 @@ export interface PostgresPair {
     standby?: PostgresLabNode;
     timeoutMs?: number;
   }): Promise<void>;
+  /**
+   * Turns a stopped-or-running old primary into a standby of `primary` (the
+   * failback runbook): stops it, `pg_rewind`s it from `primary`, points it at
+   * `primary` through a slot named after it, starts it and waits until it
+   * streams.
+   */
+  rewindAsStandby(
+    node: PostgresLabNode,
+    primary: PostgresLabNode,
+  ): Promise<void>;
   /** Freezes a node: SIGSTOP to its postmaster and every child, as a stalled host or a partition looks. */
   freeze(node: PostgresLabNode): void;
   /** Resumes a frozen node (SIGCONT). */
@@ -318,6 +328,42 @@ class PostgresLab implements PostgresPair {
       [standby.name, lsn],
       options.timeoutMs ?? DEFAULT_WAIT_MS,
     );
+  }
+
+  async rewindAsStandby(node: PostgresLabNode, primary: PostgresLabNode) {
+    if (fs.existsSync(path.join(node.dataDir, 'postmaster.pid'))) {
+      await this.stopNode(node, 'fast');
+    }
+    // pg_rewind after a fresh promotion must see its end-of-recovery checkpoint
+    await this.query(primary, 'CHECKPOINT');
+    await this.run(
+      'pg_rewind',
+      [
+        `--target-pgdata=${node.dataDir}`,
+        `--source-server=host=127.0.0.1 port=${primary.port} user=postgres dbname=postgres`,
+      ],
+      { PGPASSWORD: this.superuserPassword },
+    );
+    await this.query(
+      primary,
+      `SELECT pg_create_physical_replication_slot($1)
+        WHERE NOT EXISTS (SELECT 1 FROM pg_replication_slots WHERE slot_name = $1)`,
+      [node.name],
+    );
+    const standbySignal = path.join(node.dataDir, 'standby.signal');
+    fs.writeFileSync(standbySignal, '');
+    if (isRoot()) {
+      const { uid, gid } = osUser(POSTGRES_OS_USER);
+      fs.chownSync(standbySignal, uid, gid);
+    }
+    fs.appendFileSync(
+      path.join(node.dataDir, 'postgresql.auto.conf'),
+      `primary_conninfo = 'host=127.0.0.1 port=${primary.port} user=replicator password=${this.replicationPassword} application_name=${node.name}'
+primary_slot_name = '${node.name}'
+`,
+    );
+    await this.startNode(node);
+    await this.waitForStreaming({ primary, standby: node });
   }
 
   pidsOf(node: PostgresLabNode): number[] {

@@ -200,6 +200,20 @@ export interface TrafficSwitch {
   current(ctx: FailoverStepContext): Promise<string[]>;
   /** Points the switch at `address` only (replacing what was there). */
   switchTo(address: string, ctx: FailoverStepContext): Promise<void>;
+  /**
+   * Optional, for switches that can split traffic (weighted DNS records, load
+   * balancer pool weights): sends each address its percent of the traffic
+   * (they add up to 100), for a failback that shifts in steps. A switch
+   * without it only switches all at once.
+   */
+  weigh?(
+    weights: { address: string; percent: number }[],
+    ctx: FailoverStepContext,
+  ): Promise<void>;
+  /** With `weigh`: each address's percent of the traffic now, read back from the service. */
+  currentWeights?(
+    ctx: FailoverStepContext,
+  ): Promise<{ address: string; percent: number }[]>;
 }
 
 /**

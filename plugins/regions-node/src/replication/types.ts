@@ -31,6 +31,8 @@ export interface ReplicationObservation {
 export interface ObservedNodeFacts {
   /** `pg_control_system().system_identifier`, as text. */
   systemIdentifier: string;
+  /** A standby (in recovery), as opposed to a primary. */
+  inRecovery: boolean;
   /** The node's timeline: a primary's current one, a standby's received one. */
   timeline: number | null;
   /** A primary that accepts writes in a default transaction (not read-only). */
@@ -63,4 +65,13 @@ export interface ReplicationSource {
     region: RegionEntity,
     options: { signal: AbortSignal },
   ): Promise<ReplicationObservation>;
+}
+
+/**
+ * Thrown by a replication source whose node does not answer at all (refused,
+ * timed out): the region's observed role becomes `unreachable`, not `unknown`.
+ * @public
+ */
+export class NodeUnreachableError extends Error {
+  readonly name = 'NodeUnreachableError';
 }

@@ -111,7 +111,9 @@ const TITLES: Record<FailoverStep['id'], string> = {
   'switch-traffic': 'Switch traffic',
   verify: 'Verify',
   record: 'Record',
+  approval: 'Approval by other owners',
   're-fence': 'Fence the old primary again',
+  detected: 'Promotion observed',
 };
 
 const t0 = Date.parse('2026-09-30T12:00:00.000Z');
@@ -170,6 +172,8 @@ function run(
     rtoMs: null,
     dataLossBytes: null,
     resumes: 0,
+    approvalsRequired: 0,
+    approvals: [],
     ...fields,
   };
 }

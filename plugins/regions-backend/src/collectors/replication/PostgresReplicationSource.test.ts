@@ -160,6 +160,7 @@ describe('PostgresReplicationSource', () => {
       ],
       node: {
         systemIdentifier: expect.stringMatching(/^\d+$/),
+        inRecovery: false,
         timeline: 1,
         acceptsWrites: true,
         fenced: false,
@@ -191,6 +192,7 @@ describe('PostgresReplicationSource', () => {
       },
       node: {
         systemIdentifier: expect.stringMatching(/^\d+$/),
+        inRecovery: true,
         timeline: 1,
         acceptsWrites: false,
         fenced: false,

@@ -7,12 +7,14 @@ import {
 } from '@meridian/plugin-regions-common';
 import {
   DatabaseNode,
+  NodeUnreachableError,
   ReplicationObservation,
   ReplicationSource,
 } from '@meridian/plugin-regions-node';
 import { Pool, PoolClient } from 'pg';
 import { bindDatabase, readDatabaseNodes } from '../../bindings/databaseNodes';
 import { connectionSecrets, networkErrorReason } from '../../lib/errors';
+import { isUnreachable } from '../../postgres/connection';
 import {
   hostPort,
   isSqlFenced,
@@ -130,13 +132,14 @@ export class PostgresReplicationSource implements ReplicationSource {
         sampleNode(client, database),
       );
     } catch (error) {
-      throw new Error(
-        `database ${database}: ${
-          options.signal.aborted
-            ? 'sampling was aborted'
-            : reasonOf(error, secrets)
-        }`,
-      );
+      const message = `database ${database}: ${
+        options.signal.aborted
+          ? 'sampling was aborted'
+          : reasonOf(error, secrets)
+      }`;
+      throw isUnreachable(error) || options.signal.aborted
+        ? new NodeUnreachableError(message)
+        : new Error(message);
     }
   }
 
@@ -185,6 +188,7 @@ async function sampleNode(
   } = await client.query<NodeFactsRow>(NODE_FACTS_SQL);
   const node = {
     systemIdentifier: facts.system_identifier,
+    inRecovery: facts.in_recovery,
     timeline: facts.timeline,
     acceptsWrites: !facts.in_recovery && facts.read_only !== 'on',
     fenced: isSqlFenced(facts),

@@ -11,12 +11,16 @@ import {
   readDurationFromConfig,
 } from '@backstage/config';
 import { toError } from '@backstage/errors';
+import { durationToMilliseconds, HumanDuration } from '@backstage/types';
 import {
+  ObservedRole,
   RegionEntity,
   replicationStatusOf,
   ReplicationStatus,
 } from '@meridian/plugin-regions-common';
 import {
+  NodeUnreachableError,
+  ObservedNodeFacts,
   ReplicationObservation,
   ReplicationSource,
 } from '@meridian/plugin-regions-node';
@@ -26,6 +30,7 @@ import {
   ReplicationRetention,
   ReplicationSample,
   ReplicationSampleRow,
+  ReplicationState,
   ReplicationStore,
 } from '../../database/ReplicationStore';
 
@@ -82,7 +87,7 @@ export function staleAfterMsOf(
   const ms =
     'toMillis' in frequency
       ? frequency.toMillis()
-      : humanDurationMs(frequency as Record<string, number | undefined>);
+      : durationToMilliseconds(frequency as HumanDuration);
   return 3 * ms;
 }
 
@@ -91,29 +96,12 @@ export function readReplicationRetention(config: Config): ReplicationRetention {
   const retention = config.getOptionalConfig(`${CONFIG_KEY}.retention`);
   const read = (key: string, fallback: number) =>
     retention?.has(key)
-      ? humanDurationMs(readDurationFromConfig(retention, { key }))
+      ? durationToMilliseconds(readDurationFromConfig(retention, { key }))
       : fallback;
   return {
     rawMs: read('raw', DEFAULT_REPLICATION_RETENTION.rawMs),
     rollupsMs: read('rollups', DEFAULT_REPLICATION_RETENTION.rollupsMs),
   };
-}
-
-function humanDurationMs(duration: Record<string, number | undefined>) {
-  const unitMs: Record<string, number> = {
-    milliseconds: 1,
-    seconds: 1_000,
-    minutes: 60_000,
-    hours: 3_600_000,
-    days: 86_400_000,
-    weeks: 7 * 86_400_000,
-    months: 30 * 86_400_000,
-    years: 365 * 86_400_000,
-  };
-  return Object.entries(duration).reduce(
-    (sum, [unit, value]) => sum + (value ?? 0) * (unitMs[unit] ?? 0),
-    0,
-  );
 }
 
 /**
@@ -131,9 +119,13 @@ export class ReplicationCollector {
       sources: ReplicationSource[];
       logger: LoggerService;
       sampleTimeoutMs?: number;
-      /** Looks at every tick's samples together, e.g. the split-brain guard. */
+      /**
+       * Looks at every tick's samples together, with the states they replace
+       * (e.g. the split-brain guard, the promotion detector).
+       */
       afterTick?: (
         samples: ReplicationSample[],
+        previous: Map<string, ReplicationState>,
         signal?: AbortSignal,
       ) => Promise<void>;
     },
@@ -147,13 +139,16 @@ export class ReplicationCollector {
   /** Takes one sample of every observed region, hands them to `afterTick`, then prunes old samples. */
   async run(signal?: AbortSignal): Promise<void> {
     const { regions } = await this.options.regions.getSnapshot();
+    const previous = this.options.afterTick
+      ? await this.options.store.getLatestStates()
+      : new Map<string, ReplicationState>();
     const samples = await Promise.all(
       regions.map(async region => {
         const source = this.sourceOf(region);
         return source ? [await this.sampleRegion(region, source, signal)] : [];
       }),
     );
-    await this.options.afterTick?.(samples.flat(), signal);
+    await this.options.afterTick?.(samples.flat(), previous, signal);
     await this.options.store.prune();
   }
 
@@ -183,6 +178,10 @@ export class ReplicationCollector {
         lagSeconds: null,
         rows: [],
         replicas: [],
+        observedRole:
+          toError(error).name === 'NodeUnreachableError'
+            ? 'unreachable'
+            : 'unknown',
       };
     }
     try {
@@ -213,7 +212,7 @@ export class ReplicationCollector {
         source.sample(region, { signal: controller.signal }),
         new Promise<never>((_resolve, reject) => {
           timer = setTimeout(() => {
-            const error = new Error(
+            const error = new NodeUnreachableError(
               `source '${source.id}' did not answer within ${timeoutMs} ms`,
             );
             controller.abort(error);
@@ -288,6 +287,7 @@ function judgeObservation(
     replicas: observation.replicas,
     standby: observation.standby,
     node: observation.node,
+    observedRole: observedRoleOf(observation.nodeRole, observation.node),
   };
 
   if (observation.nodeRole === 'standby' && !observation.standby) {
@@ -389,6 +389,17 @@ function judgeObservation(
     lagSeconds: worst?.lagSeconds ?? null,
     rows,
   };
+}
+
+/** What the node says it is: a primary its fence holds is `fenced`. */
+function observedRoleOf(
+  nodeRole: 'primary' | 'standby',
+  node: ObservedNodeFacts | undefined,
+): ObservedRole {
+  if (nodeRole === 'standby') {
+    return 'standby';
+  }
+  return node?.fenced ? 'fenced' : 'primary';
 }
 
 function maxOf(values: (number | null)[]): number | null {

@@ -24,6 +24,14 @@ export class StepFailed extends Error {}
 /** The run was asked to stop between steps (the backend shuts down). */
 class StopRequested extends Error {}
 
+/** Someone cancelled the run; it stops between steps. */
+class CancelRequested extends Error {}
+
+/** What the steps may end in besides a finished run: waiting for approvals. */
+export type ExecutionOutcome =
+  | FailoverRunOutcome
+  | { status: 'awaiting-approval'; deadline: Date };
+
 /** What the engine keeps of a run besides its steps: the changes it made, for the operator. */
 export interface EngineProgress {
   changed: string[];
@@ -67,7 +75,7 @@ export class RunExecution<P extends EngineProgress> {
    * records how the run ended. Answers the run as stored afterwards.
    */
   async execute(
-    body: (execution: this) => Promise<FailoverRunOutcome>,
+    body: (execution: this) => Promise<ExecutionOutcome>,
   ): Promise<FailoverRun> {
     const { store, logger } = this.deps;
     let lastBeat = Date.now();
@@ -96,11 +104,16 @@ export class RunExecution<P extends EngineProgress> {
     }, HEARTBEAT_MS);
     heartbeat.unref();
 
-    let outcome: FailoverRunOutcome | undefined;
+    let outcome: ExecutionOutcome | undefined;
     try {
       outcome = await body(this);
     } catch (error) {
-      if (error instanceof StopRequested) {
+      if (error instanceof CancelRequested) {
+        const by = (await store.getRun(this.run.id))?.cancelledBy;
+        const message = this.cancelMessage(by);
+        await this.skipRest(message).catch(() => {});
+        outcome = { status: 'cancelled', error: message };
+      } else if (error instanceof StopRequested) {
         outcome = undefined;
       } else if (this.lostLease || error instanceof LeaseLostError) {
         logger.warn(
@@ -117,7 +130,15 @@ export class RunExecution<P extends EngineProgress> {
     }
 
     await this.saving;
-    if (outcome) {
+    if (outcome?.status === 'awaiting-approval') {
+      await store
+        .awaitApproval(this.run.id, this.epoch, outcome.deadline, this.steps)
+        .catch(error =>
+          logger.error(
+            `Failover run ${this.run.id} could not be parked for approval: ${error}`,
+          ),
+        );
+    } else if (outcome) {
       try {
         await store.finishRun(this.run.id, this.epoch, {
           ...outcome,
@@ -167,6 +188,9 @@ export class RunExecution<P extends EngineProgress> {
       return undefined;
     }
     this.checkpoint();
+    if (await this.deps.store.isCancelRequested(this.run.id)) {
+      throw new CancelRequested();
+    }
     step.status = 'running';
     step.startedAt = new Date().toISOString();
     delete step.error;
@@ -195,6 +219,18 @@ export class RunExecution<P extends EngineProgress> {
         });
       }
     }
+  }
+
+  /**
+   * Marks a step running with a line of why, and leaves it so: the run is
+   * parked there (awaiting approval) once the execution ends.
+   */
+  async park(id: FailoverStepId, why: string) {
+    const step = this.find(id);
+    step.status = 'running';
+    step.startedAt ??= new Date().toISOString();
+    step.log.push({ t: new Date().toISOString(), message: why });
+    await this.save();
   }
 
   /** Records a step as skipped, with why. */
@@ -245,6 +281,24 @@ export class RunExecution<P extends EngineProgress> {
       }
       throw error;
     }
+  }
+
+  /** Why a cancelled run stopped, with what it did and did not change. */
+  private cancelMessage(by: string | undefined): string {
+    const last = this.steps.filter(s => s.status === 'succeeded').pop();
+    const { changed } = this.progress;
+    const notDone = this.steps
+      .filter(
+        s =>
+          s.status === 'pending' &&
+          ['fence', 'promote', 'switch-traffic'].includes(s.id),
+      )
+      .map(s => s.title.toLowerCase());
+    return `cancelled${by ? ` by ${by}` : ''}${
+      last ? ` after "${last.title}"` : ''
+    }. Changed: ${changed.length ? changed.join('; ') : 'nothing'}.${
+      notDone.length ? ` Not done: ${notDone.join('; ')}.` : ''
+    }`;
   }
 
   /** Notes a change the run made, for the operator if it stops. */

@@ -31,8 +31,8 @@ export interface ObservedConflictSink {
  * (same `system_identifier`) that both run as primaries and are not fenced:
  * two writable primaries. Each such set is a critical conflict on every
  * region involved. A node that a Meridian run promoted away from — the
- * fenced side of its newest run (switchover or failover) — is fenced again at
- * once, and the run records it as a late `re-fence` step with the bytes that
+ * fenced side of its newest promotion, when that was a Meridian switchover or
+ * failover, not one Meridian only detected — is fenced again at once, and the run records it as a late `re-fence` step with the bytes that
  * node wrote past the fork added to the run's data loss.
  */
 export class SplitBrainGuard {
@@ -120,6 +120,9 @@ export class SplitBrainGuard {
         }
         if (progress?.sourceNode !== name) {
           continue;
+        }
+        if (run.mode === 'detected') {
+          break; // Meridian did not fence it: it only shows the conflict
         }
         try {
           await this.refenceFor(run.id, name, progress, signal);

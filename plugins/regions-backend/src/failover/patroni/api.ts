@@ -112,6 +112,18 @@ export class PatroniApi {
     return body.members ?? [];
   }
 
+  /** `GET /history`: one `[timeline, lsn, reason, timestamp, new_leader]` per timeline switch. */
+  history(
+    signal: AbortSignal,
+  ): Promise<[number, number, string, string, string?][]> {
+    return getJson(
+      `${this.baseUrl}/history`,
+      this.headers,
+      signal,
+      this.displayUrl,
+    );
+  }
+
   /** The status code of a health-check GET (`/primary`, `/replica`): 200 or 503. */
   async statusCode(route: string, signal: AbortSignal): Promise<number> {
     const response = await request(

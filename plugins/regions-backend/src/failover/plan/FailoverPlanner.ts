@@ -1,6 +1,7 @@
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import { NotFoundError } from '@backstage/errors';
 import {
+  FailoverCanary,
   FailoverMode,
   FailoverPreflightCheck,
   RegionEntity,
@@ -59,6 +60,7 @@ export interface FailoverIntent {
   target: string;
   mode: FailoverMode;
   sourceFenced?: string;
+  canary?: FailoverCanary;
 }
 
 export interface FailoverPlannerOptions {
@@ -110,6 +112,13 @@ export class FailoverPlanner {
       switches,
       trafficProblems: problems,
       ...(intent.sourceFenced ? { sourceFenced: intent.sourceFenced } : {}),
+      ...(intent.canary ? { canary: intent.canary } : {}),
+      sourceAddresses: new Map(
+        switches.flatMap(({ sw }) => {
+          const address = sw.addressOf(source.ref);
+          return address ? [[sw.name, address] as const] : [];
+        }),
+      ),
       holds: [
         ...new Set([
           source.ref,

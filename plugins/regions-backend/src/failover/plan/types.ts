@@ -1,4 +1,8 @@
-import { FailoverMode, RegionEntity } from '@meridian/plugin-regions-common';
+import {
+  FailoverCanary,
+  FailoverMode,
+  RegionEntity,
+} from '@meridian/plugin-regions-common';
 import {
   DatabaseNode,
   DatabaseNodeState,
@@ -37,6 +41,10 @@ export interface FailoverPlan {
   trafficProblems: string[];
   /** The operator's account of how the source was made safe. */
   sourceFenced?: string;
+  /** Shift traffic in steps (a failback canary). */
+  canary?: FailoverCanary;
+  /** Each switch's address for the source, for the canary's split. */
+  sourceAddresses: Map<string, string>;
   /** The regions and nodes a run holds while it is unfinished. */
   holds: string[];
 }

@@ -31,6 +31,7 @@ function plan(overrides: Partial<FailoverPlan> = {}): FailoverPlan {
     outOfBandFencers: [],
     switches: [],
     trafficProblems: [],
+    sourceAddresses: new Map(),
     holds: ['region:default/us-east', 'region:default/us-west'],
     ...overrides,
   };
@@ -143,6 +144,7 @@ describe('the failover pre-flight checks', () => {
         source: { error: 'connection refused', unreachable: true },
         lastSource: {
           systemIdentifier: '7000000000000000001',
+          inRecovery: false,
           timeline: 2,
           acceptsWrites: true,
           fenced: false,

@@ -405,6 +405,54 @@ const traffic: Check = plan => {
   };
 };
 
+/** A canary failback needs switches that split traffic by weight, and steps up to 100 %. */
+const canary: Check = plan => {
+  if (!plan.canary) {
+    return undefined;
+  }
+  const { percents } = plan.canary;
+  const title = 'Traffic can shift in steps';
+  const problems: string[] = [];
+  if (plan.mode !== 'switchover') {
+    problems.push(
+      `a canary is for a switchover (a failback), not a ${plan.mode}`,
+    );
+  }
+  const ascending = percents.every(
+    (percent: number, i: number) =>
+      percent > 0 && percent <= 100 && (i === 0 || percent > percents[i - 1]),
+  );
+  if (!ascending || percents[percents.length - 1] !== 100) {
+    problems.push(
+      `the steps ${percents.join(', ')} must rise from above 0 to 100 %`,
+    );
+  }
+  if (plan.switches.length === 0) {
+    problems.push('neither region names a traffic switch to shift');
+  }
+  const unweighted = plan.switches.filter(({ sw }) => !sw.weigh);
+  if (unweighted.length) {
+    problems.push(
+      `${unweighted
+        .map(({ sw }) => `${sw.name} (${sw.driver})`)
+        .join(', ')} cannot split traffic by weight`,
+    );
+  }
+  return {
+    id: 'canary',
+    title,
+    passed: problems.length === 0,
+    detail: problems.length
+      ? problems.join('; ')
+      : `${plan.switches
+          .map(({ sw }) => sw.name)
+          .join(', ')} shift to the target in steps of ${percents.join(
+          ', ',
+        )} %`,
+    forcible: false,
+  };
+};
+
 const readiness: Check = (plan, facts) => ({
   id: 'readiness',
   title: 'Target is production-ready',
@@ -429,6 +477,7 @@ const CHECKS: Check[] = [
   lag,
   fenceable,
   traffic,
+  canary,
   readiness,
 ];
 

@@ -1,7 +1,8 @@
-import { FailoverRunOutcome } from '../../database/FailoverStore';
+import { ExecutionOutcome } from '../engine/RunExecution';
 import { blockingChecks } from '../preflight/checks';
 import { FailoverPlanner } from '../plan/FailoverPlanner';
 import { formatBytes } from '../lsn';
+import { approvalStep } from './approval';
 import { fenceStep } from './fence';
 import { preflightStep } from './preflight';
 import { promoteStep } from './promote';
@@ -13,15 +14,18 @@ export type { FailoverProgress, StepEnv } from './types';
 export { refence } from './refence';
 
 /**
- * A run, step by step: pre-flight; for a drill or dry run nothing more; else
- * fence the old primary, promote the target, switch traffic, verify, record.
+ * A run, step by step: pre-flight; for a drill or dry run nothing more; then,
+ * where the mode needs them, other owners' approvals (the run is parked until
+ * they come); then fence the old primary, promote the target, switch traffic,
+ * verify, record.
  * Each step looks before it acts, so a resumed run continues where it was
  * interrupted without doing anything twice.
  */
 export async function runFailoverSteps(
   env: StepEnv,
   planner: FailoverPlanner,
-): Promise<FailoverRunOutcome> {
+  approvalTimeoutMs: number,
+): Promise<ExecutionOutcome> {
   const { execution } = env;
   const { run, progress } = execution;
   const drill = run.mode === 'drill' || run.dryRun;
@@ -55,6 +59,12 @@ export async function runFailoverSteps(
     return { status: 'succeeded' };
   }
 
+  if (run.approvalsRequired > 0) {
+    const waiting = await approvalStep(env, approvalTimeoutMs);
+    if (waiting) {
+      return waiting;
+    }
+  }
   await fenceStep(env);
   await promoteStep(env);
   await switchTrafficStep(env);

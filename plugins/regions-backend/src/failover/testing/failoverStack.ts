@@ -1,6 +1,7 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { ConfigReader, JsonObject } from '@backstage/config';
 import {
+  FailoverCanary,
   FailoverMode,
   FailoverRun,
   RegionEntity,
@@ -21,6 +22,8 @@ import { PostgresLabNode } from '../../testing/postgresLab';
 import { readFailoverConfig } from '../config';
 import { FailoverOrchestrator } from '../FailoverOrchestrator';
 import { builtInFencers, FencerRegistry } from '../fencers';
+import { PromotionDetector } from '../detection/PromotionDetector';
+import { readPromotionRecord } from '../detection/promotionRecord';
 import { SplitBrainGuard } from '../guard/SplitBrainGuard';
 import { FailoverPlanner } from '../plan/FailoverPlanner';
 import { PatroniPromoter } from '../promoters/PatroniPromoter';
@@ -76,7 +79,14 @@ export async function createFailoverStack(options: {
   logger?: LoggerService;
 }) {
   const database = { getClient: async () => options.knex };
-  const config = new ConfigReader(options.config);
+  // Approvals are asked for explicitly by the tests that exercise them.
+  const config = ConfigReader.fromConfigs([
+    {
+      context: 'failover stack defaults',
+      data: { regions: { failover: { approvals: { failover: 0 } } } },
+    },
+    { context: 'test', data: options.config },
+  ]);
   const logger = options.logger ?? silentLogger;
   const regionsStore = await DatabaseRegionsStore.create({ database });
   await regionsStore.replaceSnapshot({
@@ -120,6 +130,8 @@ export async function createFailoverStack(options: {
     planner,
     fencers,
     logger,
+    approvals: failoverConfig.approvals,
+    approvalTimeoutMs: failoverConfig.approvalTimeoutMs,
   });
   const guard = new SplitBrainGuard({
     conflicts: regionsStore,
@@ -129,13 +141,23 @@ export async function createFailoverStack(options: {
     promoters,
     logger,
   });
+  const detector = new PromotionDetector({
+    failovers: store,
+    regions: regionsStore,
+    nodes: failoverConfig.databases,
+    readPromotion: readPromotionRecord,
+    logger,
+  });
   const source = PostgresReplicationSource.fromConfig(config, { logger });
   const collector = new ReplicationCollector({
     regions: regionsStore,
     store: replicationStore,
     sources: [source],
     logger,
-    afterTick: samples => guard.check(samples),
+    afterTick: async (samples, previous) => {
+      await guard.check(samples);
+      await detector.check(samples, previous);
+    },
   });
   return {
     orchestrator,
@@ -155,6 +177,7 @@ export async function createFailoverStack(options: {
         force?: boolean;
         sourceFenced?: string;
         dryRun?: boolean;
+        canary?: FailoverCanary;
       },
       actor = 'user:default/priya.nair',
     ): Promise<FailoverRun> {

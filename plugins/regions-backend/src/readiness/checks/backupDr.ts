@@ -175,10 +175,13 @@ export function createLagWithinRpoCheck(deps: {
   };
 }
 
+/** A drill, a switchover, or a detected failover: each shows what a takeover costs. */
 function isProof(run: FailoverRun) {
   return (
     run.status === 'succeeded' &&
-    (run.mode === 'drill' || run.mode === 'switchover') &&
+    (run.mode === 'drill' ||
+      run.mode === 'switchover' ||
+      run.mode === 'detected') &&
     run.finishedAt !== null
   );
 }
@@ -188,8 +191,8 @@ function describeRun(run: FailoverRun) {
 }
 
 /**
- * A drill or switchover that involved the region succeeded in the last 90
- * days and measured an RTO within `spec.replication.rtoSeconds`.
+ * A drill, switchover or detected failover that involved the region succeeded
+ * in the last 90 days and measured an RTO within `spec.replication.rtoSeconds`.
  */
 export function createRecentDrillCheck(deps: {
   failoverHistory?: FailoverHistory;
@@ -248,7 +251,7 @@ export function createRecentDrillCheck(deps: {
       }
       return {
         result: 'failed',
-        evidence: `no successful drill or switchover involving the region since ${since.toISOString()}`,
+        evidence: `no successful drill, switchover or detected failover involving the region since ${since.toISOString()}`,
       };
     },
   };

@@ -354,6 +354,8 @@ function run(overrides: Partial<FailoverRun>): FailoverRun {
     rtoMs: 1200,
     dataLossBytes: 0,
     resumes: 0,
+    approvalsRequired: 0,
+    approvals: [],
     ...overrides,
   };
 }
@@ -426,7 +428,7 @@ describe('recent-drill', () => {
     ).toMatchObject({
       result: 'failed',
       evidence:
-        'no successful drill or switchover involving the region since 2026-09-02T12:00:00.000Z',
+        'no successful drill, switchover or detected failover involving the region since 2026-09-02T12:00:00.000Z',
     });
   });
 

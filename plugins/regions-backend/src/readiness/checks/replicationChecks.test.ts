@@ -46,6 +46,7 @@ function sample(at: number, lagSeconds: number | null): ReplicationSample {
     lagSeconds,
     rows: [{ replica: '', state: 'streaming', lagBytes: null, lagSeconds }],
     replicas: [],
+    observedRole: 'standby',
   };
 }
 
