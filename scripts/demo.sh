@@ -178,6 +178,7 @@ daemon=no
 guardian=no
 disable-syslog=yes
 socket-dir=$PDNS_DIR
+enable-lua-records=yes
 EOF
   log "PowerDNS on 127.0.0.1:$MERIDIAN_DEMO_DNS_PORT (DNS) and :$MERIDIAN_DEMO_PDNS_API_PORT (API)"
   /usr/sbin/pdns_server --config-dir="$PDNS_DIR" >"$PDNS_DIR/pdns.log" 2>&1 &

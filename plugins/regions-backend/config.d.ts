@@ -171,6 +171,15 @@ export interface Config {
         /** powerdns: the zone holding the record, e.g. `meridian.test.`. */
         zone?: string;
         /**
+         * powerdns: the server runs with `enable-lua-records=yes`, so a
+         * failback may shift traffic in steps (a `pickwrandom` LUA record
+         * replaces the plain one until the last step). Default false: the
+         * switch only switches all at once. Route 53 (weighted record sets)
+         * and a Cloudflare load balancer (random steering with pool weights)
+         * can always split traffic; a Cloudflare DNS record cannot.
+         */
+        luaRecords?: boolean;
+        /**
          * powerdns, route53: the record's name, e.g. `api.meridian.test.`;
          * cloudflare: the DNS record's name, looked up with its type (or use `recordId`).
          */
@@ -223,6 +232,21 @@ export interface Config {
        * Patroni's `maximum_lag_on_failover`.
        */
       maxLagBytes?: number;
+      /**
+       * How many approvals a run of each mode waits for after its pre-flight,
+       * from an owner of the region other than the one who started it.
+       * Defaults: `{ drill: 0, switchover: 0, failover: 1 }`.
+       */
+      approvals?: {
+        drill?: number;
+        switchover?: number;
+        failover?: number;
+      };
+      /**
+       * How long a run waits for its approvals before it expires, changing
+       * nothing, e.g. `{ minutes: 30 }` (the default) or `'PT30M'`.
+       */
+      approvalTimeout?: Duration;
     };
 
     /** When the backend's collectors run. */

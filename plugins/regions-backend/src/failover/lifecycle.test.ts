@@ -1,5 +1,9 @@
-import { TestDatabases } from '@backstage/backend-test-utils';
+import {
+  registerMswTestHooks,
+  TestDatabases,
+} from '@backstage/backend-test-utils';
 import { JsonObject } from '@backstage/config';
+import { setupServer } from 'msw/node';
 import { FailoverRun } from '@meridian/plugin-regions-common';
 import { region } from '../__testUtils__/region';
 import { PostgresPair, startPostgresPair } from '../testing/postgresLab';
@@ -12,6 +16,8 @@ import {
   timelineOf,
   writtenByTheApplication,
 } from './testing/failoverStack';
+import { fakeRoute53Zone } from './testing/fakeRoute53Zone';
+import { builtInTrafficSwitchFactories } from './traffic';
 
 /*
  * The whole failover lifecycle on a real PostgreSQL pair: the nodes' own
@@ -45,24 +51,37 @@ const usWest = region(
 
 const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
 
-async function setUp(pair: PostgresPair, failover: JsonObject = {}) {
+const ZONE_ID = 'Z1D633PJN98FT9';
+const ADDRESSES = { [EAST]: '10.48.0.10', [WEST]: '10.49.0.10' };
+/** A Route 53 record with weighted sets, served by msw as Route 53 answers. */
+const route53Switch: JsonObject = {
+  driver: 'route53',
+  hostedZoneId: ZONE_ID,
+  record: 'api.meridian.dev',
+  credentials: {
+    accessKeyId: 'AKIAIOSFODNN7EXAMPLE',
+    secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+  },
+  addresses: ADDRESSES,
+};
+
+async function setUp(
+  pair: PostgresPair,
+  failover: JsonObject = {},
+  trafficSwitch: JsonObject = { driver: 'memory', addresses: ADDRESSES },
+) {
   return createFailoverStack({
     knex: await databases.init('SQLITE_3'),
     regions: [usEast, usWest],
     pointsAt: new Map([['api-dns', ['10.48.0.10']]]),
+    trafficFactories: builtInTrafficSwitchFactories,
     config: {
       regions: {
         databases: labDatabases({
           'us-east-db': { node: pair.primary, region: EAST },
           'us-west-db': { node: pair.standby, region: WEST },
         }),
-        traffic: {
-          'api-dns': {
-            driver: 'memory',
-            weighted: true,
-            addresses: { [EAST]: '10.48.0.10', [WEST]: '10.49.0.10' },
-          },
-        },
+        traffic: { 'api-dns': trafficSwitch },
         failover,
       },
     },
@@ -70,6 +89,8 @@ async function setUp(pair: PostgresPair, failover: JsonObject = {}) {
 }
 
 describe('the failover lifecycle on a real PostgreSQL pair', () => {
+  const server = setupServer();
+  registerMswTestHooks(server);
   let pair: PostgresPair;
   beforeEach(async () => {
     pair = await startPostgresPair({ names: ['east', 'west'] });
@@ -80,8 +101,17 @@ describe('the failover lifecycle on a real PostgreSQL pair', () => {
     await pair?.stop();
   });
 
-  it('shows the roles the nodes say after a switchover, and fails back through Meridian once the old primary is re-attached, with a canary', async () => {
-    const env = await setUp(pair);
+  it('shows the roles the nodes say after a switchover, and fails back through Meridian once the old primary is re-attached, with a canary on Route 53 weighted records', async () => {
+    const zone = fakeRoute53Zone(ZONE_ID, [
+      {
+        name: 'api.meridian.dev.',
+        type: 'A',
+        ttl: '30',
+        values: ['10.48.0.10'],
+      },
+    ]);
+    server.use(...zone.handlers);
+    const env = await setUp(pair, {}, route53Switch);
     const stateOf = (ref: string) => env.replicationStore.getLatestState(ref);
     const switchover = await env.run({
       region: EAST,
@@ -134,13 +164,27 @@ describe('the failover lifecycle on a real PostgreSQL pair', () => {
       .log.map(l => l.message);
     expect(switchLog).toEqual(
       expect.arrayContaining([
-        'api-dns (memory): 10 % → 10.48.0.10, 90 % → 10.49.0.10',
+        'api-dns (route53): 10 % → 10.48.0.10, 90 % → 10.49.0.10',
         'us-east-db takes writes after 10 %: going on',
-        'api-dns (memory): 50 % → 10.48.0.10, 50 % → 10.49.0.10',
-        'api-dns (memory) answers 10.48.0.10',
+        'api-dns (route53): 50 % → 10.48.0.10, 50 % → 10.49.0.10',
+        'api-dns (route53) answers 10.48.0.10',
       ]),
     );
-    expect(env.pointsAt.get('api-dns')).toEqual(['10.48.0.10']);
+    // Route 53 saw the record split into weighted sets at 10 and 50 %, then one simple set again
+    const weightsSent = zone.batches.map(batch =>
+      [...batch.matchAll(/<Change><Action>UPSERT<\/Action>(.*?)<\/Change>/gs)]
+        .filter(([, change]) => change.includes('<Value>10.48.0.10<'))
+        .map(([, change]) => /<Weight>(\d+)</.exec(change)?.[1] ?? 'simple'),
+    );
+    expect(weightsSent).toEqual([[], ['10'], ['50'], ['simple']]);
+    expect(zone.sets()).toEqual([
+      {
+        name: 'api.meridian.dev.',
+        type: 'A',
+        ttl: '30',
+        values: ['10.48.0.10'],
+      },
+    ]);
     // promoted once more: timeline 3, the application writes on us-east again
     expect(await timelineOf(pair.primary)).toBe(3);
     expect(await applicationWrite(pair.primary)).toBe('committed');

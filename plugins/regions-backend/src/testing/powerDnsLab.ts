@@ -216,6 +216,7 @@ guardian=no
 disable-syslog=yes
 socket-dir=${dir}
 loglevel=4
+enable-lua-records=yes
 `,
   );
 

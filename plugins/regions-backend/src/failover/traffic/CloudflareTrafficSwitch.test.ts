@@ -313,11 +313,84 @@ describe('CloudflareTrafficSwitch against Cloudflare API v4 answers', () => {
         method: 'PATCH',
         url: `${API}/zones/${ZONE_ID}/load_balancers/${LB_ID}`,
         authorization: `Bearer ${TOKEN}`,
-        body: { default_pools: [WEST_POOL], fallback_pool: WEST_POOL },
+        body: {
+          default_pools: [WEST_POOL],
+          fallback_pool: WEST_POOL,
+          steering_policy: 'off',
+        },
       });
       expect(lines.join('\n')).toContain(
         `load balancer api.meridian.dev now sends traffic to pool ${WEST_POOL}`,
       );
+    });
+
+    it('splits traffic between pools with random steering for a canary, and back to one pool', async () => {
+      let lb: Record<string, unknown> = loadBalancer(WEST_POOL);
+      const patches: unknown[] = [];
+      server.use(
+        http.get(`${API}/zones/${ZONE_ID}/load_balancers/${LB_ID}`, () =>
+          ok(lb),
+        ),
+        http.patch(
+          `${API}/zones/${ZONE_ID}/load_balancers/${LB_ID}`,
+          async ({ request }) => {
+            const patch = (await request.json()) as Record<string, unknown>;
+            patches.push(patch);
+            lb = { ...lb, ...patch };
+            return ok(lb);
+          },
+        ),
+      );
+      const trafficSwitch = create(lbBlock);
+      const { ctx } = stepContext();
+
+      expect(await trafficSwitch.currentWeights!(ctx)).toEqual([
+        { address: WEST_POOL, percent: 100 },
+      ]);
+      await trafficSwitch.weigh!(
+        [
+          { address: EAST_POOL, percent: 10 },
+          { address: WEST_POOL, percent: 90 },
+        ],
+        ctx,
+      );
+      expect(patches[0]).toEqual({
+        default_pools: [EAST_POOL, WEST_POOL],
+        fallback_pool: WEST_POOL,
+        steering_policy: 'random',
+        random_steering: {
+          default_weight: 0,
+          pool_weights: { [EAST_POOL]: 0.1, [WEST_POOL]: 0.9 },
+        },
+      });
+      expect(await trafficSwitch.currentWeights!(ctx)).toEqual([
+        { address: EAST_POOL, percent: 10 },
+        { address: WEST_POOL, percent: 90 },
+      ]);
+      expect(await trafficSwitch.current(ctx)).toEqual([EAST_POOL, WEST_POOL]);
+
+      await trafficSwitch.switchTo(EAST_POOL, ctx);
+      expect(await trafficSwitch.current(ctx)).toEqual([EAST_POOL]);
+      expect(await trafficSwitch.currentWeights!(ctx)).toEqual([
+        { address: EAST_POOL, percent: 100 },
+      ]);
+      await expect(
+        trafficSwitch.weigh!(
+          [
+            { address: EAST_POOL, percent: 60 },
+            { address: 'ffff', percent: 40 },
+          ],
+          ctx,
+        ),
+      ).rejects.toThrow(
+        `cannot switch to pool "ffff": it is none of regions.traffic.api-cf.loadBalancer.poolIds`,
+      );
+      expect(patches).toHaveLength(2);
+    });
+
+    it('has no weights for a DNS record: Cloudflare records cannot split traffic', () => {
+      expect(create(recordBlock).weigh).toBeUndefined();
+      expect(create(lbBlock).weigh).toBeDefined();
     });
 
     it('refuses a pool that is not configured, without calling the API', async () => {

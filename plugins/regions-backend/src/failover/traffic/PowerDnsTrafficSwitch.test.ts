@@ -132,6 +132,92 @@ describe('PowerDnsTrafficSwitch against a real PowerDNS', () => {
     await trafficSwitch.switchTo('10.48.0.10', ctx);
   });
 
+  it('splits traffic with a LUA record when luaRecords is on, and puts the plain record back', async () => {
+    const plain = create();
+    expect(plain.weigh).toBeUndefined();
+    const trafficSwitch = create({ luaRecords: true, ttl: 1 });
+    const { ctx, lines } = stepContext();
+    const answers = async () =>
+      new Set(
+        (
+          await Promise.all(
+            Array.from({ length: 20 }, () =>
+              resolver.resolve4('api.meridian.test'),
+            ),
+          )
+        ).flat(),
+      );
+
+    await trafficSwitch.weigh!(
+      [
+        { address: '10.48.0.10', percent: 0 },
+        { address: '10.49.0.10', percent: 100 },
+      ],
+      ctx,
+    );
+    expect([...(await answers())]).toEqual(['10.49.0.10']);
+    await trafficSwitch.weigh!(
+      [
+        { address: '10.48.0.10', percent: 100 },
+        { address: '10.49.0.10', percent: 0 },
+      ],
+      ctx,
+    );
+    // PowerDNS serves the LUA record's pick, one address per answer
+    expect([...(await answers())]).toEqual(['10.48.0.10']);
+
+    await trafficSwitch.weigh!(
+      [
+        { address: '10.48.0.10', percent: 25 },
+        { address: '10.49.0.10', percent: 75 },
+      ],
+      ctx,
+    );
+    expect(await trafficSwitch.currentWeights!(ctx)).toEqual([
+      { address: '10.48.0.10', percent: 25 },
+      { address: '10.49.0.10', percent: 75 },
+    ]);
+    expect(await trafficSwitch.current(ctx)).toEqual([
+      '10.48.0.10',
+      '10.49.0.10',
+    ]);
+    const zone = await fetch(
+      `${lab.apiUrl}/api/v1/servers/localhost/zones/meridian.test.`,
+      { headers: { 'X-API-Key': lab.apiKey } },
+    ).then(r => r.json());
+    const typesOf = (z: { rrsets: { name: string; type: string }[] }) =>
+      z.rrsets
+        .filter(r => r.name === 'api.meridian.test.')
+        .map(r => r.type)
+        .sort();
+    expect(typesOf(zone)).toEqual(['LUA']);
+    expect(lines.join('\n')).toContain(
+      'LUA api.meridian.test. A pickwrandom(25 % 10.48.0.10, 75 % 10.49.0.10)',
+    );
+
+    await trafficSwitch.switchTo('10.48.0.10', ctx);
+    expect(await resolver.resolve4('api.meridian.test')).toEqual([
+      '10.48.0.10',
+    ]);
+    expect(await trafficSwitch.currentWeights!(ctx)).toEqual([
+      { address: '10.48.0.10', percent: 100 },
+    ]);
+    const after = await fetch(
+      `${lab.apiUrl}/api/v1/servers/localhost/zones/meridian.test.`,
+      { headers: { 'X-API-Key': lab.apiKey } },
+    ).then(r => r.json());
+    expect(typesOf(after)).toEqual(['A']);
+    await expect(
+      trafficSwitch.weigh!(
+        [
+          { address: "10.48.0.10'..os.exit()..'", percent: 50 },
+          { address: '10.49.0.10', percent: 50 },
+        ],
+        ctx,
+      ),
+    ).rejects.toThrow('is not an IPv4 address (the record type is A)');
+  });
+
   it('switches AAAA and CNAME records', async () => {
     const { ctx } = stepContext();
     const aaaa = create({

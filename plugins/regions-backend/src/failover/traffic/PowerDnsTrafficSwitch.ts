@@ -13,7 +13,10 @@ import {
   redact,
   requestSignal,
   TrafficConfig,
+  weightsProblem,
 } from './common';
+
+type Weights = { address: string; percent: number }[];
 
 interface PowerDnsRrset {
   name: string;
@@ -30,7 +33,12 @@ interface PowerDnsRrset {
  *
  * Config (`regions.traffic.<name>`): `url`, `apiKey` (secret), `serverId`
  * (default `localhost`), `zone`, `record`, `type` (`A` default, `AAAA`,
- * `CNAME`), `ttl` (default 30), `addresses`.
+ * `CNAME`), `ttl` (default 30), `addresses`, `luaRecords` (default false).
+ *
+ * With `luaRecords: true` (the server runs with `enable-lua-records=yes`) it
+ * can also split traffic for a canary: a LUA record `pickwrandom` over the
+ * addresses and their weights replaces the plain record, and `switchTo` puts
+ * the plain record back and deletes the LUA one, in one atomic PATCH.
  */
 export class PowerDnsTrafficSwitch implements TrafficSwitch {
   readonly driver = 'powerdns';
@@ -48,25 +56,29 @@ export class PowerDnsTrafficSwitch implements TrafficSwitch {
     const type = block.recordType('type');
     const ttl = block.positiveInteger('ttl', 30)!;
     const addresses = block.addresses(type);
-    return new PowerDnsTrafficSwitch(name, {
-      url,
-      apiKey,
-      serverId,
-      zone,
-      record,
-      type,
-      ttl,
-      addresses,
-    });
+    const luaRecords = config.getOptionalBoolean('luaRecords') ?? false;
+    return new (luaRecords ? PowerDnsLuaTrafficSwitch : PowerDnsTrafficSwitch)(
+      name,
+      {
+        url,
+        apiKey,
+        serverId,
+        zone,
+        record,
+        type,
+        ttl,
+        addresses,
+      },
+    );
   }
 
   /** The API base without a trailing slash, the only form a message shows. */
   private readonly apiBase: string;
   private readonly zoneUrl: string;
 
-  private constructor(
+  protected constructor(
     readonly name: string,
-    private readonly options: {
+    protected readonly options: {
       url: URL;
       apiKey: string;
       serverId: string;
@@ -88,23 +100,37 @@ export class PowerDnsTrafficSwitch implements TrafficSwitch {
   }
 
   async current(ctx: FailoverStepContext): Promise<string[]> {
+    const { plain, lua } = await this.rrsets(ctx);
+    if (lua) {
+      return weightsOfLua(lua)
+        .filter(w => w.percent > 0)
+        .map(w => w.address);
+    }
+    return (plain?.records ?? [])
+      .filter(entry => !entry.disabled)
+      .map(entry => this.fromContent(entry.content));
+  }
+
+  /** The record's plain rrset and its LUA rrset (a canary's split), as the API has them. */
+  protected async rrsets(
+    ctx: FailoverStepContext,
+  ): Promise<{ plain?: PowerDnsRrset; lua?: PowerDnsRrset }> {
     const { record, type } = this.options;
-    const query = new URLSearchParams({
-      rrsets: 'true',
-      rrset_name: record,
-      rrset_type: type,
-    });
+    const query = new URLSearchParams({ rrsets: 'true', rrset_name: record });
     const zone = (await this.request(ctx, 'GET', `?${query}`)) as {
       rrsets?: PowerDnsRrset[];
     };
-    // Servers before 4.8 may ignore the rrset filter: pick the rrset here.
-    const rrset = zone.rrsets?.find(
-      candidate =>
-        absoluteName(candidate.name) === record && candidate.type === type,
-    );
-    return (rrset?.records ?? [])
-      .filter(entry => !entry.disabled)
-      .map(entry => this.fromContent(entry.content));
+    // Servers before 4.8 ignore the rrset filter: pick the rrsets here.
+    const of = (wanted: string) =>
+      zone.rrsets?.find(
+        candidate =>
+          absoluteName(candidate.name) === record && candidate.type === wanted,
+      );
+    const lua = of('LUA');
+    return {
+      plain: of(type),
+      lua: lua?.records.some(entry => !entry.disabled) ? lua : undefined,
+    };
   }
 
   async switchTo(address: string, ctx: FailoverStepContext): Promise<void> {
@@ -114,31 +140,36 @@ export class PowerDnsTrafficSwitch implements TrafficSwitch {
       throw new Error(`${this.describe()}: cannot switch to ${problem}`);
     }
     ctx.log(`${this.describe()}: replacing ${record} ${type} with ${address}`);
-    const rrset: PowerDnsRrset & { changetype: 'REPLACE' } = {
-      name: record,
-      type,
-      ttl,
-      changetype: 'REPLACE',
-      records: [{ content: this.toContent(address), disabled: false }],
-    };
-    await this.request(ctx, 'PATCH', '', { rrsets: [rrset] });
+    // The LUA rrset of a canary goes in the same PATCH: no answer mixes both.
+    await this.request(ctx, 'PATCH', '', {
+      rrsets: [
+        {
+          name: record,
+          type,
+          ttl,
+          changetype: 'REPLACE',
+          records: [{ content: this.toContent(address), disabled: false }],
+        },
+        { name: record, type: 'LUA', changetype: 'DELETE' },
+      ],
+    });
     ctx.log(`${this.describe()}: ${record} ${type} in ${zone} now ${address}`);
   }
 
-  private describe(): string {
+  protected describe(): string {
     return `traffic switch ${this.name} (powerdns at ${this.apiBase})`;
   }
 
   /** A CNAME target is an absolute name in PowerDNS; addresses are spelled without the dot. */
-  private toContent(address: string): string {
+  protected toContent(address: string): string {
     return this.options.type === 'CNAME' ? absoluteName(address) : address;
   }
 
-  private fromContent(content: string): string {
+  protected fromContent(content: string): string {
     return this.options.type === 'CNAME' ? content.replace(/\.$/, '') : content;
   }
 
-  private async request(
+  protected async request(
     ctx: FailoverStepContext,
     method: 'GET' | 'PATCH',
     suffix: string,
@@ -200,6 +231,68 @@ export class PowerDnsTrafficSwitch implements TrafficSwitch {
       `${this.describe()}: ${redact(reason, [this.options.apiKey])}`,
     );
   }
+}
+
+/** A PowerDNS switch on a server with LUA records: it can split traffic. */
+class PowerDnsLuaTrafficSwitch extends PowerDnsTrafficSwitch {
+  async weigh(weights: Weights, ctx: FailoverStepContext): Promise<void> {
+    const { record, type, ttl } = this.options;
+    const problem =
+      weightsProblem(weights) ??
+      weights.map(w => addressProblem(w.address, type)).find(Boolean);
+    if (problem) {
+      throw new Error(`${this.describe()}: cannot weigh: ${problem}`);
+    }
+    // Addresses are checked above: no quote can reach the Lua snippet.
+    const pairs = weights
+      .map(w => `{${w.percent}, '${this.toContent(w.address)}'}`)
+      .join(', ');
+    ctx.log(
+      `${this.describe()}: LUA ${record} ${type} pickwrandom(${weights
+        .map(w => `${w.percent} % ${w.address}`)
+        .join(', ')})`,
+    );
+    await this.request(ctx, 'PATCH', '', {
+      rrsets: [
+        {
+          name: record,
+          type: 'LUA',
+          ttl,
+          changetype: 'REPLACE',
+          records: [
+            { content: `${type} "pickwrandom({${pairs}})"`, disabled: false },
+          ],
+        },
+        { name: record, type, changetype: 'DELETE' },
+      ],
+    });
+  }
+
+  async currentWeights(ctx: FailoverStepContext): Promise<Weights> {
+    const { plain, lua } = await this.rrsets(ctx);
+    if (lua) {
+      return weightsOfLua(lua).map(w => ({
+        ...w,
+        address: this.fromContent(w.address),
+      }));
+    }
+    const addresses = (plain?.records ?? []).filter(entry => !entry.disabled);
+    return addresses.map(entry => ({
+      address: this.fromContent(entry.content),
+      percent: Math.round(100 / addresses.length),
+    }));
+  }
+}
+
+/** The addresses and percents of a `pickwrandom` LUA record Meridian wrote. */
+function weightsOfLua(rrset: PowerDnsRrset): Weights {
+  const content = rrset.records.find(entry => !entry.disabled)?.content ?? '';
+  const pairs = [...content.matchAll(/\{\s*(\d+)\s*,\s*'([^']+)'\s*\}/g)];
+  const total = pairs.reduce((sum, [, weight]) => sum + Number(weight), 0);
+  return pairs.map(([, weight, address]) => ({
+    address: address.replace(/\.$/, ''),
+    percent: total ? Math.round((Number(weight) * 100) / total) : 0,
+  }));
 }
 
 /** Builds `powerdns` traffic switches. */

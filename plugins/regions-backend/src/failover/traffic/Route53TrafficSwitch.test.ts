@@ -135,13 +135,14 @@ describe('Route53TrafficSwitch against Route 53 answers', () => {
     expect(await trafficSwitch.current(ctx)).toEqual(['198.51.100.20']);
 
     expect(seen.map(r => `${r.method} ${r.url}`)).toEqual([
-      `GET ${ROUTE53}/hostedzone/${ZONE_ID}/rrset?maxitems=1&name=api.meridian.dev.&type=A`,
+      `GET ${ROUTE53}/hostedzone/${ZONE_ID}/rrset?maxitems=100&name=api.meridian.dev.&type=A`,
+      `GET ${ROUTE53}/hostedzone/${ZONE_ID}/rrset?maxitems=100&name=api.meridian.dev.&type=A`,
       `POST ${ROUTE53}/hostedzone/${ZONE_ID}/rrset`,
       `GET ${ROUTE53}/change/${CHANGE_ID}`,
       `GET ${ROUTE53}/change/${CHANGE_ID}`,
-      `GET ${ROUTE53}/hostedzone/${ZONE_ID}/rrset?maxitems=1&name=api.meridian.dev.&type=A`,
+      `GET ${ROUTE53}/hostedzone/${ZONE_ID}/rrset?maxitems=100&name=api.meridian.dev.&type=A`,
     ]);
-    expect(seen[1].body.replace(/\s+/g, '')).toBe(
+    expect(seen[2].body.replace(/\s+/g, '')).toBe(
       `<?xmlversion="1.0"encoding="UTF-8"?><ChangeResourceRecordSetsRequestxmlns="${NS}"><ChangeBatch><Changes><Change><Action>UPSERT</Action><ResourceRecordSet><Name>api.meridian.dev.</Name><Type>A</Type><TTL>30</TTL><ResourceRecords><ResourceRecord><Value>198.51.100.20</Value></ResourceRecord></ResourceRecords></ResourceRecordSet></Change></Changes><Comment>Meridianfailover:trafficswitchapi-r53</Comment></ChangeBatch></ChangeResourceRecordSetsRequest>`,
     );
     // Signed with the configured key for Route 53 in us-east-1; the secret never travels.
@@ -179,18 +180,14 @@ describe('Route53TrafficSwitch against Route 53 answers', () => {
 
   it('turns Route 53 errors into messages naming the switch and the code, never the secret', async () => {
     server.use(
+      http.get(`${ROUTE53}/hostedzone/${ZONE_ID}/rrset`, () =>
+        recordSets('api.meridian.dev.', 'A', ['203.0.113.10']),
+      ),
       http.post(`${ROUTE53}/hostedzone/${ZONE_ID}/rrset`, () =>
         errorResponse(
           400,
           'InvalidChangeBatch',
           '[RRSet with DNS name api.meridian.dev. is not permitted in zone other.dev.]',
-        ),
-      ),
-      http.get(`${ROUTE53}/hostedzone/${ZONE_ID}/rrset`, () =>
-        errorResponse(
-          403,
-          'AccessDenied',
-          `User: arn:aws:iam::123456789012:user/meridian is not authorized to perform: route53:ListResourceRecordSets on resource: arn:aws:route53:::hostedzone/${ZONE_ID} because no identity-based policy allows the route53:ListResourceRecordSets action`,
         ),
       ),
     );
@@ -201,6 +198,15 @@ describe('Route53TrafficSwitch against Route 53 answers', () => {
       .catch(e => e);
     expect(rejected.message).toBe(
       `traffic switch api-r53 (route53 hosted zone ${ZONE_ID}): ChangeResourceRecordSets failed: InvalidChangeBatch (HTTP 400): [RRSet with DNS name api.meridian.dev. is not permitted in zone other.dev.]`,
+    );
+    server.use(
+      http.get(`${ROUTE53}/hostedzone/${ZONE_ID}/rrset`, () =>
+        errorResponse(
+          403,
+          'AccessDenied',
+          `User: arn:aws:iam::123456789012:user/meridian is not authorized to perform: route53:ListResourceRecordSets on resource: arn:aws:route53:::hostedzone/${ZONE_ID} because no identity-based policy allows the route53:ListResourceRecordSets action`,
+        ),
+      ),
     );
     const denied: Error = await create()
       .current(ctx)
@@ -215,7 +221,7 @@ describe('Route53TrafficSwitch against Route 53 answers', () => {
 
   it('reports an unknown hosted zone', async () => {
     server.use(
-      http.post(`${ROUTE53}/hostedzone/${ZONE_ID}/rrset`, () =>
+      http.get(`${ROUTE53}/hostedzone/${ZONE_ID}/rrset`, () =>
         errorResponse(
           404,
           'NoSuchHostedZone',
@@ -226,12 +232,15 @@ describe('Route53TrafficSwitch against Route 53 answers', () => {
     await expect(
       create().switchTo('198.51.100.20', stepContext().ctx),
     ).rejects.toThrow(
-      `ChangeResourceRecordSets failed: NoSuchHostedZone (HTTP 404): No hosted zone found with ID: ${ZONE_ID}`,
+      `ListResourceRecordSets failed: NoSuchHostedZone (HTTP 404): No hosted zone found with ID: ${ZONE_ID}`,
     );
   });
 
   it('gives up waiting after propagationTimeoutSeconds, saying the change was accepted', async () => {
     server.use(
+      http.get(`${ROUTE53}/hostedzone/${ZONE_ID}/rrset`, () =>
+        recordSets('api.meridian.dev.', 'A', ['203.0.113.10']),
+      ),
       http.post(`${ROUTE53}/hostedzone/${ZONE_ID}/rrset`, () =>
         xml(
           `<ChangeResourceRecordSetsResponse xmlns="${NS}">${changeInfo(

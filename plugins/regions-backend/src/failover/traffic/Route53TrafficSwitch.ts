@@ -1,6 +1,9 @@
 import {
+  Change,
+  ChangeAction,
   ChangeResourceRecordSetsCommand,
   ListResourceRecordSetsCommand,
+  ResourceRecordSet,
   Route53Client,
   waitUntilResourceRecordSetsChanged,
 } from '@aws-sdk/client-route-53';
@@ -18,15 +21,22 @@ import {
   redact,
   relativeName,
   TrafficConfig,
+  weightsProblem,
 } from './common';
 
 const DEFAULT_PROPAGATION_TIMEOUT_SECONDS = 120;
+/** Sets read per record: one simple set, or one weighted set per region. */
+const MAX_SETS = 100;
+
+const isWeighted = (set: ResourceRecordSet) => set.Weight !== undefined;
+const setIdentifierOf = (address: string) => `meridian ${address}`;
 
 /**
  * Points one record of an Amazon Route 53 hosted zone at the active region
  * with the AWS SDK v3: an `UPSERT` through `ChangeResourceRecordSets`, then
  * `GetChange` until Route 53 reports the change `INSYNC` on all its
- * authoritative servers (bounded by `propagationTimeoutSeconds`).
+ * authoritative servers (bounded by `propagationTimeoutSeconds`). For a canary
+ * it splits the record into weighted sets, one per address.
  *
  * Config (`regions.traffic.<name>`): `hostedZoneId`, `record`, `type` (`A`
  * default, `AAAA`, `CNAME`), `ttl` (default 30), `region` (default
@@ -120,6 +130,120 @@ export class Route53TrafficSwitch implements TrafficSwitch {
   }
 
   async current(ctx: FailoverStepContext): Promise<string[]> {
+    const sets = await this.recordSets(ctx);
+    if (sets.some(isWeighted)) {
+      return sets
+        .filter(set => (set.Weight ?? 0) > 0)
+        .flatMap(set => this.valuesOf(set));
+    }
+    return sets.flatMap(set => this.valuesOf(set));
+  }
+
+  async currentWeights(
+    ctx: FailoverStepContext,
+  ): Promise<{ address: string; percent: number }[]> {
+    const sets = await this.recordSets(ctx);
+    if (!sets.some(isWeighted)) {
+      const values = sets.flatMap(set => this.valuesOf(set));
+      return values.map(address => ({
+        address,
+        percent: Math.round(100 / values.length),
+      }));
+    }
+    const total = sets.reduce((sum, set) => sum + (set.Weight ?? 0), 0);
+    return sets.flatMap(set =>
+      this.valuesOf(set).map(address => ({
+        address,
+        percent: total ? Math.round(((set.Weight ?? 0) * 100) / total) : 0,
+      })),
+    );
+  }
+
+  /**
+   * One simple record set with `address`; weighted sets left by a canary are
+   * deleted in the same change batch, which Route 53 applies atomically.
+   */
+  async switchTo(address: string, ctx: FailoverStepContext): Promise<void> {
+    const { record, type, ttl } = this.options;
+    const problem = addressProblem(address, type);
+    if (problem) {
+      throw new Error(`${this.describe()}: cannot switch to ${problem}`);
+    }
+    const weighted = (await this.recordSets(ctx)).filter(isWeighted);
+    ctx.log(
+      `${this.describe()}: UPSERT ${record} ${type} ${address} (TTL ${ttl} s)${
+        weighted.length
+          ? `, deleting the weighted sets ${weighted
+              .map(set => set.SetIdentifier)
+              .join(', ')}`
+          : ''
+      }`,
+    );
+    await this.submit(ctx, [
+      ...weighted.map(set => ({
+        Action: ChangeAction.DELETE,
+        ResourceRecordSet: set,
+      })),
+      {
+        Action: ChangeAction.UPSERT,
+        ResourceRecordSet: {
+          Name: record,
+          Type: type,
+          TTL: ttl,
+          ResourceRecords: [{ Value: address }],
+        },
+      },
+    ]);
+  }
+
+  /**
+   * One weighted record set per address (`SetIdentifier` "meridian
+   * <address>", `Weight` its percent), replacing the simple set or the
+   * previous split in one atomic change batch.
+   */
+  async weigh(
+    weights: { address: string; percent: number }[],
+    ctx: FailoverStepContext,
+  ): Promise<void> {
+    const { record, type, ttl } = this.options;
+    const problem =
+      weightsProblem(weights) ??
+      weights.map(w => addressProblem(w.address, type)).find(Boolean);
+    if (problem) {
+      throw new Error(`${this.describe()}: cannot weigh: ${problem}`);
+    }
+    const identifiers = new Set(weights.map(w => setIdentifierOf(w.address)));
+    const stale = (await this.recordSets(ctx)).filter(
+      set => !set.SetIdentifier || !identifiers.has(set.SetIdentifier),
+    );
+    ctx.log(
+      `${this.describe()}: weighted ${record} ${type}: ${weights
+        .map(w => `${w.address} ${w.percent}`)
+        .join(', ')}`,
+    );
+    await this.submit(ctx, [
+      ...stale.map(set => ({
+        Action: ChangeAction.DELETE,
+        ResourceRecordSet: set,
+      })),
+      ...weights.map(w => ({
+        Action: ChangeAction.UPSERT,
+        ResourceRecordSet: {
+          Name: record,
+          Type: type,
+          SetIdentifier: setIdentifierOf(w.address),
+          Weight: w.percent,
+          TTL: ttl,
+          ResourceRecords: [{ Value: w.address }],
+        },
+      })),
+    ]);
+  }
+
+  /** The record's sets: one simple set, or the weighted sets of a split. */
+  private async recordSets(
+    ctx: FailoverStepContext,
+  ): Promise<ResourceRecordSet[]> {
     const { hostedZoneId, record, type } = this.options;
     const answer = await this.call(ctx, 'ListResourceRecordSets', () =>
       this.client.send(
@@ -127,34 +251,31 @@ export class Route53TrafficSwitch implements TrafficSwitch {
           HostedZoneId: hostedZoneId,
           StartRecordName: record,
           StartRecordType: type,
-          MaxItems: 1,
+          MaxItems: MAX_SETS,
         }),
         { abortSignal: ctx.signal },
       ),
     );
     // The list starts at the record, or at the next one when it does not exist.
-    const set = answer.ResourceRecordSets?.[0];
-    if (!set || absoluteName(set.Name ?? '') !== record || set.Type !== type) {
-      return [];
-    }
+    return (answer.ResourceRecordSets ?? []).filter(
+      set => absoluteName(set.Name ?? '') === record && set.Type === type,
+    );
+  }
+
+  private valuesOf(set: ResourceRecordSet): string[] {
     if (set.AliasTarget?.DNSName) {
       return [relativeName(set.AliasTarget.DNSName)];
     }
     return (set.ResourceRecords ?? []).map(entry =>
-      type === 'CNAME' ? relativeName(entry.Value ?? '') : entry.Value ?? '',
+      this.options.type === 'CNAME'
+        ? relativeName(entry.Value ?? '')
+        : entry.Value ?? '',
     );
   }
 
-  async switchTo(address: string, ctx: FailoverStepContext): Promise<void> {
-    const { hostedZoneId, record, type, ttl, propagationTimeoutSeconds } =
-      this.options;
-    const problem = addressProblem(address, type);
-    if (problem) {
-      throw new Error(`${this.describe()}: cannot switch to ${problem}`);
-    }
-    ctx.log(
-      `${this.describe()}: UPSERT ${record} ${type} ${address} (TTL ${ttl} s)`,
-    );
+  /** Sends one change batch and waits until Route 53 says it is INSYNC. */
+  private async submit(ctx: FailoverStepContext, changes: Change[]) {
+    const { hostedZoneId, propagationTimeoutSeconds } = this.options;
     const started = Date.now();
     const answer = await this.call(ctx, 'ChangeResourceRecordSets', () =>
       this.client.send(
@@ -162,17 +283,7 @@ export class Route53TrafficSwitch implements TrafficSwitch {
           HostedZoneId: hostedZoneId,
           ChangeBatch: {
             Comment: `Meridian failover: traffic switch ${this.name}`,
-            Changes: [
-              {
-                Action: 'UPSERT',
-                ResourceRecordSet: {
-                  Name: record,
-                  Type: type,
-                  TTL: ttl,
-                  ResourceRecords: [{ Value: address }],
-                },
-              },
-            ],
+            Changes: changes,
           },
         }),
         { abortSignal: ctx.signal },

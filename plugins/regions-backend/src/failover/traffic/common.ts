@@ -218,3 +218,28 @@ export function reasonOf(error: unknown, ctx: FailoverStepContext): string {
   }
   return error instanceof Error ? error.message : String(error);
 }
+
+/**
+ * Why a split cannot be sent to a switch, or undefined: whole percents from 0
+ * to 100, adding up to 100, one per address.
+ */
+export function weightsProblem(
+  weights: { address: string; percent: number }[],
+): string | undefined {
+  const bad = weights.find(
+    w => !Number.isInteger(w.percent) || w.percent < 0 || w.percent > 100,
+  );
+  if (bad) {
+    return `the percent for ${bad.address} is ${bad.percent}, not a whole number from 0 to 100`;
+  }
+  const total = weights.reduce((sum, w) => sum + w.percent, 0);
+  if (total !== 100) {
+    return `the percents add up to ${total}, not 100`;
+  }
+  if (new Set(weights.map(w => w.address)).size !== weights.length) {
+    return `an address appears twice in ${weights
+      .map(w => w.address)
+      .join(', ')}`;
+  }
+  return undefined;
+}

@@ -3,10 +3,6 @@ import { cloudflareTrafficSwitchFactory } from './CloudflareTrafficSwitch';
 import { powerDnsTrafficSwitchFactory } from './PowerDnsTrafficSwitch';
 import { route53TrafficSwitchFactory } from './Route53TrafficSwitch';
 
-export { CloudflareTrafficSwitch } from './CloudflareTrafficSwitch';
-export { PowerDnsTrafficSwitch } from './PowerDnsTrafficSwitch';
-export { Route53TrafficSwitch } from './Route53TrafficSwitch';
-
 /** The drivers `regions.traffic.<name>.driver` may name out of the box. */
 export const builtInTrafficSwitchFactories: TrafficSwitchFactory[] = [
   powerDnsTrafficSwitchFactory,
