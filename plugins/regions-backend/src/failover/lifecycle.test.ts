@@ -16,7 +16,7 @@ import {
   timelineOf,
   writtenByTheApplication,
 } from './testing/failoverStack';
-import { fakeRoute53Zone } from './testing/fakeRoute53Zone';
+import { fakeRoute53Zone } from '../__testUtils__/fakeRoute53Zone';
 import { builtInTrafficSwitchFactories } from './traffic';
 
 /*

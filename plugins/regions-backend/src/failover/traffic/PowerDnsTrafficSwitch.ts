@@ -43,40 +43,11 @@ interface PowerDnsRrset {
 export class PowerDnsTrafficSwitch implements TrafficSwitch {
   readonly driver = 'powerdns';
 
-  static fromConfig(name: string, config: Config): PowerDnsTrafficSwitch {
-    const block = new TrafficConfig(name, config);
-    const url = block.url('url');
-    const apiKey = block.secret('apiKey');
-    const serverId = block.optionalString('serverId') ?? 'localhost';
-    const zone = absoluteName(block.string('zone'));
-    const record = absoluteName(block.string('record'));
-    if (record !== zone && !record.endsWith(`.${zone}`)) {
-      block.fail('record', `"${record}" is not in the zone ${zone}`);
-    }
-    const type = block.recordType('type');
-    const ttl = block.positiveInteger('ttl', 30)!;
-    const addresses = block.addresses(type);
-    const luaRecords = config.getOptionalBoolean('luaRecords') ?? false;
-    return new (luaRecords ? PowerDnsLuaTrafficSwitch : PowerDnsTrafficSwitch)(
-      name,
-      {
-        url,
-        apiKey,
-        serverId,
-        zone,
-        record,
-        type,
-        ttl,
-        addresses,
-      },
-    );
-  }
-
   /** The API base without a trailing slash, the only form a message shows. */
   private readonly apiBase: string;
   private readonly zoneUrl: string;
 
-  protected constructor(
+  constructor(
     readonly name: string,
     protected readonly options: {
       url: URL;
@@ -295,8 +266,32 @@ function weightsOfLua(rrset: PowerDnsRrset): Weights {
   }));
 }
 
-/** Builds `powerdns` traffic switches. */
+/** Builds `powerdns` traffic switches; with `luaRecords`, ones that can split traffic. */
 export const powerDnsTrafficSwitchFactory: TrafficSwitchFactory = {
   driver: 'powerdns',
-  create: (name, config) => PowerDnsTrafficSwitch.fromConfig(name, config),
+  create(name: string, config: Config): TrafficSwitch {
+    const block = new TrafficConfig(name, config);
+    const url = block.url('url');
+    const apiKey = block.secret('apiKey');
+    const serverId = block.optionalString('serverId') ?? 'localhost';
+    const zone = absoluteName(block.string('zone'));
+    const record = absoluteName(block.string('record'));
+    if (record !== zone && !record.endsWith(`.${zone}`)) {
+      block.fail('record', `"${record}" is not in the zone ${zone}`);
+    }
+    const type = block.recordType('type');
+    const options = {
+      url,
+      apiKey,
+      serverId,
+      zone,
+      record,
+      type,
+      ttl: block.positiveInteger('ttl', 30)!,
+      addresses: block.addresses(type),
+    };
+    return config.getOptionalBoolean('luaRecords')
+      ? new PowerDnsLuaTrafficSwitch(name, options)
+      : new PowerDnsTrafficSwitch(name, options);
+  },
 };

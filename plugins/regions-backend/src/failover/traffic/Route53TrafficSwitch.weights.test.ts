@@ -2,7 +2,7 @@ import { registerMswTestHooks } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
 import { FailoverStepContext } from '@meridian/plugin-regions-node';
 import { setupServer } from 'msw/node';
-import { fakeRoute53Zone } from '../testing/fakeRoute53Zone';
+import { fakeRoute53Zone } from '../../__testUtils__/fakeRoute53Zone';
 import { route53TrafficSwitchFactory } from './Route53TrafficSwitch';
 
 const ZONE_ID = 'Z1D633PJN98FT9';
