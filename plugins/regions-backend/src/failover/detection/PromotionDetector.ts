@@ -99,9 +99,7 @@ export class PromotionDetector {
         now.timeline ?? '?'
       } at ${sample.sampledAt.toISOString()}, and no Meridian run promoted it`,
     ];
-    if (record) {
-      evidence.push(record.evidence);
-    }
+    evidence.push(...(record?.evidence ?? []));
     const lastWritable = oldPrimary?.node.acceptsWrites
       ? oldPrimary.node
       : undefined;
