@@ -86,12 +86,12 @@ export class FailoverOrchestrator {
       mode: request.mode,
       sourceFenced: request.sourceFenced,
     });
-    const drill = request.mode === 'drill' || request.dryRun;
+    // A dry run changes nothing: it never waits. A drill waits if configured to.
     const run = await this.options.store.createRun({
       ...request,
       createdBy: actor,
       holds: plan.holds,
-      approvalsRequired: drill
+      approvalsRequired: request.dryRun
         ? 0
         : this.options.approvals?.[request.mode] ?? 0,
     });
@@ -242,9 +242,11 @@ export class FailoverOrchestrator {
         );
       })
       .then(async finished => {
+        // A drill that passed is news only to those who were asked to approve it.
         const quiet =
           finished.status === 'succeeded' &&
-          (finished.mode === 'drill' || finished.dryRun);
+          (finished.mode === 'drill' || finished.dryRun) &&
+          finished.approvalsRequired === 0;
         if (finished.status === 'awaiting-approval') {
           await this.notify('awaitingApproval', finished);
         } else if (

@@ -105,11 +105,9 @@ async function patroniRecord(
       switchLsn: formatLsn(lsn),
       promotedBy: leader ? `patroni (new leader ${leader})` : 'patroni',
       evidence: [
-        `Patroni's history: timeline ${
-          timeline - 1
-        } ended at ${formatLsn(lsn)} (${reason}) at ${timestamp}${
-          leader ? `, ${leader} leads` : ''
-        }`,
+        `Patroni's history: timeline ${timeline - 1} ended at ${formatLsn(
+          lsn,
+        )} (${reason}) at ${timestamp}${leader ? `, ${leader} leads` : ''}`,
       ],
     };
   }

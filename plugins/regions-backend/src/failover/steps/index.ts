@@ -14,9 +14,9 @@ export type { FailoverProgress, StepEnv } from './types';
 export { refence } from './refence';
 
 /**
- * A run, step by step: pre-flight; for a drill or dry run nothing more; then,
- * where the mode needs them, other owners' approvals (the run is parked until
- * they come); then fence the old primary, promote the target, switch traffic,
+ * A run, step by step: pre-flight; where the mode needs them, other owners'
+ * approvals (the run is parked until they come); for a drill or dry run
+ * nothing more; then fence the old primary, promote the target, switch traffic,
  * verify, record.
  * Each step looks before it acts, so a resumed run continues where it was
  * interrupted without doing anything twice.
@@ -50,6 +50,12 @@ export async function runFailoverSteps(
       };
     }
   }
+  if (run.approvalsRequired > 0) {
+    const waiting = await approvalStep(env, approvalTimeoutMs);
+    if (waiting) {
+      return waiting;
+    }
+  }
   if (drill) {
     await execution.skipRest(
       `${
@@ -57,13 +63,6 @@ export async function runFailoverSteps(
       }: pre-flight only, nothing changed`,
     );
     return { status: 'succeeded' };
-  }
-
-  if (run.approvalsRequired > 0) {
-    const waiting = await approvalStep(env, approvalTimeoutMs);
-    if (waiting) {
-      return waiting;
-    }
   }
   await fenceStep(env);
   await promoteStep(env);

@@ -1,0 +1,280 @@
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+  TestDatabases,
+} from '@backstage/backend-test-utils';
+import { createServiceFactory } from '@backstage/backend-plugin-api';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import {
+  NotificationService,
+  notificationService,
+} from '@backstage/plugin-notifications-node';
+import { FailoverRun, RegionEntity } from '@meridian/plugin-regions-common';
+import request from 'supertest';
+import { region } from '../__testUtils__/region';
+import { CATALOG_SYNC_TASK_ID } from '../catalog/syncRegionsFromCatalog';
+import { REPLICATION_COLLECTOR_TASK_ID } from '../collectors/replication/ReplicationCollector';
+import { regionsPlugin } from '../plugin';
+import { PostgresPair, startPostgresPair } from '../testing/postgresLab';
+
+/*
+ * The lifecycle routes through the plugin as the backend wires it: approve and
+ * cancel a waiting run (another owner, audited, both regions' owners told),
+ * and the fix of a region whose catalog entry says another role than its node.
+ */
+
+jest.setTimeout(120_000);
+
+const STARTER = 'user:default/priya.nair';
+const SECOND_OWNER = 'user:default/rafael.costa';
+const STRANGER = 'user:default/lucas.lima';
+const EAST = 'region:default/us-east';
+const WEST = 'region:default/us-west';
+
+const usEast = region(
+  'us-east',
+  { replication: { role: 'primary', mode: 'streaming' } },
+  { annotations: { 'meridian.dev/database': 'us-east-db' } },
+);
+const usWest = region(
+  'us-west',
+  { replication: { role: 'warm-standby', mode: 'streaming', source: EAST } },
+  { annotations: { 'meridian.dev/database': 'us-west-db' } },
+);
+/** us-west as a stale catalog says it after a failover that did not happen: primary. */
+const usWestDeclaredPrimary = region(
+  'us-west',
+  { replication: { role: 'primary', mode: 'streaming' } },
+  { annotations: { 'meridian.dev/database': 'us-west-db' } },
+);
+
+describe('lifecycle routes', () => {
+  const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
+  let pair: PostgresPair;
+  beforeAll(async () => {
+    pair = await startPostgresPair({ names: ['east', 'west'] });
+  });
+  afterAll(async () => {
+    await pair?.stop();
+  });
+
+  async function startRegionsBackend(entities: RegionEntity[]) {
+    const scheduler = mockServices.scheduler.mock();
+    const auditor = mockServices.auditor.mock();
+    const auditEvent = { success: jest.fn(), fail: jest.fn() };
+    auditor.createEvent.mockResolvedValue(auditEvent);
+    const owners = [STARTER, SECOND_OWNER];
+    const permissions = mockServices.permissions.mock({
+      authorize: async (requests, options) =>
+        requests.map(() => ({
+          result: owners.includes(
+            (options as any).credentials.principal.userEntityRef,
+          )
+            ? AuthorizeResult.ALLOW
+            : AuthorizeResult.DENY,
+        })),
+    });
+    const sent: Parameters<NotificationService['send']>[0][] = [];
+    const notifications = createServiceFactory({
+      service: notificationService,
+      deps: {},
+      factory: () => ({
+        send: async options => {
+          sent.push(options);
+        },
+      }),
+    });
+    const { server } = await startTestBackend({
+      features: [
+        regionsPlugin,
+        mockServices.database.factory({
+          knex: await databases.init('SQLITE_3'),
+        }),
+        catalogServiceMock.factory({ entities }),
+        mockServices.rootConfig.factory({
+          data: {
+            regions: {
+              databases: {
+                'us-east-db': {
+                  regions: [EAST],
+                  connection: pair.primary.superuserConnectionString,
+                },
+                'us-west-db': {
+                  regions: [WEST],
+                  connection: pair.standby.superuserConnectionString,
+                },
+              },
+              readiness: { threshold: 0 },
+              failover: { approvals: { drill: 1 } },
+            },
+          },
+        }),
+        scheduler.factory,
+        auditor.factory,
+        permissions.factory,
+        notifications,
+      ],
+    });
+    const runTask = (id: string) =>
+      scheduler.scheduleTask.mock.calls
+        .find(([t]) => t.id === id)![0]
+        .fn(new AbortController().signal);
+    await runTask(CATALOG_SYNC_TASK_ID);
+    const post = (path: string, body: object, user = STARTER) =>
+      request(server)
+        .post(`/api/regions${path}`)
+        .set('Authorization', mockCredentials.user.header(user))
+        .send(body);
+    const get = (path: string) =>
+      request(server)
+        .get(`/api/regions${path}`)
+        .set('Authorization', mockCredentials.user.header(STARTER));
+    const settled = async (id: string): Promise<FailoverRun> => {
+      for (;;) {
+        const res = await get(`/failovers/${id}`);
+        if (!['pending', 'running'].includes(res.body.status)) {
+          return res.body;
+        }
+        await new Promise(resolve => setTimeout(resolve, 20));
+      }
+    };
+    return { post, get, settled, runTask, auditor, auditEvent, sent };
+  }
+
+  const drill = { region: EAST, target: WEST, mode: 'drill' };
+
+  it('holds a run for a second owner, who approves it; its starter and a stranger cannot, and the owners are told', async () => {
+    const { post, settled, auditor, sent } = await startRegionsBackend([
+      usEast,
+      usWest,
+    ]);
+    const started = await post('/failovers', drill);
+    expect(started.status).toBe(202);
+    const waiting = await settled(started.body.id);
+    expect(waiting).toMatchObject({
+      status: 'awaiting-approval',
+      approvalsRequired: 1,
+      approvals: [],
+    });
+    expect(sent).toEqual([
+      {
+        recipients: {
+          type: 'entity',
+          entityRef: [EAST, WEST],
+          excludeEntityRef: STARTER,
+        },
+        payload: expect.objectContaining({
+          title: 'Drill us-east → us-west waits for your approval',
+          severity: 'high',
+          topic: 'regions-failover',
+          link: `/catalog/default/region/us-east/failovers?run=${waiting.id}`,
+        }),
+      },
+    ]);
+
+    const self = await post(`/failovers/${waiting.id}/approve`, {});
+    expect([self.status, self.body.error?.message]).toEqual([
+      409,
+      expect.stringContaining(STARTER),
+    ]);
+    const stranger = await post(
+      `/failovers/${waiting.id}/approve`,
+      {},
+      STRANGER,
+    );
+    expect(stranger.status).toBe(403);
+    expect((await settled(waiting.id)).status).toBe('awaiting-approval');
+
+    const approved = await post(
+      `/failovers/${waiting.id}/approve`,
+      {},
+      SECOND_OWNER,
+    );
+    expect(approved.status).toBe(202);
+    const done = await settled(waiting.id);
+    expect(done).toMatchObject({
+      status: 'succeeded',
+      approvals: [{ by: SECOND_OWNER, at: expect.any(String) }],
+    });
+    expect(auditor.createEvent).toHaveBeenCalledWith(
+      expect.objectContaining({
+        eventId: 'failover-approve',
+        meta: expect.objectContaining({ runId: waiting.id }),
+      }),
+    );
+    expect(sent.map(n => n.payload.title)).toEqual([
+      'Drill us-east → us-west waits for your approval',
+      'Drill us-east → us-west succeeded',
+    ]);
+  });
+
+  it('cancels a waiting run for an owner, saying who, and tells the owners', async () => {
+    const { post, settled, sent } = await startRegionsBackend([usEast, usWest]);
+    const waiting = await settled((await post('/failovers', drill)).body.id);
+    expect(
+      (await post(`/failovers/${waiting.id}/cancel`, {}, STRANGER)).status,
+    ).toBe(403);
+
+    const cancelled = await post(`/failovers/${waiting.id}/cancel`, {});
+    expect(cancelled.status).toBe(202);
+    expect(await settled(waiting.id)).toMatchObject({
+      status: 'cancelled',
+      cancelledBy: STARTER,
+    });
+    expect(sent.map(n => n.payload.title)).toEqual([
+      'Drill us-east → us-west waits for your approval',
+      'Drill us-east → us-west cancelled',
+    ]);
+    const again = await post(
+      `/failovers/${waiting.id}/approve`,
+      {},
+      SECOND_OWNER,
+    );
+    expect(again.status).toBe(409);
+  });
+
+  it('answers the change to make for a region defined elsewhere, and rewrites a landed one', async () => {
+    const { post, get, runTask, auditor } = await startRegionsBackend([
+      usEast,
+      usWestDeclaredPrimary,
+    ]);
+    await runTask(REPLICATION_COLLECTOR_TASK_ID);
+    const replication = await get('/regions/default/us-west/replication');
+    expect(replication.body).toMatchObject({
+      observedRole: 'standby',
+      drift: { declared: 'primary', observed: 'standby' },
+    });
+
+    const inGit = await post('/regions/default/us-west/drift/fix', {});
+    expect(inGit.status).toBe(409);
+    expect(inGit.body.error.message).toBe(
+      `region:default/us-west is not a region landed by the provisioning template: change its entity where it is defined, to:\nspec:\n  replication:\n    role: warm-standby\n    mode: streaming\n    source: ${EAST}\n`,
+    );
+    expect(
+      (await post('/regions/default/us-west/drift/fix', {}, STRANGER)).status,
+    ).toBe(403);
+
+    expect(
+      (await post('/landings', { entity: usWestDeclaredPrimary })).status,
+    ).toBe(201);
+    const fixed = await post('/regions/default/us-west/drift/fix', {});
+    expect(fixed.status).toBe(200);
+    const landed = (await get('/landings')).body.entities as RegionEntity[];
+    expect(landed.map(e => e.spec.replication)).toEqual([
+      { role: 'warm-standby', mode: 'streaming', source: EAST },
+    ]);
+    expect(auditor.createEvent).toHaveBeenCalledWith(
+      expect.objectContaining({
+        eventId: 'region-drift-fix',
+        meta: { region: WEST },
+      }),
+    );
+    const nothingLeft = await post('/regions/default/us-east/drift/fix', {});
+    expect([nothingLeft.status, nothingLeft.body.error?.message]).toEqual([
+      409,
+      'region:default/us-east declares what its node says (primary): nothing to fix',
+    ]);
+  });
+});
