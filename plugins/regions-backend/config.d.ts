@@ -224,6 +224,65 @@ export interface Config {
       };
     };
 
+    /**
+     * Health probes, each bound to one region by config (never by an entity,
+     * so the backend probes only what its operators configured). A global
+     * scheduler task checks them; `GET /regions/:namespace/:name/health`
+     * answers their state.
+     */
+    probes?: {
+      [name: string]: {
+        /** `http://…` or `https://…` (a request), or `tcp://host:port` (a connect). */
+        url: string;
+        /** The full ref of the region it checks, e.g. `region:default/us-east`. */
+        region: string;
+        /** How often it is checked. Default `{ seconds: 10 }`; at least 1 s. */
+        interval?: Duration;
+        /** How long a check may take. Default 2000. */
+        timeoutMs?: number;
+        /** Failed checks in a row that make it `down`. Default 3. */
+        failuresToDown?: number;
+        /** A check slower than this makes it `degraded`. Default 200. */
+        latencyThresholdMs?: number;
+        /** http: the method, `GET` (default) or `HEAD`. */
+        method?: 'GET' | 'HEAD';
+        /**
+         * http: the statuses that pass: a code (`200`), a class (`2xx`), or a
+         * list of them. Default `2xx`.
+         */
+        expectStatus?: number | string | Array<number | string>;
+        /**
+         * When the backend runs in a region's network, that region: the
+         * probe's latency is then the latency of the link from it to the
+         * probed region, compared with that link's `latencyTargetMs`.
+         */
+        from?: string;
+      };
+    };
+
+    /** Measured latency against `spec.links[].latencyTargetMs` and `spec.userLatencyTargetMs`. */
+    latency?: {
+      /**
+       * Reads link latency from Prometheus (or Thanos Querier): an instant
+       * query answering one series per link, in seconds, labelled with the
+       * two regions, e.g. blackbox exporter's
+       * `avg_over_time(probe_duration_seconds{job="region-links"}[5m])`.
+       * Without it, links are measured by probes with `from`.
+       */
+      prometheus?: {
+        /** Default: `regions.prometheus.baseUrl`. User and password in it are sent as basic auth. */
+        baseUrl?: string;
+        /** The PromQL query. */
+        query: string;
+        /** The label naming the region a link starts from (a region name or full ref). Default `source_region`. */
+        fromLabel?: string;
+        /** The label naming the region it goes to. Default `target_region`. */
+        toLabel?: string;
+        /** How often it is read. Default `{ minutes: 1 }`. */
+        frequency?: Duration;
+      };
+    };
+
     /** Failover runs. */
     failover?: {
       /**
@@ -247,6 +306,33 @@ export interface Config {
        * nothing, e.g. `{ minutes: 30 }` (the default) or `'PT30M'`.
        */
       approvalTimeout?: Duration;
+      /**
+       * The scheduled validation of every primary → standby plan: an
+       * emergency failover's pre-flight, without side effects.
+       */
+      validation?: {
+        /** Default `{ minutes: 30 }`. */
+        frequency?: Duration;
+      };
+      /**
+       * Guarded automatic failover, off unless `enabled`. A region's primary
+       * is failed over by `system:meridian-automatic-failover` only when all
+       * its probes are down for `consecutiveChecks` checks, its database does
+       * not answer, the standby passes the pre-flight within the lag limit,
+       * and a fencer can fence the old primary without it (never on an
+       * attestation). Otherwise the decision is recorded and the owners told.
+       */
+      automatic?: {
+        enabled?: boolean;
+        /** Record and notify what it would do, start nothing. Default true. */
+        dryRun?: boolean;
+        /** The full refs of the regions it may fail over; none by default. */
+        regions?: string[];
+        /** Probe checks in a row, every probe of the region down. Default 3. */
+        consecutiveChecks?: number;
+        /** Time after any failover of a region before another automatic one. Default `{ hours: 1 }`. */
+        cooldown?: Duration;
+      };
     };
 
     /** When the backend's collectors run. */

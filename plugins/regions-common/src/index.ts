@@ -15,6 +15,8 @@ export * from './api/topology';
 export * from './api/replication';
 export * from './api/failover';
 export * from './api/readiness';
+export * from './api/health';
+export * from './api/plan';
 export * from './api/cost';
 export * from './api/allocation';
 export * from './entity/buildRegionEntity';

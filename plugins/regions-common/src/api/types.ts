@@ -1,3 +1,4 @@
+import type { HealthStatus } from './health';
 import { ObservedRole, ReplicationStatus } from './replication';
 import {
   RegionLifecycle,
@@ -81,6 +82,26 @@ export interface TopologyRegion {
   conflicts: number;
   /** The latest readiness evaluation, once the backend has one. */
   readiness?: TopologyReadiness;
+  /** The region's probes, once they have checked. */
+  health?: { status: HealthStatus; reason: string };
+  /** `spec.userLatencyTargetMs` against the latency its probes measure. */
+  userLatency?: MeasuredLatency;
+}
+
+/**
+ * A latency target against a measurement: from Prometheus
+ * (`regions.latency.prometheus`) or from the probes.
+ * @public
+ */
+export interface MeasuredLatency {
+  targetMs: number;
+  /** Null when nothing measures it. */
+  measuredMs: number | null;
+  /** `measuredMs > targetMs`. */
+  breached: boolean;
+  source: 'prometheus' | 'probes' | null;
+  /** ISO time of the measurement. */
+  measuredAt: string | null;
 }
 
 /** A region's latest readiness score, as the topology carries it. @public */
@@ -100,6 +121,8 @@ export interface TopologyEdge {
   kind: 'hub' | 'link' | 'replication';
   latencyTargetMs?: number;
   transport?: string;
+  /** For a link with a latency target: the measurement against it. */
+  latency?: MeasuredLatency;
 }
 
 /** Answer of `GET /api/regions/topology`. @public */
