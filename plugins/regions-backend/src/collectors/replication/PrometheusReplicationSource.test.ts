@@ -4,7 +4,6 @@ import {
 } from '@backstage/backend-test-utils';
 import { ConfigReader, JsonObject } from '@backstage/config';
 import { ReplicationObservation } from '@meridian/plugin-regions-node';
-import { ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -16,10 +15,16 @@ import {
   PostgresPair,
   startPostgresPair,
 } from '../../testing/postgresLab';
+import {
+  ChildProcesses,
+  PrometheusLab,
+  ScrapeJob,
+  startPrometheus,
+  waitFor,
+} from '../../testing/prometheusLab';
 import { PostgresReplicationSource } from './PostgresReplicationSource';
 import { PrometheusReplicationSource } from './PrometheusReplicationSource';
 
-const PROMETHEUS_BIN = '/usr/bin/prometheus';
 const EXPORTER_BIN = '/usr/bin/prometheus-postgres-exporter';
 
 const regionSelecting = (name: string, selector?: string) =>
@@ -376,61 +381,12 @@ describe('PrometheusReplicationSource against a real Prometheus and postgres_exp
 
   let lab: PostgresPair | undefined;
   let dir: string;
-  const children: ChildProcess[] = [];
-  const killChildren = () => {
-    for (const child of children) {
-      try {
-        process.kill(-child.pid!, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    }
-  };
-  let prometheusUrl: string;
+  const processes = new ChildProcesses();
+  let prometheus: PrometheusLab | undefined;
   let prometheusSource: PrometheusReplicationSource;
   let postgresSource: PostgresReplicationSource;
   const primaryRegion = regionSelecting('studio-primary', '{node="primary"}');
   const standbyRegion = regionSelecting('studio-sul', '{node="standby"}');
-
-  /** Starts a process in its own group so that teardown kills it and its children. */
-  function start(bin: string, args: string[], env: NodeJS.ProcessEnv = {}) {
-    const child = spawn(bin, args, {
-      detached: true,
-      stdio: ['ignore', 'ignore', 'pipe'],
-      env: { ...process.env, ...env },
-    });
-    let stderr = '';
-    child.stderr!.on('data', chunk => {
-      stderr = (stderr + chunk).slice(-4_000);
-    });
-    children.push(child);
-    return () => stderr;
-  }
-
-  async function promQuery(query: string): Promise<unknown[]> {
-    const response = await fetch(
-      `${prometheusUrl}/api/v1/query?${new URLSearchParams({ query })}`,
-    ).catch(() => undefined);
-    if (!response?.ok) {
-      return [];
-    }
-    return ((await response.json()) as any).data.result;
-  }
-
-  async function waitFor(
-    what: string,
-    ready: () => Promise<boolean>,
-    logs: () => string,
-    timeoutMs = 30_000,
-  ) {
-    const deadline = Date.now() + timeoutMs;
-    while (!(await ready())) {
-      if (Date.now() > deadline) {
-        throw new Error(`${what} not within ${timeoutMs} ms; logs:\n${logs()}`);
-      }
-      await new Promise(resolve => setTimeout(resolve, 200));
-    }
-  }
 
   async function sampleBoth(entity = primaryRegion) {
     const [viaPrometheus, viaPostgres] = await Promise.all([
@@ -471,25 +427,19 @@ describe('PrometheusReplicationSource against a real Prometheus and postgres_exp
   }
 
   beforeAll(async () => {
-    const missing = [PROMETHEUS_BIN, EXPORTER_BIN].filter(
-      bin => !fs.existsSync(bin),
-    );
-    if (missing.length > 0) {
+    if (!fs.existsSync(EXPORTER_BIN)) {
       throw new Error(
-        `${missing.join(
-          ' and ',
-        )} not installed: run scripts/test.sh, which installs the Debian packages prometheus and prometheus-postgres-exporter`,
+        `${EXPORTER_BIN} not installed: run scripts/test.sh, which installs the Debian package prometheus-postgres-exporter`,
       );
     }
-    process.once('exit', killChildren);
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'meridian-prometheus-'));
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'meridian-exporter-'));
     lab = await startPostgresPair({ names: ['studio_primary', 'studio_sul'] });
 
     // postgres_exporter 0.11 has no built-in `pg_replication_*`: older
     // deployments add them with this custom query, as the README shows.
     const queriesFile = path.join(dir, 'queries.yaml');
     fs.writeFileSync(queriesFile, PG_REPLICATION_QUERY);
-    const targets: string[] = [];
+    const targets: ScrapeJob['targets'] = [];
     const exporterLogs: (() => string)[] = [];
     for (const [label, labNode] of [
       ['primary', lab.primary],
@@ -497,7 +447,7 @@ describe('PrometheusReplicationSource against a real Prometheus and postgres_exp
     ] as const) {
       const port = await findFreePort();
       exporterLogs.push(
-        start(
+        processes.start(
           EXPORTER_BIN,
           [
             `--web.listen-address=127.0.0.1:${port}`,
@@ -509,29 +459,12 @@ describe('PrometheusReplicationSource against a real Prometheus and postgres_exp
           },
         ),
       );
-      targets.push(
-        `  - targets: ['127.0.0.1:${port}']\n    labels: { node: ${label} }`,
-      );
+      targets.push({ address: `127.0.0.1:${port}`, labels: { node: label } });
     }
-    const configFile = path.join(dir, 'prometheus.yml');
-    fs.writeFileSync(
-      configFile,
-      `global: { scrape_interval: 1s, evaluation_interval: 1s }
-scrape_configs:
-- job_name: postgres
-  static_configs:
-${targets.join('\n')}
-`,
-    );
-    const prometheusPort = await findFreePort();
-    prometheusUrl = `http://127.0.0.1:${prometheusPort}`;
-    const prometheusLogs = start(PROMETHEUS_BIN, [
-      `--config.file=${configFile}`,
-      `--storage.tsdb.path=${path.join(dir, 'data')}`,
-      `--web.listen-address=127.0.0.1:${prometheusPort}`,
-    ]);
+    prometheus = await startPrometheus([{ name: 'postgres', targets }]);
+    const promQuery = prometheus.query;
     const allLogs = () =>
-      [prometheusLogs(), ...exporterLogs.map(logs => logs())].join('\n');
+      [prometheus!.logs(), ...exporterLogs.map(logs => logs())].join('\n');
     await waitFor(
       'both exporters scraped with pg_up 1 and the replica listed',
       async () =>
@@ -541,7 +474,7 @@ ${targets.join('\n')}
       allLogs,
     );
 
-    prometheusSource = sourceFor({ baseUrl: prometheusUrl });
+    prometheusSource = sourceFor({ baseUrl: prometheus.url });
     postgresSource = PostgresReplicationSource.fromConfig(
       new ConfigReader({
         regions: {
@@ -562,8 +495,8 @@ ${targets.join('\n')}
   });
 
   afterAll(async () => {
-    killChildren();
-    process.removeListener('exit', killChildren);
+    processes.killAll();
+    await prometheus?.stop();
     await postgresSource?.close();
     await lab?.stop();
     if (dir) {

@@ -9,19 +9,12 @@ import {
   ReplicationObservation,
   ReplicationSource,
 } from '@meridian/plugin-regions-node';
-import { networkErrorReason, quote, redact } from '../../lib/errors';
+import { PrometheusClient, PrometheusReading } from '../../lib/prometheus';
 
 /** Cap on one sample (all its queries), whatever the caller's signal allows. */
 const SAMPLE_TIMEOUT_MS = 5_000;
 
-/** A series of an instant vector, as `/api/v1/query` answers it. */
-type VectorSample = {
-  metric: Record<string, string>;
-  value: [number, string];
-};
-
-/** One series with its value parsed; `NaN` and `±Inf` never get this far. */
-type Reading = { labels: Record<string, string>; value: number };
+type Reading = PrometheusReading;
 
 /**
  * Samples replication from Prometheus, as postgres_exporter reports it: useful
@@ -65,31 +58,14 @@ export class PrometheusReplicationSource implements ReplicationSource {
     );
   }
 
-  private readonly endpoint: URL;
-  /** Sent as a header: fetch refuses URLs that carry credentials. */
-  private readonly authorization?: string;
-  /** The base URL without user and password, the only form any message shows. */
-  private readonly shownUrl: string;
-  private readonly secrets: string[];
+  private readonly prometheus: PrometheusClient;
 
   private constructor(
     baseUrl: string,
     private readonly selectors: Map<string, string>,
     private readonly logger: LoggerService,
   ) {
-    const url = new URL(baseUrl);
-    const username = decodeURIComponent(url.username);
-    const password = decodeURIComponent(url.password);
-    this.secrets = [username, password].filter(secret => secret.length > 0);
-    if (url.username || url.password) {
-      this.authorization = `Basic ${Buffer.from(
-        `${username}:${password}`,
-      ).toString('base64')}`;
-    }
-    url.username = '';
-    url.password = '';
-    this.shownUrl = url.toString().replace(/\/$/, '');
-    this.endpoint = new URL(`${this.shownUrl}/api/v1/query`);
+    this.prometheus = new PrometheusClient(baseUrl);
   }
 
   observes(region: RegionEntity): boolean {
@@ -124,10 +100,10 @@ export class PrometheusReplicationSource implements ReplicationSource {
       } else if (signal.aborted) {
         reason = `timed out after ${SAMPLE_TIMEOUT_MS / 1000} s`;
       } else {
-        reason = redact(reasonOf(error), this.secrets);
+        reason = this.prometheus.reasonOf(error);
       }
       this.logger.debug(`Prometheus sample of ${selector} failed: ${reason}`);
-      throw new Error(`Prometheus at ${this.shownUrl}: ${reason}`);
+      throw new Error(`Prometheus at ${this.prometheus.shownUrl}: ${reason}`);
     }
   }
 
@@ -221,52 +197,8 @@ export class PrometheusReplicationSource implements ReplicationSource {
     );
   }
 
-  /** One instant query; throws on anything but a vector of finite numbers. */
-  private async query(query: string, signal: AbortSignal): Promise<Reading[]> {
-    const response = await fetch(this.endpoint, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/x-www-form-urlencoded',
-        ...(this.authorization ? { authorization: this.authorization } : {}),
-      },
-      body: new URLSearchParams({ query }),
-      signal,
-    });
-    const text = await response.text();
-    let body: any;
-    try {
-      body = JSON.parse(text);
-    } catch {
-      throw new Error(
-        response.ok
-          ? `answered something that is not JSON to ${query}`
-          : `answered HTTP ${response.status}: ${quote(text)}`,
-      );
-    }
-    if (body?.status === 'error' || !response.ok) {
-      const detail = [body?.errorType, body?.error].filter(Boolean).join(': ');
-      throw new Error(
-        `answered HTTP ${response.status} to ${query}${
-          detail ? `: ${detail}` : ''
-        }`,
-      );
-    }
-    if (
-      body?.status !== 'success' ||
-      body.data?.resultType !== 'vector' ||
-      !Array.isArray(body.data.result)
-    ) {
-      throw new Error(`answered ${query} with something other than a vector`);
-    }
-    return (body.data.result as VectorSample[]).map(sample => {
-      const value = Number(sample?.value?.[1]);
-      if (!Number.isFinite(value)) {
-        throw new Error(
-          `${query} has the value ${String(sample?.value?.[1])}, not a number`,
-        );
-      }
-      return { labels: sample.metric ?? {}, value };
-    });
+  private query(query: string, signal: AbortSignal): Promise<Reading[]> {
+    return this.prometheus.query(query, signal);
   }
 }
 
@@ -294,12 +226,3 @@ function standbyState(lagSeconds: number, caughtUp: boolean): StandbyState {
   };
 }
 
-/** fetch hides the network error behind `fetch failed`; its cause says what happened. */
-function reasonOf(error: unknown): string {
-  const cause = (error as { cause?: { code?: string } })?.cause;
-  const network = networkErrorReason(cause?.code);
-  if (network) {
-    return network;
-  }
-  return error instanceof Error ? error.message : String(error);
-}

@@ -1,0 +1,102 @@
+import { networkErrorReason, quote, redact } from './errors';
+
+/** A series of an instant vector, as `/api/v1/query` answers it. */
+type VectorSample = {
+  metric: Record<string, string>;
+  value: [number, string];
+};
+
+/** One series with its value parsed; `NaN` and `±Inf` never get this far. */
+export type PrometheusReading = {
+  labels: Record<string, string>;
+  value: number;
+};
+
+/**
+ * Instant queries against Prometheus' HTTP API (or anything serving
+ * `/api/v1/query`, such as Thanos Querier). User and password in the base URL
+ * are sent as basic auth and never appear in a message: errors name the URL
+ * without them.
+ */
+export class PrometheusClient {
+  private readonly endpoint: URL;
+  /** Sent as a header: fetch refuses URLs that carry credentials. */
+  private readonly authorization?: string;
+  /** The base URL without user and password, the only form any message shows. */
+  readonly shownUrl: string;
+  private readonly secrets: string[];
+
+  constructor(baseUrl: string) {
+    const url = new URL(baseUrl);
+    const username = decodeURIComponent(url.username);
+    const password = decodeURIComponent(url.password);
+    this.secrets = [username, password].filter(secret => secret.length > 0);
+    if (url.username || url.password) {
+      this.authorization = `Basic ${Buffer.from(
+        `${username}:${password}`,
+      ).toString('base64')}`;
+    }
+    url.username = '';
+    url.password = '';
+    this.shownUrl = url.toString().replace(/\/$/, '');
+    this.endpoint = new URL(`${this.shownUrl}/api/v1/query`);
+  }
+
+  /** One instant query; throws on anything but a vector of finite numbers. */
+  async query(query: string, signal: AbortSignal): Promise<PrometheusReading[]> {
+    const response = await fetch(this.endpoint, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        ...(this.authorization ? { authorization: this.authorization } : {}),
+      },
+      body: new URLSearchParams({ query }),
+      signal,
+    });
+    const text = await response.text();
+    let body: any;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      throw new Error(
+        response.ok
+          ? `answered something that is not JSON to ${query}`
+          : `answered HTTP ${response.status}: ${quote(text)}`,
+      );
+    }
+    if (body?.status === 'error' || !response.ok) {
+      const detail = [body?.errorType, body?.error].filter(Boolean).join(': ');
+      throw new Error(
+        `answered HTTP ${response.status} to ${query}${
+          detail ? `: ${detail}` : ''
+        }`,
+      );
+    }
+    if (
+      body?.status !== 'success' ||
+      body.data?.resultType !== 'vector' ||
+      !Array.isArray(body.data.result)
+    ) {
+      throw new Error(`answered ${query} with something other than a vector`);
+    }
+    return (body.data.result as VectorSample[]).map(sample => {
+      const value = Number(sample?.value?.[1]);
+      if (!Number.isFinite(value)) {
+        throw new Error(
+          `${query} has the value ${String(sample?.value?.[1])}, not a number`,
+        );
+      }
+      return { labels: sample.metric ?? {}, value };
+    });
+  }
+
+  /** Why a query failed, for an operator, with no credential in it. */
+  reasonOf(error: unknown): string {
+    const cause = (error as { cause?: { code?: string } })?.cause;
+    const network = networkErrorReason(cause?.code);
+    return redact(
+      network ?? (error instanceof Error ? error.message : String(error)),
+      this.secrets,
+    );
+  }
+}
