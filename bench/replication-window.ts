@@ -29,6 +29,7 @@ import { Knex } from 'knex';
 import { region } from '../plugins/regions-backend/src/__testUtils__/region';
 import { ReplicationCollector } from '../plugins/regions-backend/src/collectors/replication/ReplicationCollector';
 import { DatabaseRegionsStore } from '../plugins/regions-backend/src/database/DatabaseRegionsStore';
+import { LinkLatencyStore } from '../plugins/regions-backend/src/database/LinkLatencyStore';
 import { ReadinessStore } from '../plugins/regions-backend/src/database/ReadinessStore';
 import { readReadinessSettings } from '../plugins/regions-backend/src/readiness/config';
 import { ReadinessEvaluator } from '../plugins/regions-backend/src/readiness/ReadinessEvaluator';
@@ -236,6 +237,9 @@ async function serveRouter(knex: Knex, store: ReplicationStore) {
         checks: [],
         settings: readReadinessSettings(new ConfigReader({}), []),
         logger: silentLogger,
+      }),
+      linkLatency: await LinkLatencyStore.create({
+        database: databaseOf(knex),
       }),
     }),
   );

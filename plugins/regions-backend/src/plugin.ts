@@ -59,6 +59,16 @@ import { CostStore } from './database/CostStore';
 import { AllocationStore } from './database/AllocationStore';
 import { DatabaseRegionsStore } from './database/DatabaseRegionsStore';
 import { ReplicationStore } from './database/ReplicationStore';
+import { AlertStateStore } from './database/AlertStateStore';
+import { LinkLatencyStore } from './database/LinkLatencyStore';
+import { RegionAlerts } from './alerts/RegionAlerts';
+import { recordRpoAlerts } from './alerts/replicationAlerts';
+import { readPrometheusLatencyConfig } from './collectors/latency/config';
+import {
+  LATENCY_COLLECTOR_TASK_ID,
+  LatencyCollector,
+} from './collectors/latency/LatencyCollector';
+import { PrometheusLinkLatency } from './collectors/latency/PrometheusLinkLatency';
 import { ReadinessStore } from './database/ReadinessStore';
 import { createBuiltInReadinessChecks } from './readiness/checks';
 import {
@@ -239,6 +249,11 @@ export const regionsPlugin = createBackendPlugin({
           logger,
         });
         const failoverNotifications = new FailoverNotifications(notifications);
+        const regionAlerts = new RegionAlerts({
+          states: await AlertStateStore.create({ database }),
+          notifications,
+          logger,
+        });
         const promotionDetector = new PromotionDetector({
           failovers: failoverStore,
           regions: store,
@@ -262,6 +277,7 @@ export const regionsPlugin = createBackendPlugin({
           afterTick: async (samples, previous, signal) => {
             await splitBrainGuard.check(samples, signal);
             await promotionDetector.check(samples, previous);
+            await recordRpoAlerts(regionAlerts, samples);
           },
         });
 
@@ -288,11 +304,31 @@ export const regionsPlugin = createBackendPlugin({
           fn: signal => replicationCollector.run(signal),
         });
 
+        const linkLatencyStore = await LinkLatencyStore.create({ database });
+        const prometheusLatency = readPrometheusLatencyConfig(config);
+        const latencyCollector = new LatencyCollector({
+          regions: store,
+          store: linkLatencyStore,
+          alerts: regionAlerts,
+          logger,
+          ...(prometheusLatency
+            ? { prometheus: new PrometheusLinkLatency(prometheusLatency) }
+            : {}),
+        });
+        if (prometheusLatency) {
+          await scheduler.scheduleTask({
+            id: LATENCY_COLLECTOR_TASK_ID,
+            ...prometheusLatency.schedule,
+            fn: signal => latencyCollector.run(signal),
+          });
+        }
+
         const readinessChecks = [
           ...createBuiltInReadinessChecks({
             catalog,
             auth,
             failoverHistory: failoverStore,
+            linkLatency: linkLatencyStore,
             replication: {
               store: replicationStore,
               sourceOf: region => replicationCollector.sourceOf(region)?.id,
@@ -387,6 +423,7 @@ export const regionsPlugin = createBackendPlugin({
             },
             readiness: readinessEvaluator,
             observedRoles,
+            linkLatency: linkLatencyStore,
           }),
         );
 

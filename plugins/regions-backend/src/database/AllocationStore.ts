@@ -9,6 +9,7 @@ import {
   RegionEntity,
 } from '@meridian/plugin-regions-common';
 import { Knex } from 'knex';
+import { toDate } from './rows';
 
 const migrationsDir = resolvePackagePath(
   '@meridian/plugin-regions-backend',
@@ -145,7 +146,3 @@ function isUniqueViolation(error: unknown): boolean {
   );
 }
 
-// PostgreSQL returns timestamps as Date; SQLite as epoch milliseconds or text.
-function toDate(value: Date | string | number): Date {
-  return value instanceof Date ? value : new Date(value);
-}

@@ -9,6 +9,7 @@ import {
 } from '@meridian/plugin-regions-common';
 import { CostObservation } from '@meridian/plugin-regions-node';
 import { Knex } from 'knex';
+import { TimestampValue, toDate } from './rows';
 
 const migrationsDir = resolvePackagePath(
   '@meridian/plugin-regions-backend',
@@ -257,11 +258,8 @@ function toSums(row: Record<string, unknown>): Omit<StoredCostDay, 'date'> {
   };
 }
 
-function toDate(value: Date | string | number | null): Date | undefined {
-  if (value === null) {
-    return undefined;
-  }
-  return value instanceof Date ? value : new Date(value);
+function toOptionalDate(value: TimestampValue | null): Date | undefined {
+  return value === null ? undefined : toDate(value);
 }
 
 function toState(row: StateRow): CostReadState {
@@ -269,8 +267,8 @@ function toState(row: StateRow): CostReadState {
     regionRef: row.region_ref,
     source: row.source ?? undefined,
     clusters: JSON.parse(row.clusters),
-    collectedAt: toDate(row.collected_at),
-    failedAt: toDate(row.failed_at),
+    collectedAt: toOptionalDate(row.collected_at),
+    failedAt: toOptionalDate(row.failed_at),
     error: row.error ?? undefined,
     idleEstimated: Boolean(row.idle_estimated),
   };

@@ -19,6 +19,7 @@ import {
 } from '@meridian/plugin-regions-common';
 import { Knex } from 'knex';
 import { randomUUID } from 'node:crypto';
+import { toDate } from './rows';
 
 const migrationsDir = resolvePackagePath(
   '@meridian/plugin-regions-backend',
@@ -882,7 +883,3 @@ function toRun(row: RunRow): FailoverRun {
   };
 }
 
-// PostgreSQL returns timestamps as Date; SQLite as epoch milliseconds or text.
-function toDate(value: Date | string | number): Date {
-  return value instanceof Date ? value : new Date(value);
-}

@@ -4,6 +4,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import { ReadinessCategory } from '@meridian/plugin-regions-common';
 import { Knex } from 'knex';
+import { toDate } from './rows';
 
 const migrationsDir = resolvePackagePath(
   '@meridian/plugin-regions-backend',
@@ -179,9 +180,4 @@ function toEvaluation(row: StateRow): ReadinessEvaluation {
     score: Number(row.score),
     categories: JSON.parse(row.categories),
   };
-}
-
-// PostgreSQL returns timestamps as Date; SQLite as epoch milliseconds or text.
-function toDate(value: Date | string | number): Date {
-  return value instanceof Date ? value : new Date(value);
 }

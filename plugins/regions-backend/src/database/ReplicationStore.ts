@@ -12,6 +12,7 @@ import {
 } from '@meridian/plugin-regions-common';
 import { ObservedNodeFacts } from '@meridian/plugin-regions-node';
 import { Knex } from 'knex';
+import { toDate } from './rows';
 
 const migrationsDir = resolvePackagePath(
   '@meridian/plugin-regions-backend',
@@ -434,7 +435,3 @@ function toNumber(value: string | number | null): number | null {
   return value === null ? null : Number(value);
 }
 
-// PostgreSQL returns timestamps as Date; SQLite as epoch milliseconds or text.
-function toDate(value: Date | string | number): Date {
-  return value instanceof Date ? value : new Date(value);
-}

@@ -35,6 +35,7 @@ describe('migrations', () => {
 
       await knex.migrate.latest({ directory: migrationsDir });
       expect(await tableNames(knex)).toEqual([
+        'region_alert_states',
         'region_allocations',
         'region_conflicts',
         'region_cost_days',
@@ -42,6 +43,7 @@ describe('migrations', () => {
         'region_failover_holds',
         'region_failover_runs',
         'region_landings',
+        'region_link_latency',
         'region_observed_conflicts',
         'region_readiness_history',
         'region_readiness_state',

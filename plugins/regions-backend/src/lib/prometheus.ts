@@ -92,11 +92,13 @@ export class PrometheusClient {
 
   /** Why a query failed, for an operator, with no credential in it. */
   reasonOf(error: unknown): string {
-    const cause = (error as { cause?: { code?: string } })?.cause;
-    const network = networkErrorReason(cause?.code);
-    return redact(
-      network ?? (error instanceof Error ? error.message : String(error)),
-      this.secrets,
-    );
+    // fetch says only `fetch failed`; its cause says what happened
+    const cause = (error as { cause?: { code?: string; message?: string } })
+      ?.cause;
+    const reason =
+      networkErrorReason(cause?.code) ??
+      cause?.message ??
+      (error instanceof Error ? error.message : String(error));
+    return redact(reason, this.secrets);
   }
 }

@@ -16,6 +16,7 @@ import express from 'express';
 import Router from 'express-promise-router';
 import { ReplicationCollector } from '../collectors/replication/ReplicationCollector';
 import { DatabaseRegionsStore } from '../database/DatabaseRegionsStore';
+import { LinkLatencyStore } from '../database/LinkLatencyStore';
 import { ReplicationStore } from '../database/ReplicationStore';
 import { ReadinessEvaluator } from '../readiness/ReadinessEvaluator';
 import { ObservedRoles, roleDriftOf } from './observedRoles';
@@ -37,8 +38,10 @@ export async function createRouter(options: {
   replication: { store: ReplicationStore; collector: ReplicationCollector };
   readiness: ReadinessEvaluator;
   observedRoles: ObservedRoles;
+  linkLatency: LinkLatencyStore;
 }): Promise<express.Router> {
-  const { store, replication, readiness, observedRoles } = options;
+  const { store, replication, readiness, observedRoles, linkLatency } =
+    options;
   const router = Router();
 
   async function findRegion(params: { namespace: string; name: string }) {
@@ -58,12 +61,15 @@ export async function createRouter(options: {
   }
 
   router.get('/topology', async (_req, res) => {
-    const body: TopologyResponse = buildTopology(
-      await store.getSnapshot(),
-      await replication.store.getLatestStates(),
-      await readiness.getLatestScores(),
-      { roles: observedRoles, evidence: await observedRoles.evidence() },
-    );
+    const body: TopologyResponse = buildTopology(await store.getSnapshot(), {
+      replication: await replication.store.getLatestStates(),
+      readiness: await readiness.getLatestScores(),
+      observed: {
+        roles: observedRoles,
+        evidence: await observedRoles.evidence(),
+      },
+      linkLatency: await linkLatency.list(),
+    });
     res.json(body);
   });
 

@@ -8,6 +8,8 @@ import {
   toTopologyRegion,
   topologyEdgesOf,
 } from '@meridian/plugin-regions-common';
+import { withMeasuredLatency } from '../collectors/latency/measuredLatency';
+import { LinkMeasurement } from '../database/LinkLatencyStore';
 import { ReplicationState } from '../database/ReplicationStore';
 import { DriftEvidence, ObservedRoles, roleDriftOf } from './observedRoles';
 
@@ -25,7 +27,9 @@ export function summarizeRegion(
 
 /**
  * Builds the topology graph: every region with its latest replication
- * outcome and observed role (with its drift from the declared one), and the hub, link and replication edges between known regions. Edges to refs that resolve to no region are
+ * outcome and observed role (with its drift from the declared one), and the
+ * hub, link and replication edges between known regions, each link with its
+ * measured latency against its target. Edges to refs that resolve to no region are
  * left out (so the graph never points at a missing node); the
  * `unresolved-ref` conflicts report them.
  */
@@ -35,10 +39,20 @@ export function buildTopology(
     conflicts: RegionConflict[];
     syncedAt: Date | null;
   },
-  replication: Map<string, ReplicationState>,
-  readiness: Map<string, TopologyReadiness> = new Map(),
-  observed?: { roles: ObservedRoles; evidence: DriftEvidence },
+  observations: {
+    replication: Map<string, ReplicationState>;
+    readiness?: Map<string, TopologyReadiness>;
+    observed?: { roles: ObservedRoles; evidence: DriftEvidence };
+    /** Measured link latency, for the links' targets. */
+    linkLatency?: LinkMeasurement[];
+  },
 ): TopologyResponse {
+  const {
+    replication,
+    readiness = new Map(),
+    observed,
+    linkLatency = [],
+  } = observations;
   const { regions, conflicts, syncedAt } = snapshot;
   const known = new Set(regions.map(region => stringifyEntityRef(region)));
   return {
@@ -77,7 +91,10 @@ export function buildTopology(
         },
       };
     }),
-    edges: regions.flatMap(topologyEdgesOf).filter(edge => known.has(edge.to)),
+    edges: withMeasuredLatency(
+      regions.flatMap(topologyEdgesOf).filter(edge => known.has(edge.to)),
+      linkLatency,
+    ),
     conflicts,
     syncedAt: syncedAt?.toISOString() ?? null,
   };

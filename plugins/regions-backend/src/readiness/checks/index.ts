@@ -2,6 +2,7 @@ import { AuthService } from '@backstage/backend-plugin-api';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { RegionEntity } from '@meridian/plugin-regions-common';
 import { ReadinessCheck } from '@meridian/plugin-regions-node';
+import { LinkMeasurement } from '../../database/LinkLatencyStore';
 import { ReplicationStore } from '../../database/ReplicationStore';
 import { FailoverHistory } from '../FailoverHistory';
 import {
@@ -11,7 +12,11 @@ import {
 } from './backupDr';
 import { createComponentsDeployedCheck } from './deployment';
 import { runbookCheck } from './documentation';
-import { catalogValidCheck, hubAndLatencyTargetsCheck } from './infrastructure';
+import {
+  catalogValidCheck,
+  createLatencyWithinTargetsCheck,
+  hubAndLatencyTargetsCheck,
+} from './infrastructure';
 import {
   availabilityTargetCheck,
   createReplicationObservedCheck,
@@ -31,6 +36,8 @@ export interface BuiltInReadinessCheckDeps {
   };
   /** The recorded failover runs; the drill check is `unknown` without it. */
   failoverHistory?: FailoverHistory;
+  /** Measured link latency; the latency check is left out without it. */
+  linkLatency?: { list(): Promise<LinkMeasurement[]> };
 }
 
 /** The checks of the seed scorecard, in the order the tab shows them. */
@@ -40,6 +47,9 @@ export function createBuiltInReadinessChecks(
   return [
     catalogValidCheck,
     hubAndLatencyTargetsCheck,
+    ...(deps.linkLatency
+      ? [createLatencyWithinTargetsCheck({ linkLatency: deps.linkLatency })]
+      : []),
     createReplicationObservedCheck(deps.replication),
     availabilityTargetCheck,
     createComponentsDeployedCheck(deps),

@@ -1,9 +1,13 @@
 import {
   RegionEntity,
   resolveRegionRef,
+  TopologyEdge,
+  topologyEdgesOf,
   validateRegionEntity,
 } from '@meridian/plugin-regions-common';
 import { ReadinessCheck } from '@meridian/plugin-regions-node';
+import { withMeasuredLatency } from '../../collectors/latency/measuredLatency';
+import { LinkMeasurement } from '../../database/LinkLatencyStore';
 
 /** The entity passes the Region validation and no conflict names it. */
 export const catalogValidCheck: ReadinessCheck = {
@@ -89,3 +93,68 @@ export const hubAndLatencyTargetsCheck: ReadinessCheck = {
     };
   },
 };
+
+/**
+ * Every link with a latency target is measured within it (by Prometheus or a
+ * probe run from the region's network).
+ */
+export function createLatencyWithinTargetsCheck(deps: {
+  linkLatency: { list(): Promise<LinkMeasurement[]> };
+}): ReadinessCheck {
+  return {
+    id: 'latency-within-targets',
+    title: 'Links within their latency targets',
+    category: 'infrastructure',
+    remediation:
+      'Measure the links: set regions.latency.prometheus (e.g. blackbox exporter probe_duration_seconds labelled with both regions), or a probe with `from` run from the region; then bring the slow links under their spec.links[].latencyTargetMs.',
+    async evaluate({ region, regionRef, now }) {
+      const measurements = await deps.linkLatency.list();
+      const links = withMeasuredLatency(
+        topologyEdgesOf(region).filter(edge => edge.kind === 'link'),
+        measurements,
+        now.getTime(),
+      ).filter(edge => edge.latency);
+      if (links.length === 0) {
+        return {
+          result: 'unknown',
+          evidence: `${regionRef} declares no link with a latency target`,
+        };
+      }
+      const describe = (edge: TopologyEdge) =>
+        `${edge.to} ${
+          edge.latency!.measuredMs === null
+            ? 'not measured'
+            : `${edge.latency!.measuredMs} ms`
+        } (target ${edge.latency!.targetMs} ms)`;
+      const breached = links.filter(edge => edge.latency!.breached);
+      const unmeasured = links.filter(edge => edge.latency!.measuredMs === null);
+      const measuredAt = links
+        .map(edge => edge.latency!.measuredAt)
+        .filter((at): at is string => at !== null)
+        .sort()
+        .pop();
+      const newest = measuredAt ? new Date(measuredAt) : null;
+      if (breached.length > 0) {
+        return {
+          result: 'failed',
+          evidence: `over target: ${breached.map(describe).join(', ')}`,
+          evidenceAt: newest,
+        };
+      }
+      if (unmeasured.length > 0) {
+        return {
+          result: 'unknown',
+          evidence: `not measured in the last 15 minutes: ${unmeasured
+            .map(describe)
+            .join(', ')}`,
+          evidenceAt: newest,
+        };
+      }
+      return {
+        result: 'passed',
+        evidence: links.map(describe).join(', '),
+        evidenceAt: newest,
+      };
+    },
+  };
+}
