@@ -31,9 +31,7 @@ export function readPrometheusLatencyConfig(
       `${KEY}.baseUrl is required when regions.prometheus.baseUrl is not set`,
     );
   }
-  try {
-    new URL(baseUrl);
-  } catch {
+  if (!URL.canParse(baseUrl)) {
     // the value may carry a password: name the key only
     throw new Error(`${KEY}.baseUrl is not a URL`);
   }
