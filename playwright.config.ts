@@ -31,7 +31,9 @@ export default defineConfig({
       gracefulShutdown: { signal: 'SIGTERM', timeout: 15_000 },
     },
     {
-      command: 'yarn start app',
+      // the app-config.e2e.yaml sign-in, read by the frontend too
+      command:
+        'yarn start app --config ../../app-config.yaml --config e2e-tests/app-config.e2e.yaml',
       url: 'http://localhost:3000',
       reuseExistingServer: !process.env.CI,
       timeout: 240_000,

@@ -26,6 +26,11 @@ backend.add(import('@backstage/plugin-auth-backend'));
 // See https://backstage.io/docs/backend-system/building-backends/migrating#the-auth-plugin
 backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
 // See https://backstage.io/docs/auth/guest/provider
+// Behind oauth2-proxy (auth.providers.oauth2Proxy; unused unless configured):
+// the end-to-end run signs different users in with it
+backend.add(
+  import('@backstage/plugin-auth-backend-module-oauth2-proxy-provider'),
+);
 
 // catalog plugin
 backend.add(import('@backstage/plugin-catalog-backend'));
