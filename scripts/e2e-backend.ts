@@ -6,13 +6,19 @@
  * `regions.databases` and `regions.traffic` pointing at them through
  * environment variables that app-config.e2e.yaml reads. Playwright starts it
  * as a web server and stops it with SIGTERM; the labs stop with it. The tests
- * find the DNS port in e2e-stack.json (see stack.ts).
+ * find the DNS port, and the lab control that does the runbooks' manual
+ * steps, in e2e-stack.json (see stack.ts).
  *
  *   node --require @backstage/cli/config/nodeTransform.cjs scripts/e2e-backend.ts
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import { startPostgresPair } from '../plugins/regions-backend/src/testing/postgresLab';
+import http from 'node:http';
+import { AddressInfo } from 'node:net';
+import {
+  PostgresPair,
+  startPostgresPair,
+} from '../plugins/regions-backend/src/testing/postgresLab';
 import { startPowerDns } from '../plugins/regions-backend/src/testing/powerDnsLab';
 import {
   E2E_ADDRESSES,
@@ -27,7 +33,11 @@ async function main() {
   await dns.createZone(E2E_ZONE, [
     { name: E2E_RECORD, type: 'A', content: E2E_ADDRESSES['us-east'], ttl: 5 },
   ]);
-  fs.writeFileSync(stackFile, JSON.stringify({ dnsPort: dns.dnsPort }));
+  const lab = await serveLabControl(pair);
+  fs.writeFileSync(
+    stackFile,
+    JSON.stringify({ dnsPort: dns.dnsPort, labUrl: lab.url }),
+  );
   console.log(
     `e2e: us-east-db on 127.0.0.1:${pair.primary.port}, us-west-db on 127.0.0.1:${pair.standby.port}, DNS on 127.0.0.1:${dns.dnsPort}`,
   );
@@ -64,6 +74,7 @@ async function main() {
     } catch {
       // already gone
     }
+    lab.server.close();
     await Promise.all([pair.stop(), dns.stop()]);
     fs.rmSync(stackFile, { force: true });
     process.exit(code);
@@ -71,6 +82,33 @@ async function main() {
   process.on('SIGTERM', () => stop(0));
   process.on('SIGINT', () => stop(0));
   backend.on('exit', code => stop(code ?? 1));
+}
+
+/**
+ * What an operator does by hand in the runbooks, for the browser tests to
+ * ask on loopback: `POST /rewind?node=us-east` turns that node into a standby
+ * of the other one (the failback runbook's pg_rewind steps).
+ */
+async function serveLabControl(pair: PostgresPair) {
+  const nodes = { 'us-east': pair.primary, 'us-west': pair.standby };
+  const server = http.createServer(async (req, res) => {
+    const url = new URL(req.url ?? '/', 'http://lab');
+    const name = url.searchParams.get('node') as keyof typeof nodes;
+    if (req.method !== 'POST' || url.pathname !== '/rewind' || !nodes[name]) {
+      res.writeHead(404).end('POST /rewind?node=us-east|us-west\n');
+      return;
+    }
+    const other = name === 'us-east' ? nodes['us-west'] : nodes['us-east'];
+    try {
+      await pair.rewindAsStandby(nodes[name], other);
+      res.writeHead(204).end();
+    } catch (error) {
+      res.writeHead(500).end(String(error));
+    }
+  });
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return { server, url: `http://127.0.0.1:${port}` };
 }
 
 main().catch(error => {

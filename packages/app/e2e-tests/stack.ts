@@ -23,8 +23,22 @@ export const stackFile = path.resolve(
   '../../../node_modules/.cache/e2e-stack.json',
 );
 
-export function readStack(): { dnsPort: number } {
+export function readStack(): { dnsPort: number; labUrl: string } {
   return JSON.parse(fs.readFileSync(stackFile, 'utf8'));
+}
+
+/**
+ * The failback runbook's manual part, done on the e2e stack: `node` rewound
+ * into a standby of the other region's node.
+ */
+export async function rewindAsStandby(
+  request: APIRequestContext,
+  node: 'us-east' | 'us-west',
+) {
+  const res = await request.post(`${readStack().labUrl}/rewind?node=${node}`, {
+    timeout: 120_000,
+  });
+  expect(res.status(), await res.text()).toBe(204);
 }
 
 /** Headers with a token of the guest user, as the portal signs in. */
