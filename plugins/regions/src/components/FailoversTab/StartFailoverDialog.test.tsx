@@ -439,7 +439,6 @@ describe('StartFailoverDialog', () => {
     expect(startFailover).toHaveBeenCalledWith(
       expect.objectContaining({ mode: 'drill' }),
     );
-
   });
 
   it('says there is no standby to promote for a region outside any replication', async () => {

@@ -1,6 +1,7 @@
 import {
   FailoverMode,
   FailoverRun,
+  FailoverRunMode,
   FailoverRunStatus,
 } from '@meridian/plugin-regions-common';
 import { formatSeconds } from '../../lib/format';
@@ -28,10 +29,12 @@ export function elapsedMs(from: string, to: string | null): number {
   return Math.max(0, (to ? Date.parse(to) : Date.now()) - Date.parse(from));
 }
 
-export const MODE_LABELS: Record<FailoverMode, string> = {
+export const MODE_LABELS: Record<FailoverRunMode, string> = {
   drill: 'Drill',
   switchover: 'Switchover',
   failover: 'Emergency failover',
+  // a promotion Meridian saw but did not make
+  detected: 'Detected',
 };
 
 /** What each mode does, in one line, as the operator picks one. */
