@@ -17,10 +17,12 @@ import {
 } from '@meridian/plugin-regions-common';
 import { ReactNode } from 'react';
 import { formatBytes } from '../../lib/format';
+import { FailbackOffer } from './FailbackOffer';
 import { PreflightChecklist } from './PreflightChecklist';
 import { ResumeRunAlert } from './ResumeRunAlert';
 import { RunFence } from './RunFence';
 import { elapsedMs, formatDurationMs, isRunActive } from './runFormat';
+import { FailoverPreset } from './StartFailoverDialog';
 import {
   RUNBOOK_OF_MODE,
   RUNBOOK_PAGES,
@@ -104,17 +106,20 @@ const LATE_STEP_ID = 're-fence';
 
 /**
  * Everything recorded about one run: its outcome (RTO, data loss, or why it
- * failed; for an interrupted run, a Resume button), how the old primary was
+ * failed; for an interrupted run, a Resume button; after a succeeded
+ * switchover or failover, Fail back or the steps before it), how the old primary was
  * fenced and the operator's attestation, the pre-flight checks with the fact
  * that decided each, and every step with its status, timings (relative to the
  * run's start) and log, the late re-fence of the split-brain guard apart.
  */
 export function FailoverRunDetail(props: {
   run: FailoverRun;
-  onResumed: (runId: string) => void;
+  /** Called once the backend has accepted to resume, approve or cancel the run. */
+  onFollow: (runId: string) => void;
+  onFailBack: (preset: FailoverPreset) => void;
   runbooksSite?: string;
 }) {
-  const { run, onResumed, runbooksSite } = props;
+  const { run, onFollow, onFailBack, runbooksSite } = props;
   const classes = useStyles();
   const runbook = RUNBOOK_PAGES.find(
     page => page.page === RUNBOOK_OF_MODE[run.mode],
@@ -142,7 +147,7 @@ export function FailoverRunDetail(props: {
       )}
       {run.status === 'interrupted' && (
         <Box mb={2}>
-          <ResumeRunAlert run={run} onResumed={onResumed} />
+          <ResumeRunAlert run={run} onResumed={onFollow} />
         </Box>
       )}
       {run.status === 'succeeded' && (run.mode === 'drill' || run.dryRun) && (
@@ -160,6 +165,11 @@ export function FailoverRunDetail(props: {
           </Alert>
         </Box>
       )}
+      <FailbackOffer
+        run={run}
+        runbooksSite={runbooksSite}
+        onFailBack={onFailBack}
+      />
       <RunFence run={run} />
       {run.force && (
         <Typography variant="body2" paragraph>
