@@ -22,12 +22,13 @@ const STEP_TITLES: Record<FailoverStepId, string> = {
   detected: 'Promotion observed',
 };
 
-function at(base: string, offsetMs: number): string {
+/** `base` plus `offsetMs`, as an ISO time. */
+export function at(base: string, offsetMs: number): string {
   return new Date(Date.parse(base) + offsetMs).toISOString();
 }
 
 /** A step that ran from `startMs` to `endMs` after `base`, with its log lines. */
-function step(
+export function step(
   id: FailoverStepId,
   base: string,
   status: FailoverStep['status'],
@@ -49,7 +50,7 @@ function step(
   };
 }
 
-function passingPreflight(): FailoverPreflightCheck[] {
+export function passingPreflight(): FailoverPreflightCheck[] {
   return [
     {
       id: 'exclusive',

@@ -20,6 +20,7 @@ import { formatBytes } from '../../lib/format';
 import { FailbackOffer } from './FailbackOffer';
 import { PreflightChecklist } from './PreflightChecklist';
 import { ResumeRunAlert } from './ResumeRunAlert';
+import { RunDetection } from './RunDetection';
 import { RunFence } from './RunFence';
 import { elapsedMs, formatDurationMs, isRunActive } from './runFormat';
 import { FailoverPreset } from './StartFailoverDialog';
@@ -127,6 +128,8 @@ export function FailoverRunDetail(props: {
   const plannedSteps = run.steps.filter(step => step.id !== LATE_STEP_ID);
   const lateSteps = run.steps.filter(step => step.id === LATE_STEP_ID);
   const failedRefence = lateSteps.find(step => step.status === 'failed');
+  // Meridian did not make a detected promotion: no pre-flight, no actions
+  const detected = run.mode === 'detected';
   return (
     <Box py={2} aria-label={`Run ${run.id}`} role="region">
       {failedRefence && (
@@ -145,7 +148,7 @@ export function FailoverRunDetail(props: {
           </Alert>
         </Box>
       )}
-      {run.status === 'interrupted' && (
+      {run.status === 'interrupted' && !detected && (
         <Box mb={2}>
           <ResumeRunAlert run={run} onResumed={onFollow} />
         </Box>
@@ -157,7 +160,7 @@ export function FailoverRunDetail(props: {
           </Alert>
         </Box>
       )}
-      {run.status === 'succeeded' && run.rtoMs !== null && (
+      {run.status === 'succeeded' && run.rtoMs !== null && !detected && (
         <Box mb={2}>
           <Alert severity="success">
             Writes were unavailable for {formatDurationMs(run.rtoMs)}; data loss{' '}
@@ -165,6 +168,7 @@ export function FailoverRunDetail(props: {
           </Alert>
         </Box>
       )}
+      <RunDetection run={run} />
       <FailbackOffer
         run={run}
         runbooksSite={runbooksSite}
@@ -183,10 +187,14 @@ export function FailoverRunDetail(props: {
           backend executing it stopped.
         </Typography>
       )}
-      <Typography variant="subtitle2" gutterBottom>
-        Pre-flight checks
-      </Typography>
-      <PreflightChecklist checks={run.preflight} forced={run.force} />
+      {!detected && (
+        <>
+          <Typography variant="subtitle2" gutterBottom>
+            Pre-flight checks
+          </Typography>
+          <PreflightChecklist checks={run.preflight} forced={run.force} />
+        </>
+      )}
       <Box mt={2}>
         <Typography variant="subtitle2" gutterBottom>
           Steps{isRunActive(run) && ' (live)'}

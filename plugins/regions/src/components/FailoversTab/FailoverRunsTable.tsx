@@ -75,7 +75,12 @@ function RunRow(props: {
           <EntityRefLink entityRef={run.target} defaultKind="region" />
         </TableCell>
         <TableCell>
-          <EntityRefLink entityRef={run.createdBy} defaultKind="user" />
+          {/* a detected run was started by what promoted it (patroni), not a user */}
+          {run.mode === 'detected' ? (
+            run.createdBy
+          ) : (
+            <EntityRefLink entityRef={run.createdBy} defaultKind="user" />
+          )}
         </TableCell>
         <TableCell>
           <span title={new Date(run.createdAt).toLocaleString()}>

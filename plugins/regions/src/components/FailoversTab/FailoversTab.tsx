@@ -234,7 +234,8 @@ export function FailoversTab() {
         <InfoCard title="Failovers" action={<Box p={1}>{startButton}</Box>}>
           <Typography variant="body2" paragraph>
             Drills, planned switchovers and emergency failovers where this
-            region was the source or the target, with their measured RTO (write
+            region was the source or the target, and promotions Meridian
+            detected but did not make, with their measured RTO (write
             unavailability) and data loss.
           </Typography>
           <RunbookLinks site={runbooksSite} />
