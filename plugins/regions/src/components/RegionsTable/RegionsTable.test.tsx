@@ -11,6 +11,9 @@ import { costSummary } from '../../testing/costFixtures';
 import { sulDrift, switchedOverTopology } from '../../testing/driftFixtures';
 import { RegionsTable } from './RegionsTable';
 
+// Material Table re-renders thirteen columns per filter change on a shared 2-core machine.
+jest.setTimeout(20_000);
+
 /** The region name: the link in the first cell (the title stands under it). */
 function nameOf(row: HTMLElement) {
   const first = within(row).queryAllByRole('cell')[0];
