@@ -6,6 +6,7 @@ import {
   StatusPending,
   StatusRunning,
 } from '@backstage/core-components';
+import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import Box from '@material-ui/core/Box';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
@@ -17,9 +18,11 @@ import {
 } from '@meridian/plugin-regions-common';
 import { ReactNode } from 'react';
 import { formatBytes } from '../../lib/format';
+import { CancelRun } from './CancelRun';
 import { FailbackOffer } from './FailbackOffer';
 import { PreflightChecklist } from './PreflightChecklist';
 import { ResumeRunAlert } from './ResumeRunAlert';
+import { RunApprovals } from './RunApprovals';
 import { RunDetection } from './RunDetection';
 import { RunFence } from './RunFence';
 import { elapsedMs, formatDurationMs, isRunActive } from './runFormat';
@@ -106,12 +109,15 @@ function StepItem(props: { run: FailoverRun; step: FailoverStep }) {
 const LATE_STEP_ID = 're-fence';
 
 /**
- * Everything recorded about one run: its outcome (RTO, data loss, or why it
- * failed; for an interrupted run, a Resume button; after a succeeded
- * switchover or failover, Fail back or the steps before it), how the old primary was
- * fenced and the operator's attestation, the pre-flight checks with the fact
- * that decided each, and every step with its status, timings (relative to the
- * run's start) and log, the late re-fence of the split-brain guard apart.
+ * Everything recorded about one run: Cancel while it may be cancelled; its
+ * outcome (RTO, data loss, or why it failed or who cancelled it; for an
+ * interrupted run, a Resume button; after a succeeded switchover or
+ * failover, Fail back or the steps before it); its approvals (Approve for
+ * another owner while it awaits them); for a detected promotion, what was
+ * seen of it; how the old primary was fenced and the operator's
+ * attestation, the pre-flight checks with the fact that decided each, and
+ * every step with its status, timings (relative to the run's start) and log,
+ * the late re-fence of the split-brain guard apart.
  */
 export function FailoverRunDetail(props: {
   run: FailoverRun;
@@ -132,6 +138,7 @@ export function FailoverRunDetail(props: {
   const detected = run.mode === 'detected';
   return (
     <Box py={2} aria-label={`Run ${run.id}`} role="region">
+      <CancelRun run={run} onCancelled={onFollow} />
       {failedRefence && (
         <Box mb={2}>
           <Alert severity="error">
@@ -141,13 +148,33 @@ export function FailoverRunDetail(props: {
           </Alert>
         </Box>
       )}
+      {run.status === 'cancelled' && (
+        <Typography variant="body2" paragraph>
+          Cancelled
+          {run.cancelledBy && (
+            <>
+              {' '}
+              by{' '}
+              <EntityRefLink entityRef={run.cancelledBy} defaultKind="user" />
+            </>
+          )}
+          .
+        </Typography>
+      )}
       {run.error && (
         <Box mb={2}>
-          <Alert severity={run.status === 'refused' ? 'warning' : 'error'}>
+          <Alert
+            severity={
+              run.status === 'refused' || run.status === 'cancelled'
+                ? 'warning'
+                : 'error'
+            }
+          >
             {run.error}
           </Alert>
         </Box>
       )}
+      <RunApprovals run={run} onApproved={onFollow} />
       {run.status === 'interrupted' && !detected && (
         <Box mb={2}>
           <ResumeRunAlert run={run} onResumed={onFollow} />

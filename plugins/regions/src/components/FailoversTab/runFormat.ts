@@ -6,8 +6,12 @@ import {
 } from '@meridian/plugin-regions-common';
 import { formatSeconds } from '../../lib/format';
 
-/** Statuses after which a run changes no more. */
-const ACTIVE_STATUSES: FailoverRunStatus[] = ['pending', 'running'];
+/** Statuses a run may still leave: it is followed live until it does. */
+const ACTIVE_STATUSES: FailoverRunStatus[] = [
+  'pending',
+  'awaiting-approval',
+  'running',
+];
 
 export function isRunActive(run: Pick<FailoverRun, 'status'>): boolean {
   return ACTIVE_STATUSES.includes(run.status);
