@@ -27,6 +27,7 @@ import { RunDetection } from './RunDetection';
 import { RunFence } from './RunFence';
 import { elapsedMs, formatDurationMs, isRunActive } from './runFormat';
 import { FailoverPreset } from './StartFailoverDialog';
+import { displayName } from './StandbyChoice';
 import {
   RUNBOOK_OF_MODE,
   RUNBOOK_PAGES,
@@ -104,6 +105,9 @@ function StepItem(props: { run: FailoverRun; step: FailoverStep }) {
     </li>
   );
 }
+
+/** How long the backend holds each canary step when the run does not say. */
+const DEFAULT_CANARY_PAUSE_SECONDS = 30;
 
 /** The step the split-brain guard appends after the run when the old primary took writes again. */
 const LATE_STEP_ID = 're-fence';
@@ -202,6 +206,14 @@ export function FailoverRunDetail(props: {
         onFailBack={onFailBack}
       />
       <RunFence run={run} />
+      {run.canary && (
+        <Typography variant="body2" paragraph>
+          Traffic to {displayName(run.target)} in steps (canary):{' '}
+          {run.canary.percents.map(percent => `${percent} %`).join(' → ')}, each
+          held {run.canary.pauseSeconds ?? DEFAULT_CANARY_PAUSE_SECONDS} s
+          before its health check.
+        </Typography>
+      )}
       {run.force && (
         <Typography variant="body2" paragraph>
           Started with <strong>force</strong>: failed forcible checks did not
