@@ -13,21 +13,26 @@ import { FailoverPreset } from './StartFailoverDialog';
 import { displayName, upstreamOf } from './StandbyChoice';
 import { useFailoverPermission } from './useFailoverPermission';
 
+/** Whether failing back can follow the run: a promotion Meridian made, that succeeded. */
+function promotedByMeridian(run: FailoverRun): boolean {
+  return (
+    (run.mode === 'switchover' || run.mode === 'failover') &&
+    !run.dryRun &&
+    run.status === 'succeeded'
+  );
+}
+
 /**
  * Whether the run's old primary can take the primary role back: `ready` once
  * it streams from the run's target again, `reattach` while it does not;
- * undefined when failing back does not apply (not a promotion Meridian made,
- * not succeeded, or the target is no longer the primary: superseded).
+ * undefined when failing back does not apply (not a promotion Meridian made
+ * that succeeded, or the target is no longer the primary: superseded).
  */
-export function failbackState(
+function failbackState(
   run: FailoverRun,
   topology: TopologyResponse,
 ): 'ready' | 'reattach' | undefined {
-  if (
-    (run.mode !== 'switchover' && run.mode !== 'failover') ||
-    run.dryRun ||
-    run.status !== 'succeeded'
-  ) {
+  if (!promotedByMeridian(run)) {
     return undefined;
   }
   const newPrimary = topology.regions.find(r => r.ref === run.target);
@@ -118,7 +123,11 @@ export function FailbackOffer(props: {
   const { run, runbooksSite, onFailBack } = props;
   const regionsApi = useApi(regionsApiRef);
   const permission = useFailoverPermission();
-  const topology = useAsyncRetry(() => regionsApi.getTopology(), [regionsApi]);
+  const applies = promotedByMeridian(run);
+  const topology = useAsyncRetry(
+    async () => (applies ? regionsApi.getTopology() : undefined),
+    [regionsApi, applies],
+  );
   const state = topology.value && failbackState(run, topology.value);
   if (!state) {
     return null;
