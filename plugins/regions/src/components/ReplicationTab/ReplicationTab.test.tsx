@@ -14,6 +14,9 @@ import {
   renderReplicationTab,
 } from './__testUtils__/renderReplicationTab';
 
+// The first render of a file loads the app's lazy parts on a shared 2-core machine.
+jest.setTimeout(20_000);
+
 // "5 s ago" for every sample, whenever the test runs
 beforeEach(() => {
   jest
