@@ -1,4 +1,4 @@
-import { CompoundEntityRef } from '@backstage/catalog-model';
+import { CompoundEntityRef, Entity } from '@backstage/catalog-model';
 import { createApiRef } from '@backstage/core-plugin-api';
 import {
   CidrAllocationsResponse,
@@ -89,6 +89,32 @@ export interface RegionsApi {
    * such run, 409 not interrupted or another run holds its regions.
    */
   resumeFailover(id: string): Promise<FailoverStartResponse>;
+
+  /**
+   * Approves a run `awaiting-approval` as the signed-in user. Rejects with a
+   * `ResponseError` carrying the backend's message: 403 not allowed to run
+   * failovers of both regions, 409 not awaiting approval, the user's own run
+   * or already approved by them.
+   */
+  approveFailover(id: string): Promise<FailoverStartResponse>;
+
+  /**
+   * Cancels a `pending`, `awaiting-approval` or `running` run; a running one
+   * stops between steps and its error then says what was and was not
+   * changed. Rejects with a `ResponseError` carrying the backend's message:
+   * 403 not allowed, 409 the run has ended.
+   */
+  cancelFailover(id: string): Promise<FailoverStartResponse>;
+
+  /**
+   * Rewrites the `spec.replication` of a region landed by the provisioning
+   * template to what its nodes say (only when its `RoleDrift.fix.landed`),
+   * and answers the entity as written. Rejects with a `ResponseError`
+   * carrying the backend's message.
+   */
+  fixDrift(
+    ref: Pick<CompoundEntityRef, 'namespace' | 'name'>,
+  ): Promise<{ entity: Entity }>;
 
   /**
    * One region's cost: the daily series and breakdown over `window`, its

@@ -201,6 +201,72 @@ describe('RegionsClient failovers', () => {
   });
 
   it.each([
+    ['approves', 'approve', 'approveFailover', 'awaiting-approval'],
+    ['cancels', 'cancel', 'cancelFailover', 'cancelled'],
+  ] as const)(
+    '%s a run by posting to its %s route, encoded, without a body',
+    async (_verb, route, method, status) => {
+      let received: { path: string; body: string } | undefined;
+      server.use(
+        http.post(
+          `${baseUrl}/failovers/:id/${route}`,
+          async ({ request: r }) => {
+            received = { path: new URL(r.url).pathname, body: await r.text() };
+            return HttpResponse.json({ id: 'run 7', status }, { status: 202 });
+          },
+        ),
+      );
+
+      await expect(client[method]('run 7')).resolves.toEqual({
+        id: 'run 7',
+        status,
+      });
+      expect(received).toEqual({
+        path: `/api/regions/failovers/run%207/${route}`,
+        body: '',
+      });
+    },
+  );
+
+  it.each([
+    [
+      'approveFailover',
+      'approve',
+      409,
+      'ConflictError',
+      'run run-7 was started by user:default/ana: you started it: another owner must approve it',
+    ],
+    [
+      'approveFailover',
+      'approve',
+      403,
+      'NotAllowedError',
+      'user:default/bruno may not run failovers of region:default/studio-sul',
+    ],
+    [
+      'cancelFailover',
+      'cancel',
+      409,
+      'ConflictError',
+      'run run-7 is succeeded: only a pending, awaiting-approval or running run can be cancelled',
+    ],
+  ] as const)(
+    'rejects a refused %s (%s, %i) with the backend message',
+    async (method, route, status, name, message) => {
+      server.use(
+        http.post(`${baseUrl}/failovers/:id/${route}`, () =>
+          backendError(status, name, message),
+        ),
+      );
+
+      const error = await client[method]('run-7').catch(e => e);
+      expect(error).toBeInstanceOf(ResponseError);
+      expect(error.statusCode).toBe(status);
+      expect(error.body.error.message).toBe(message);
+    },
+  );
+
+  it.each([
     [
       400,
       'InputError',

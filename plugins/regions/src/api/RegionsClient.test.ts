@@ -112,6 +112,40 @@ describe('RegionsClient', () => {
     expect(error.cause.message).toBe('No region default/nowhere');
   });
 
+  it("fixes a region's drift by posting to its drift/fix route, encoded", async () => {
+    const entity = { kind: 'Region', metadata: { name: 'são paulo' } };
+    fetchApi.fetch.mockResolvedValue(jsonResponse(200, { entity }));
+
+    await expect(
+      client.fixDrift({ namespace: 'default', name: 'são paulo' }),
+    ).resolves.toEqual({ entity });
+    expect(fetchApi.fetch).toHaveBeenCalledWith(
+      'http://backstage:7007/api/regions/regions/default/s%C3%A3o%20paulo/drift/fix',
+      { method: 'POST' },
+    );
+  });
+
+  it('rejects a refused drift fix with the backend message', async () => {
+    fetchApi.fetch.mockResolvedValue(
+      jsonResponse(409, {
+        error: {
+          name: 'ConflictError',
+          message: 'region:default/us-east was not landed by the template',
+        },
+        response: { statusCode: 409 },
+      }),
+    );
+
+    const error = await client
+      .fixDrift({ namespace: 'default', name: 'us-east' })
+      .catch(e => e);
+    expect(error).toBeInstanceOf(ResponseError);
+    expect(error.statusCode).toBe(409);
+    expect(error.cause.message).toBe(
+      'region:default/us-east was not landed by the template',
+    );
+  });
+
   it('throws a ResponseError carrying the backend message on failure', async () => {
     fetchApi.fetch.mockResolvedValue(
       jsonResponse(500, {

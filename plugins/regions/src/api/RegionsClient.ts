@@ -1,4 +1,4 @@
-import { CompoundEntityRef } from '@backstage/catalog-model';
+import { CompoundEntityRef, Entity } from '@backstage/catalog-model';
 import { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import {
@@ -127,6 +127,36 @@ export class RegionsClient implements RegionsApi {
     const response = await this.post(
       `/failovers/${encodeURIComponent(id)}/resume`,
     );
+    if (!response.ok) {
+      throw await ResponseError.fromResponse(response);
+    }
+    return response.json();
+  }
+
+  async approveFailover(id: string): Promise<FailoverStartResponse> {
+    const response = await this.post(
+      `/failovers/${encodeURIComponent(id)}/approve`,
+    );
+    if (!response.ok) {
+      throw await ResponseError.fromResponse(response);
+    }
+    return response.json();
+  }
+
+  async cancelFailover(id: string): Promise<FailoverStartResponse> {
+    const response = await this.post(
+      `/failovers/${encodeURIComponent(id)}/cancel`,
+    );
+    if (!response.ok) {
+      throw await ResponseError.fromResponse(response);
+    }
+    return response.json();
+  }
+
+  async fixDrift(
+    ref: Pick<CompoundEntityRef, 'namespace' | 'name'>,
+  ): Promise<{ entity: Entity }> {
+    const response = await this.post(`${regionPath(ref)}/drift/fix`);
     if (!response.ok) {
       throw await ResponseError.fromResponse(response);
     }

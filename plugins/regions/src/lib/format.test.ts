@@ -1,4 +1,10 @@
-import { formatAge, formatBytes, formatLag, formatLagSeconds } from './format';
+import {
+  formatAge,
+  formatBytes,
+  formatLag,
+  formatLagSeconds,
+  formatTimeLeft,
+} from './format';
 
 describe('replication formats', () => {
   it('writes bytes in binary units', () => {
@@ -28,5 +34,14 @@ describe('replication formats', () => {
     expect(formatAge('2026-09-20T12:00:00.000Z', now)).toBe('5 s ago');
     expect(formatAge('2026-09-20T11:00:05.000Z', now)).toBe('1 h ago');
     expect(formatAge('2026-09-20T12:00:10.000Z', now)).toBe('just now');
+  });
+
+  it('writes how long is left until a time, or that it has passed', () => {
+    const now = Date.parse('2026-09-20T12:00:05.000Z');
+    expect(formatTimeLeft('2026-09-20T12:28:00.000Z', now)).toBe(
+      'in 27 min 55 s',
+    );
+    expect(formatTimeLeft('2026-09-20T12:00:05.000Z', now)).toBe('passed');
+    expect(formatTimeLeft('2026-09-20T11:00:00.000Z', now)).toBe('passed');
   });
 });

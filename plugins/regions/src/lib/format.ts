@@ -108,3 +108,9 @@ export function formatAge(iso: string, now: number = Date.now()): string {
   const seconds = Math.round((now - Date.parse(iso)) / 1000);
   return seconds <= 0 ? 'just now' : `${formatSeconds(seconds)} ago`;
 }
+
+/** How long until an ISO time, e.g. "in 25 min"; "passed" once it has. */
+export function formatTimeLeft(iso: string, now: number = Date.now()): string {
+  const seconds = Math.round((Date.parse(iso) - now) / 1000);
+  return seconds <= 0 ? 'passed' : `in ${formatSeconds(seconds)}`;
+}

@@ -1,5 +1,5 @@
 import { Entity, parseEntityRef } from '@backstage/catalog-model';
-import { FailoverMode } from '@meridian/plugin-regions-common';
+import { FailoverRunMode } from '@meridian/plugin-regions-common';
 
 const TECHDOCS_REF_ANNOTATION = 'backstage.io/techdocs-ref';
 /** Points at another entity whose TechDocs site documents this one. */
@@ -18,10 +18,12 @@ export const RUNBOOK_PAGES = [
 export type RunbookPage = (typeof RUNBOOK_PAGES)[number]['page'];
 
 /** The runbook an operator follows for a run of each mode. */
-export const RUNBOOK_OF_MODE: Record<FailoverMode, RunbookPage> = {
+export const RUNBOOK_OF_MODE: Record<FailoverRunMode, RunbookPage> = {
   drill: 'dr-drill',
   switchover: 'switchover',
   failover: 'failover',
+  // an unplanned promotion: what follows is the emergency failover's aftermath
+  detected: 'failover',
 };
 
 /**

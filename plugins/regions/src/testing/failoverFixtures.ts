@@ -17,15 +17,18 @@ const STEP_TITLES: Record<FailoverStepId, string> = {
   'switch-traffic': 'Switch traffic',
   verify: 'Verify writes and the new record',
   record: 'Record the run',
+  approval: 'Approvals of the other owners',
   're-fence': 'Fence the old primary again',
+  detected: 'Promotion observed',
 };
 
-function at(base: string, offsetMs: number): string {
+/** `base` plus `offsetMs`, as an ISO time. */
+export function at(base: string, offsetMs: number): string {
   return new Date(Date.parse(base) + offsetMs).toISOString();
 }
 
 /** A step that ran from `startMs` to `endMs` after `base`, with its log lines. */
-function step(
+export function step(
   id: FailoverStepId,
   base: string,
   status: FailoverStep['status'],
@@ -47,7 +50,7 @@ function step(
   };
 }
 
-function passingPreflight(): FailoverPreflightCheck[] {
+export function passingPreflight(): FailoverPreflightCheck[] {
   return [
     {
       id: 'exclusive',
@@ -128,6 +131,8 @@ export function succeededSwitchover(): FailoverRun {
     dryRun: false,
     force: false,
     resumes: 0,
+    approvalsRequired: 0,
+    approvals: [],
     status: 'succeeded',
     createdBy: 'user:default/ana',
     createdAt: base,
@@ -177,6 +182,8 @@ export function refusedFailover(): FailoverRun {
     dryRun: false,
     force: false,
     resumes: 0,
+    approvalsRequired: 0,
+    approvals: [],
     status: 'refused',
     createdBy: 'user:default/bruno',
     createdAt: base,
@@ -212,14 +219,13 @@ export function refusedFailover(): FailoverRun {
 export function runningSwitchover(progress: number): FailoverRun {
   const base = failoverStartedAt;
   const done = progress >= FAILOVER_STEP_IDS.length;
-  const logs: Record<FailoverStepId, string> = {
+  const logs: Record<(typeof FAILOVER_STEP_IDS)[number], string> = {
     preflight: 'lag 0 B ≤ limit 1 MiB',
     fence: 'studio-primary-db stopped (pg_ctl stop -m fast)',
     promote: 'pg_promote() returned true',
     'switch-traffic': 'api-dns: api.example.test A 10.16.0.10',
     verify: 'first write on studio-sul-db accepted',
     record: 'recorded',
-    're-fence': 'fenced again',
   };
   return {
     id: 'run-live',
@@ -229,6 +235,8 @@ export function runningSwitchover(progress: number): FailoverRun {
     dryRun: false,
     force: false,
     resumes: 0,
+    approvalsRequired: 0,
+    approvals: [],
     status: done ? 'succeeded' : 'running',
     createdBy: 'user:default/ana',
     createdAt: base,
@@ -272,6 +280,8 @@ export function attestedFailover(): FailoverRun {
     dryRun: false,
     force: false,
     resumes: 1,
+    approvalsRequired: 0,
+    approvals: [],
     status: 'succeeded',
     createdBy: 'user:default/bruno',
     createdAt: base,
@@ -322,6 +332,8 @@ export function interruptedSwitchover(): FailoverRun {
     dryRun: false,
     force: false,
     resumes: 0,
+    approvalsRequired: 0,
+    approvals: [],
     status: 'interrupted',
     createdBy: 'user:default/ana',
     createdAt: base,

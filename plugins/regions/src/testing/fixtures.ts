@@ -171,12 +171,15 @@ export const replicationSampledAt = '2026-09-20T12:00:00.000Z';
 function withReplicationSample(topologyRegion: TopologyRegion): TopologyRegion {
   const samples: Record<string, TopologyRegion['replication']> = {
     'region:default/studio-primary': {
+      observedRole: 'primary',
       status: 'ok',
       lagSeconds: 2.1,
       lagBytes: 14 * 1024,
       sampledAt: replicationSampledAt,
     },
     'region:default/studio-sul': {
+      observedRole: 'standby',
+      upstreamRegion: 'region:default/studio-primary',
       status: 'unknown',
       lagSeconds: null,
       lagBytes: null,
@@ -219,6 +222,7 @@ export function primaryReplication(
     mode: 'streaming',
     rpoSeconds: 60,
     observed: true,
+    observedRole: 'primary',
     status: 'breach',
     reason: 'Replica pelotas-1 is 1 min 30 s behind, above the RPO of 60 s.',
     source: 'postgres',
@@ -265,6 +269,7 @@ export function standbyReplication(
     mode: 'streaming',
     rpoSeconds: 60,
     observed: true,
+    observedRole: 'standby',
     status: 'ok',
     reason: 'Caught up: nothing received waits to be replayed.',
     source: 'postgres',
@@ -279,6 +284,7 @@ export function standbyReplication(
       lastReplayAgeSeconds: 600,
       caughtUp: true,
       upstream: '10.0.0.10:5432',
+      upstreamRegion: 'region:default/studio-primary',
     },
     window,
     history: lagHistory(),
@@ -292,6 +298,7 @@ export function unobservedReplication(
   return {
     region: 'region:default/studio-pelotas',
     observed: false,
+    observedRole: 'unknown',
     status: 'unknown',
     reason:
       'no replication source observes this region: the database "pelotas-db" named by meridian.dev/database is not configured under regions.databases',
@@ -353,6 +360,11 @@ export function fakeRegionsApi(
     startFailover: async () => ({ id: 'run-new', status: 'pending' }),
     previewFailover: async () => passingPreview(),
     resumeFailover: async id => ({ id, status: 'running' }),
+    approveFailover: async id => ({ id, status: 'awaiting-approval' }),
+    cancelFailover: async id => ({ id, status: 'cancelled' }),
+    fixDrift: async () => {
+      throw new Error('fixDrift is not faked: pass it to fakeRegionsApi');
+    },
     getCost: async (_ref, window) => hubCost(window),
     getCostSummary: async () => costSummary(),
     getPools: async () => brazilPools(),

@@ -6,6 +6,7 @@ import {
   failoverStartedAt,
   interruptedSwitchover,
   primaryPoweredOff,
+  succeededSwitchover,
 } from '../../testing/failoverFixtures';
 import { fakeRegionsApi } from '../../testing/fixtures';
 import {
@@ -101,6 +102,25 @@ describe('FailoverRunDetail', () => {
         /could not be fenced anew: both regions may be taking writes/,
       ),
     ).toHaveTextContent(error);
+  });
+
+  it('says how a canary switchover shifted traffic', async () => {
+    renderFailoversTab({
+      regionsApi: fakeRegionsApi({
+        listFailovers: listing({
+          ...succeededSwitchover(),
+          canary: { percents: [10, 25, 50, 100] },
+        }),
+      }),
+    });
+    await screen.findByRole('table', { name: 'Failover runs' });
+
+    const run = await expand('run-switchover-1');
+    expect(
+      run.getByText(
+        'Traffic to studio-sul in steps (canary): 10 % → 25 % → 50 % → 100 %, each held 30 s before its health check.',
+      ),
+    ).toBeInTheDocument();
   });
 
   it('resumes an interrupted run and follows it live', async () => {

@@ -6,6 +6,7 @@ import {
   StatusPending,
   StatusRunning,
 } from '@backstage/core-components';
+import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import Box from '@material-ui/core/Box';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
@@ -17,10 +18,16 @@ import {
 } from '@meridian/plugin-regions-common';
 import { ReactNode } from 'react';
 import { formatBytes } from '../../lib/format';
+import { CancelRun } from './CancelRun';
+import { FailbackOffer } from './FailbackOffer';
 import { PreflightChecklist } from './PreflightChecklist';
 import { ResumeRunAlert } from './ResumeRunAlert';
+import { RunApprovals } from './RunApprovals';
+import { RunDetection } from './RunDetection';
 import { RunFence } from './RunFence';
 import { elapsedMs, formatDurationMs, isRunActive } from './runFormat';
+import { FailoverPreset } from './StartFailoverDialog';
+import { displayName } from './StandbyChoice';
 import {
   RUNBOOK_OF_MODE,
   RUNBOOK_PAGES,
@@ -99,22 +106,31 @@ function StepItem(props: { run: FailoverRun; step: FailoverStep }) {
   );
 }
 
+/** How long the backend holds each canary step when the run does not say. */
+const DEFAULT_CANARY_PAUSE_SECONDS = 30;
+
 /** The step the split-brain guard appends after the run when the old primary took writes again. */
 const LATE_STEP_ID = 're-fence';
 
 /**
- * Everything recorded about one run: its outcome (RTO, data loss, or why it
- * failed; for an interrupted run, a Resume button), how the old primary was
- * fenced and the operator's attestation, the pre-flight checks with the fact
- * that decided each, and every step with its status, timings (relative to the
- * run's start) and log, the late re-fence of the split-brain guard apart.
+ * Everything recorded about one run: Cancel while it may be cancelled; its
+ * outcome (RTO, data loss, or why it failed or who cancelled it; for an
+ * interrupted run, a Resume button; after a succeeded switchover or
+ * failover, Fail back or the steps before it); its approvals (Approve for
+ * another owner while it awaits them); for a detected promotion, what was
+ * seen of it; how the old primary was fenced and the operator's
+ * attestation, the pre-flight checks with the fact that decided each, and
+ * every step with its status, timings (relative to the run's start) and log,
+ * the late re-fence of the split-brain guard apart.
  */
 export function FailoverRunDetail(props: {
   run: FailoverRun;
-  onResumed: (runId: string) => void;
+  /** Called once the backend has accepted to resume, approve or cancel the run. */
+  onFollow: (runId: string) => void;
+  onFailBack: (preset: FailoverPreset) => void;
   runbooksSite?: string;
 }) {
-  const { run, onResumed, runbooksSite } = props;
+  const { run, onFollow, onFailBack, runbooksSite } = props;
   const classes = useStyles();
   const runbook = RUNBOOK_PAGES.find(
     page => page.page === RUNBOOK_OF_MODE[run.mode],
@@ -122,8 +138,11 @@ export function FailoverRunDetail(props: {
   const plannedSteps = run.steps.filter(step => step.id !== LATE_STEP_ID);
   const lateSteps = run.steps.filter(step => step.id === LATE_STEP_ID);
   const failedRefence = lateSteps.find(step => step.status === 'failed');
+  // Meridian did not make a detected promotion: no pre-flight, no actions
+  const detected = run.mode === 'detected';
   return (
     <Box py={2} aria-label={`Run ${run.id}`} role="region">
+      <CancelRun run={run} onCancelled={onFollow} />
       {failedRefence && (
         <Box mb={2}>
           <Alert severity="error">
@@ -133,16 +152,36 @@ export function FailoverRunDetail(props: {
           </Alert>
         </Box>
       )}
+      {run.status === 'cancelled' && (
+        <Typography variant="body2" paragraph>
+          Cancelled
+          {run.cancelledBy && (
+            <>
+              {' '}
+              by{' '}
+              <EntityRefLink entityRef={run.cancelledBy} defaultKind="user" />
+            </>
+          )}
+          .
+        </Typography>
+      )}
       {run.error && (
         <Box mb={2}>
-          <Alert severity={run.status === 'refused' ? 'warning' : 'error'}>
+          <Alert
+            severity={
+              run.status === 'refused' || run.status === 'cancelled'
+                ? 'warning'
+                : 'error'
+            }
+          >
             {run.error}
           </Alert>
         </Box>
       )}
-      {run.status === 'interrupted' && (
+      <RunApprovals run={run} onApproved={onFollow} />
+      {run.status === 'interrupted' && !detected && (
         <Box mb={2}>
-          <ResumeRunAlert run={run} onResumed={onResumed} />
+          <ResumeRunAlert run={run} onResumed={onFollow} />
         </Box>
       )}
       {run.status === 'succeeded' && (run.mode === 'drill' || run.dryRun) && (
@@ -152,7 +191,7 @@ export function FailoverRunDetail(props: {
           </Alert>
         </Box>
       )}
-      {run.status === 'succeeded' && run.rtoMs !== null && (
+      {run.status === 'succeeded' && run.rtoMs !== null && !detected && (
         <Box mb={2}>
           <Alert severity="success">
             Writes were unavailable for {formatDurationMs(run.rtoMs)}; data loss{' '}
@@ -160,7 +199,21 @@ export function FailoverRunDetail(props: {
           </Alert>
         </Box>
       )}
+      <RunDetection run={run} />
+      <FailbackOffer
+        run={run}
+        runbooksSite={runbooksSite}
+        onFailBack={onFailBack}
+      />
       <RunFence run={run} />
+      {run.canary && (
+        <Typography variant="body2" paragraph>
+          Traffic to {displayName(run.target)} in steps (canary):{' '}
+          {run.canary.percents.map(percent => `${percent} %`).join(' → ')}, each
+          held {run.canary.pauseSeconds ?? DEFAULT_CANARY_PAUSE_SECONDS} s
+          before its health check.
+        </Typography>
+      )}
       {run.force && (
         <Typography variant="body2" paragraph>
           Started with <strong>force</strong>: failed forcible checks did not
@@ -173,10 +226,14 @@ export function FailoverRunDetail(props: {
           backend executing it stopped.
         </Typography>
       )}
-      <Typography variant="subtitle2" gutterBottom>
-        Pre-flight checks
-      </Typography>
-      <PreflightChecklist checks={run.preflight} forced={run.force} />
+      {!detected && (
+        <>
+          <Typography variant="subtitle2" gutterBottom>
+            Pre-flight checks
+          </Typography>
+          <PreflightChecklist checks={run.preflight} forced={run.force} />
+        </>
+      )}
       <Box mt={2}>
         <Typography variant="subtitle2" gutterBottom>
           Steps{isRunActive(run) && ' (live)'}

@@ -15,6 +15,7 @@ import { FailoverRun } from '@meridian/plugin-regions-common';
 import { formatAge, formatBytes } from '../../lib/format';
 import { FailoverRunDetail } from './FailoverRunDetail';
 import { FailoverStatusChip } from './FailoverStatusChip';
+import { FailoverPreset } from './StartFailoverDialog';
 import {
   MODE_LABELS,
   elapsedMs,
@@ -44,10 +45,11 @@ function RunRow(props: {
   run: FailoverRun;
   expanded: boolean;
   onToggle: () => void;
-  onResumed: (runId: string) => void;
+  onFollow: (runId: string) => void;
+  onFailBack: (preset: FailoverPreset) => void;
   runbooksSite?: string;
 }) {
-  const { run, expanded, onToggle, onResumed, runbooksSite } = props;
+  const { run, expanded, onToggle, onFollow, onFailBack, runbooksSite } = props;
   const classes = useStyles();
   const duration = formatDurationMs(elapsedMs(run.createdAt, run.finishedAt));
   return (
@@ -73,7 +75,12 @@ function RunRow(props: {
           <EntityRefLink entityRef={run.target} defaultKind="region" />
         </TableCell>
         <TableCell>
-          <EntityRefLink entityRef={run.createdBy} defaultKind="user" />
+          {/* a detected run was started by what promoted it (patroni), not a user */}
+          {run.mode === 'detected' ? (
+            run.createdBy
+          ) : (
+            <EntityRefLink entityRef={run.createdBy} defaultKind="user" />
+          )}
         </TableCell>
         <TableCell>
           <span title={new Date(run.createdAt).toLocaleString()}>
@@ -101,7 +108,8 @@ function RunRow(props: {
           <Collapse in={expanded} unmountOnExit>
             <FailoverRunDetail
               run={run}
-              onResumed={onResumed}
+              onFollow={onFollow}
+              onFailBack={onFailBack}
               runbooksSite={runbooksSite}
             />
           </Collapse>
@@ -119,11 +127,13 @@ export function FailoverRunsTable(props: {
   runs: FailoverRun[];
   expanded: ReadonlySet<string>;
   onToggle: (runId: string) => void;
-  /** Called once the backend has accepted to resume an interrupted run. */
-  onResumed: (runId: string) => void;
+  /** Called once the backend has accepted to resume, approve or cancel a run. */
+  onFollow: (runId: string) => void;
+  /** Opens the dialog to fail back after a switchover or failover. */
+  onFailBack: (preset: FailoverPreset) => void;
   runbooksSite?: string;
 }) {
-  const { runs, expanded, onToggle, onResumed, runbooksSite } = props;
+  const { runs, expanded, onToggle, ...actions } = props;
   return (
     <TableContainer component={Paper}>
       <Table size="small" aria-label="Failover runs">
@@ -141,8 +151,7 @@ export function FailoverRunsTable(props: {
               run={run}
               expanded={expanded.has(run.id)}
               onToggle={() => onToggle(run.id)}
-              onResumed={onResumed}
-              runbooksSite={runbooksSite}
+              {...actions}
             />
           ))}
         </TableBody>

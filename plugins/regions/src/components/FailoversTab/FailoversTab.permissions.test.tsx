@@ -1,5 +1,7 @@
+import { mockApis } from '@backstage/frontend-test-utils';
 import { screen } from '@testing-library/react';
 import { interruptedSwitchover } from '../../testing/failoverFixtures';
+import { awaitingApprovalSwitchover } from '../../testing/lifecycleRunFixtures';
 import { fakeRegionsApi } from '../../testing/fixtures';
 import { denyFailoversOf } from './__testUtils__/permissions';
 import { expand, renderFailoversTab } from './__testUtils__/renderFailoversTab';
@@ -40,5 +42,26 @@ describe('FailoversTab for a user who may not run failovers of the region', () =
     const detail = await expand('run-interrupted');
     expect(await detail.findByText(reason)).toBeInTheDocument();
     expect(detail.getByRole('button', { name: 'Resume' })).toBeDisabled();
+  });
+
+  it('offers no Approve, says why, and disables Cancel of a run awaiting approval', async () => {
+    const permission = denyFailoversOf(['region:default/studio-primary']);
+    renderFailoversTab({
+      apis: [
+        permission.api,
+        mockApis.identity({ userEntityRef: 'user:default/dan' }),
+      ],
+      regionsApi: fakeRegionsApi({
+        listFailovers: async () => ({ runs: [awaitingApprovalSwitchover()] }),
+      }),
+    });
+    await screen.findByRole('table', { name: 'Failover runs' });
+
+    const detail = await expand('run-awaiting');
+    expect(await detail.findAllByText(reason)).toHaveLength(2);
+    expect(
+      detail.queryByRole('button', { name: 'Approve' }),
+    ).not.toBeInTheDocument();
+    expect(detail.getByRole('button', { name: 'Cancel run' })).toBeDisabled();
   });
 });

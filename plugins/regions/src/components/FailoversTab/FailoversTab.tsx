@@ -20,7 +20,7 @@ import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import useInterval from 'react-use/esm/useInterval';
 import { regionsApiRef } from '../../api';
 import { FailoverRunsTable } from './FailoverRunsTable';
-import { StartFailoverDialog } from './StartFailoverDialog';
+import { FailoverPreset, StartFailoverDialog } from './StartFailoverDialog';
 import { isRunActive } from './runFormat';
 import { useFailoverPermission } from './useFailoverPermission';
 import {
@@ -81,7 +81,10 @@ export function FailoversTab() {
   const runbooksSite = runbooksSitePath(entity);
   const permission = useFailoverPermission();
 
-  const [dialogOpen, setDialogOpen] = useState(false);
+  const [dialog, setDialog] = useState<{
+    open: boolean;
+    preset?: FailoverPreset;
+  }>({ open: false });
   const [expanded, setExpanded] = useState<ReadonlySet<string>>(
     () => new Set(followedRunId ? [followedRunId] : []),
   );
@@ -137,8 +140,11 @@ export function FailoversTab() {
     list.retry();
   };
 
+  const closeDialog = () =>
+    setDialog(previous => ({ ...previous, open: false }));
+
   const onStarted = (runId: string) => {
-    setDialogOpen(false);
+    closeDialog();
     follow(runId);
   };
 
@@ -149,7 +155,7 @@ export function FailoversTab() {
         color="primary"
         disabled={!permission.allowed}
         aria-describedby={permission.reason ? NOT_ALLOWED_ID : undefined}
-        onClick={() => setDialogOpen(true)}
+        onClick={() => setDialog({ open: true })}
       >
         Fail over…
       </Button>
@@ -214,7 +220,8 @@ export function FailoversTab() {
           runs={runs}
           expanded={expanded}
           onToggle={toggle}
-          onResumed={follow}
+          onFollow={follow}
+          onFailBack={preset => setDialog({ open: true, preset })}
           runbooksSite={runbooksSite}
         />
       </>
@@ -227,7 +234,8 @@ export function FailoversTab() {
         <InfoCard title="Failovers" action={<Box p={1}>{startButton}</Box>}>
           <Typography variant="body2" paragraph>
             Drills, planned switchovers and emergency failovers where this
-            region was the source or the target, with their measured RTO (write
+            region was the source or the target, and promotions Meridian
+            detected but did not make, with their measured RTO (write
             unavailability) and data loss.
           </Typography>
           <RunbookLinks site={runbooksSite} />
@@ -238,8 +246,9 @@ export function FailoversTab() {
       </Grid>
       <StartFailoverDialog
         entity={entity}
-        open={dialogOpen}
-        onClose={() => setDialogOpen(false)}
+        preset={dialog.preset}
+        open={dialog.open}
+        onClose={closeDialog}
         onStarted={onStarted}
         onRefused={list.retry}
       />

@@ -1,4 +1,4 @@
-import { parseEntityRef } from '@backstage/catalog-model';
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { Progress } from '@backstage/core-components';
 import Box from '@material-ui/core/Box';
 import FormControlLabel from '@material-ui/core/FormControlLabel';
@@ -11,6 +11,7 @@ import {
   TopologyResponse,
 } from '@meridian/plugin-regions-common';
 import { formatAge, formatLag } from '../../lib/format';
+import { ObservedRoleChip } from '../ObservedRole';
 import { ReplicationStatusChip } from '../ReplicationTab';
 
 /** A region whose primary may be failed over to one of its standbys. */
@@ -20,25 +21,58 @@ export interface FailoverPair {
   standby: TopologyRegion;
 }
 
+/** A region ref as the backend may write it (`us-east`, `region:default/us-east`), canonical. */
+function canonicalRegionRef(ref: string): string {
+  try {
+    return stringifyEntityRef(
+      parseEntityRef(ref, {
+        defaultKind: 'region',
+        defaultNamespace: 'default',
+      }),
+    );
+  } catch {
+    return ref;
+  }
+}
+
 /**
- * What this region can take part in: failing its primary over to each region
- * replicating from it, and, for a standby, being promoted in place of its
- * source.
+ * The region a region's node really streams from, as the nodes say: its
+ * observed upstream; none for a node that says it is a primary (fenced or
+ * not), whatever its entity declares; else, while no node says otherwise,
+ * the source its entity declares.
+ */
+export function upstreamOf(region: TopologyRegion): string | undefined {
+  const replication = region.replication;
+  if (replication?.upstreamRegion) {
+    return canonicalRegionRef(replication.upstreamRegion);
+  }
+  if (
+    replication?.observedRole === 'primary' ||
+    replication?.observedRole === 'fenced'
+  ) {
+    return undefined;
+  }
+  return replication?.source;
+}
+
+/**
+ * What this region can take part in, from the observed topology: failing its
+ * primary over to each region that streams from it (whatever the catalog
+ * declares, so that after a switchover the old primary, re-attached, is a
+ * standby of the new one), and, for a standby, being promoted in place of the
+ * region it streams from.
  */
 export function failoverPairs(
   regionRef: string,
   topology: TopologyResponse,
 ): FailoverPair[] {
   const pairs: FailoverPair[] = topology.regions
-    .filter(r => r.replication?.source === regionRef)
+    .filter(r => r.ref !== regionRef && upstreamOf(r) === regionRef)
     .map(standby => ({ region: regionRef, target: standby.ref, standby }));
   const self = topology.regions.find(r => r.ref === regionRef);
-  if (self?.replication?.source) {
-    pairs.push({
-      region: self.replication.source,
-      target: regionRef,
-      standby: self,
-    });
+  const upstream = self && upstreamOf(self);
+  if (self && upstream) {
+    pairs.push({ region: upstream, target: regionRef, standby: self });
   }
   return pairs;
 }
@@ -57,6 +91,12 @@ function StandbyLabel(props: { pair: FailoverPair }) {
         {displayName(region)} → <strong>{standby.name}</strong>
         {standby.title && ` (${standby.title})`}
       </span>
+      {replication?.observedRole && replication.observedRole !== 'unknown' && (
+        <ObservedRoleChip
+          role={replication.observedRole}
+          drift={replication.drift}
+        />
+      )}
       {replication?.status && (
         <ReplicationStatusChip status={replication.status} />
       )}
@@ -71,8 +111,9 @@ function StandbyLabel(props: { pair: FailoverPair }) {
 }
 
 /**
- * The standbys the region can fail over to (or, on a standby's page, its
- * source), each with its latest replication status and lag from the topology.
+ * The standbys the region can fail over to (or, on a standby's page, the
+ * region it streams from), each with its observed role, latest replication
+ * status and lag from the topology.
  */
 export function StandbyChoice(props: {
   regionName: string;
@@ -96,8 +137,9 @@ export function StandbyChoice(props: {
   if (pairs.length === 0) {
     return (
       <Alert severity="info">
-        No region replicates from {regionName} and it replicates from none:
-        there is no standby to promote. A standby names its source in{' '}
+        No region streams from {regionName} and it streams from none: there is
+        no standby to promote. Where no node says whom it streams from, a
+        standby is one that names its source in{' '}
         <code>spec.replication.source</code>.
       </Alert>
     );

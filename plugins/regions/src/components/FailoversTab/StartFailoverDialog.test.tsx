@@ -153,7 +153,14 @@ describe('StartFailoverDialog', () => {
         name: /^Drill — Runs every pre-flight check .* changes nothing\.$/,
       }),
     ).toBeChecked();
+    // only a switchover shifts traffic in steps
+    expect(
+      dialog.queryByRole('checkbox', { name: /canary/ }),
+    ).not.toBeInTheDocument();
     await userEvent.click(dialog.getByRole('radio', { name: /^Switchover/ }));
+    expect(
+      dialog.getByRole('checkbox', { name: 'Shift traffic in steps (canary)' }),
+    ).not.toBeChecked();
     await userEvent.click(dialog.getByRole('checkbox', { name: /^Force/ }));
     expect(
       dialog.getByText(/Forcing overrides the checks/),
@@ -439,7 +446,6 @@ describe('StartFailoverDialog', () => {
     expect(startFailover).toHaveBeenCalledWith(
       expect.objectContaining({ mode: 'drill' }),
     );
-
   });
 
   it('says there is no standby to promote for a region outside any replication', async () => {

@@ -25,6 +25,12 @@ import {
 import { useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import { regionsApiRef } from '../../api';
+import {
+  CanaryControl,
+  CanaryInput,
+  DEFAULT_CANARY,
+  canaryOf,
+} from './CanaryControl';
 import { PreflightPreview } from './PreflightPreview';
 import { refusalMessage } from './refusalMessage';
 import { MODE_EXPLANATIONS, MODE_LABELS } from './runFormat';
@@ -57,6 +63,15 @@ const useStyles = makeStyles(theme => ({
     '&:hover': { backgroundColor: theme.palette.error.dark },
   },
 }));
+
+/** What the dialog opens with, e.g. to fail back after a switchover. */
+export interface FailoverPreset {
+  /** Entity ref of the region whose primary is failed over. */
+  region: string;
+  /** Entity ref of the standby to promote. */
+  target: string;
+  mode: FailoverMode;
+}
 
 /** "Switch over us-east → us-west": what the confirm button does, to which regions. */
 function confirmLabel(mode: FailoverMode, pair?: FailoverPair): string {
@@ -101,19 +116,21 @@ function SourceFencedField(props: {
  */
 function StartFailoverForm(props: {
   entity: Entity;
+  preset?: FailoverPreset;
   onClose: () => void;
   onStarted: (runId: string) => void;
   onRefused: () => void;
 }) {
-  const { entity, onClose, onStarted, onRefused } = props;
+  const { entity, preset, onClose, onStarted, onRefused } = props;
   const classes = useStyles();
   const regionsApi = useApi(regionsApiRef);
   const regionRef = stringifyEntityRef(entity);
   const topology = useAsync(() => regionsApi.getTopology(), [regionsApi]);
   const pairs = topology.value ? failoverPairs(regionRef, topology.value) : [];
 
-  const [target, setTarget] = useState<string>();
-  const [mode, setMode] = useState<FailoverMode>('drill');
+  const [target, setTarget] = useState<string | undefined>(preset?.target);
+  const [mode, setMode] = useState<FailoverMode>(preset?.mode ?? 'drill');
+  const [canaryInput, setCanaryInput] = useState<CanaryInput>(DEFAULT_CANARY);
   const [force, setForce] = useState(false);
   const [sourceFenced, setSourceFenced] = useState('');
   const [confirmation, setConfirmation] = useState('');
@@ -126,12 +143,15 @@ function StartFailoverForm(props: {
     (pairs.length === 1 ? pairs[0] : undefined);
   const confirmName = pair ? displayName(pair.region) : '';
   const attestation = mode === 'failover' ? sourceFenced.trim() : '';
+  // null: asked for, but what is typed makes no canary yet
+  const canary = mode === 'switchover' ? canaryOf(canaryInput) : undefined;
   const request: FailoverRequest | undefined = pair && {
     region: pair.region,
     target: pair.target,
     mode,
     ...(force ? { force: true } : {}),
     ...(attestation ? { sourceFenced: attestation } : {}),
+    ...(canary ? { canary } : {}),
   };
   const preview = useFailoverPreview(request);
 
@@ -146,7 +166,12 @@ function StartFailoverForm(props: {
     (preview.preview?.ok === true ||
       (mode === 'drill' && preview.preview !== undefined));
   const ready = Boolean(
-    request && confirmed && attested && cleared && !submitting,
+    request &&
+      confirmed &&
+      attested &&
+      canary !== null &&
+      cleared &&
+      !submitting,
   );
 
   const start = async () => {
@@ -169,9 +194,19 @@ function StartFailoverForm(props: {
   return (
     <>
       <DialogTitle id="start-failover-title">
-        Fail over {entity.metadata.name}
+        {preset
+          ? `Fail back to ${displayName(preset.target)}`
+          : `Fail over ${entity.metadata.name}`}
       </DialogTitle>
       <DialogContent>
+        {preset && (
+          <Alert severity="info">
+            {displayName(preset.target)} streams from{' '}
+            {displayName(preset.region)} again: a switchover makes it the
+            primary once more and {displayName(preset.region)} its standby,
+            losing nothing. Shift traffic in steps to watch it take the load.
+          </Alert>
+        )}
         <FormControl component="fieldset" fullWidth margin="normal">
           <FormLabel component="legend">Target standby</FormLabel>
           <StandbyChoice
@@ -210,6 +245,13 @@ function StartFailoverForm(props: {
             ))}
           </RadioGroup>
         </FormControl>
+        {mode === 'switchover' && pair && (
+          <CanaryControl
+            target={pair.standby.name}
+            value={canaryInput}
+            onChange={setCanaryInput}
+          />
+        )}
         <FormControlLabel
           control={
             <Checkbox
@@ -291,12 +333,16 @@ function StartFailoverForm(props: {
  * the old primary was made safe, and sees the pre-flight the backend would
  * run, evaluated now; Start waits until that pre-flight passes (a drill only
  * until it has answered: a refused drill is recorded too), and anything but a
- * drill needs the region's name typed. Calls `onStarted` with the new
+ * drill needs the region's name typed. A switchover may shift traffic in
+ * steps (a canary). Opened with a preset (a failback), the target and mode
+ * are chosen already. Calls `onStarted` with the new
  * run's id, and `onRefused` when the backend refuses (a 409 means a run the
  * tab may not show yet).
  */
 export function StartFailoverDialog(props: {
   entity: Entity;
+  /** Chosen target and mode to open with, e.g. a failback's. */
+  preset?: FailoverPreset;
   open: boolean;
   onClose: () => void;
   onStarted: (runId: string) => void;

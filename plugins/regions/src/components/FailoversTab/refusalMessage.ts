@@ -1,15 +1,21 @@
 import { ResponseError } from '@backstage/errors';
 import { regionsFailoverRunPermission } from '@meridian/plugin-regions-common';
 
-/** What a 409 means for each request: a run holds the regions, or the run is not interrupted. */
+/**
+ * What a 409 means for each request: a run holds the regions, the run is not
+ * interrupted, not awaiting approval (or is the user's own, or approved by
+ * them already), or has ended.
+ */
 const CONFLICTS = {
   start: 'A run is already in progress for this region',
   resume: 'The run cannot be resumed',
+  approve: 'The run cannot be approved',
+  cancel: 'The run cannot be cancelled',
 };
 
 /**
  * What the operator should read when the backend refuses to start (or
- * preview) or to resume a run: the backend's own message, with what a 403 and
+ * preview), resume, approve or cancel a run: the backend's own message, with what a 403 and
  * a 409 mean. The backend checks the permission on both regions and its 403
  * names the one the user is denied.
  */

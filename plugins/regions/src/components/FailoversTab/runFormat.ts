@@ -1,12 +1,17 @@
 import {
   FailoverMode,
   FailoverRun,
+  FailoverRunMode,
   FailoverRunStatus,
 } from '@meridian/plugin-regions-common';
 import { formatSeconds } from '../../lib/format';
 
-/** Statuses after which a run changes no more. */
-const ACTIVE_STATUSES: FailoverRunStatus[] = ['pending', 'running'];
+/** Statuses a run may still leave: it is followed live until it does. */
+const ACTIVE_STATUSES: FailoverRunStatus[] = [
+  'pending',
+  'awaiting-approval',
+  'running',
+];
 
 export function isRunActive(run: Pick<FailoverRun, 'status'>): boolean {
   return ACTIVE_STATUSES.includes(run.status);
@@ -28,10 +33,12 @@ export function elapsedMs(from: string, to: string | null): number {
   return Math.max(0, (to ? Date.parse(to) : Date.now()) - Date.parse(from));
 }
 
-export const MODE_LABELS: Record<FailoverMode, string> = {
+export const MODE_LABELS: Record<FailoverRunMode, string> = {
   drill: 'Drill',
   switchover: 'Switchover',
   failover: 'Emergency failover',
+  // a promotion Meridian saw but did not make
+  detected: 'Detected',
 };
 
 /** What each mode does, in one line, as the operator picks one. */

@@ -9,6 +9,7 @@ import {
   fakeRegionsApi,
   mountedRoutes,
 } from '../../testing/fixtures';
+import { switchedOverTopology } from '../../testing/driftFixtures';
 import { RegionsPage, RegionsPageContent } from './RegionsPage';
 
 const otherRegionKind = {
@@ -51,6 +52,29 @@ describe('RegionsPage', () => {
     );
     expect(graph.getAllByRole('link')).toHaveLength(4);
     expect(graph.getByText('35 ms')).toBeInTheDocument();
+  });
+
+  it("draws the catalog's regions with the roles their nodes say they have", async () => {
+    renderPage(
+      fakeRegionsApi({ getTopology: async () => switchedOverTopology(true) }),
+    );
+    await screen.findByText('Regions (4)');
+
+    await userEvent.click(screen.getByRole('tab', { name: 'Topology' }));
+
+    const graph = within(
+      await screen.findByRole('group', { name: 'Region topology' }),
+    );
+    expect(
+      graph.getByRole('link', {
+        name: /^studio-primary, .*, observed standby \(role drift: declared primary, standby of region:default\/studio-sul/,
+      }),
+    ).toBeInTheDocument();
+    expect(
+      graph.getByRole('link', {
+        name: /^studio-sul, .*, observed primary \(role drift: declared warm-standby/,
+      }),
+    ).toBeInTheDocument();
   });
 
   it('still lists and draws the regions when the backend fails', async () => {

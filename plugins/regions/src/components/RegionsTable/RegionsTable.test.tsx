@@ -5,9 +5,14 @@ import {
   allRegions,
   backendTopology,
   mountedRoutes,
+  studioSul,
 } from '../../testing/fixtures';
 import { costSummary } from '../../testing/costFixtures';
+import { sulDrift, switchedOverTopology } from '../../testing/driftFixtures';
 import { RegionsTable } from './RegionsTable';
+
+// Material Table re-renders thirteen columns per filter change on a shared 2-core machine.
+jest.setTimeout(20_000);
 
 /** The region name: the link in the first cell (the title stands under it). */
 function nameOf(row: HTMLElement) {
@@ -100,6 +105,59 @@ describe('RegionsTable', () => {
 
     // never sampled
     expect(cellOf('studio-pelotas', 'Replication')).toHaveTextContent(/^—$/);
+  });
+
+  it('shows the role each node says it has, and flags where it contradicts the catalog', async () => {
+    renderInTestApp(
+      <RegionsTable
+        entities={allRegions}
+        topology={switchedOverTopology(true)}
+      />,
+      { mountedRoutes },
+    );
+    await screen.findByText('Regions (4)');
+
+    const sul = within(cellOf('studio-sul', 'Role'));
+    expect(sul.getByText('primary')).toBeInTheDocument();
+    expect(
+      sul.getByRole('img', { name: `Role drift: ${sulDrift(false).message}` }),
+    ).toBeInTheDocument();
+    const primary = within(cellOf('studio-primary', 'Role'));
+    expect(primary.getByText('standby')).toBeInTheDocument();
+    expect(
+      primary.getByRole('img', {
+        name: /^Role drift: declared primary, standby/,
+      }),
+    ).toBeInTheDocument();
+    expect(cellOf('studio-pelotas', 'Role')).toHaveTextContent(/^—$/);
+  });
+
+  it('shows the declared role, marked so, while no node has said anything', async () => {
+    renderInTestApp(
+      <RegionsTable entities={allRegions} topology={backendTopology()} />,
+      { mountedRoutes },
+    );
+    await screen.findByText('Regions (4)');
+
+    expect(cellOf('studio-sul', 'Role')).toHaveTextContent(/^standby$/);
+    expect(
+      within(cellOf('studio-sul', 'Role')).queryByRole('img'),
+    ).not.toBeInTheDocument();
+
+    const unobserved = backendTopology();
+    for (const region of unobserved.regions) {
+      region.replication = region.replication && {
+        ...region.replication,
+        observedRole: 'unknown',
+      };
+    }
+    renderInTestApp(
+      <RegionsTable entities={[studioSul]} topology={unobserved} />,
+      { mountedRoutes },
+    );
+    expect(
+      await screen.findByText('warm-standby (declared)'),
+    ).toBeInTheDocument();
   });
 
   it("shows each region's month-to-date cost against its budget, and the total", async () => {

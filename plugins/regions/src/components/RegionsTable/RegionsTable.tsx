@@ -1,4 +1,3 @@
-import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import {
   EmptyState,
   StatusError,
@@ -7,62 +6,25 @@ import {
   Table,
   TableColumn,
 } from '@backstage/core-components';
-import {
-  EntityRefLink,
-  humanizeEntityRef,
-} from '@backstage/plugin-catalog-react';
+import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import Box from '@material-ui/core/Box';
 import Typography from '@material-ui/core/Typography';
 import TextField from '@material-ui/core/TextField';
 import { makeStyles } from '@material-ui/core/styles';
 import {
-  BudgetStatus,
   CostSummaryResponse,
   RegionEntity,
-  regionTier,
   ReplicationStatus,
-  resolveRegionRef,
   TopologyResponse,
 } from '@meridian/plugin-regions-common';
 import { ChangeEvent, useMemo, useState } from 'react';
-import { formatLag, formatLocation, formatTier } from '../../lib/format';
+import { formatTier } from '../../lib/format';
 import { ReplicationStatusChip } from '../ReplicationTab/ReplicationStatusChip';
 import { ReadinessChip } from '../ReadinessTab/ReadinessChip';
 import { BudgetStatusChip } from '../CostTab/BudgetStatusChip';
+import { ObservedRoleChip } from '../ObservedRole';
 import { formatMoney } from '../CostTab/format';
-
-/** One line of the table, flattened so that search and sorting see plain text. */
-interface RegionRow {
-  id: string;
-  entity: RegionEntity;
-  name: string;
-  title: string;
-  tier: 1 | 2 | 3;
-  tierLabel: string;
-  hubRef?: string;
-  hubName: string;
-  location: string;
-  country: string;
-  lifecycle: string;
-  cidr: string;
-  ownerRef?: string;
-  ownerName: string;
-  provider: string;
-  /** Undefined while the backend status is unknown. */
-  conflicts?: number;
-  status: string;
-  /** Undefined while no replication sample of the region is known. */
-  replicationStatus?: ReplicationStatus;
-  /** "2.1 s / 14 KiB", or "—". */
-  replicationLag: string;
-  /** Undefined until the backend has scored the region. */
-  readiness?: { score: number; ready: boolean };
-  /** Month-to-date spend; undefined while the backend has no cost of the region. */
-  monthToDate?: number;
-  /** For a hub: its spokes' month-to-date, summed; undefined for a region with no spoke costed. */
-  spokesMonthToDate?: number;
-  budgetStatus?: BudgetStatus;
-}
+import { RegionRow, toRows } from './regionRows';
 
 // worst first when sorted descending
 const REPLICATION_SEVERITY: Record<ReplicationStatus, number> = {
@@ -98,89 +60,6 @@ const useStyles = makeStyles(theme => ({
   },
 }));
 
-function ownerOf(entity: RegionEntity) {
-  try {
-    const ref = parseEntityRef(entity.spec.owner, {
-      defaultKind: 'group',
-      defaultNamespace: entity.metadata.namespace,
-    });
-    return {
-      ownerRef: stringifyEntityRef(ref),
-      ownerName: humanizeEntityRef(ref, { defaultKind: 'group' }),
-    };
-  } catch {
-    return { ownerRef: undefined, ownerName: entity.spec.owner ?? '' };
-  }
-}
-
-function statusText(conflicts: number | undefined) {
-  if (conflicts === undefined) {
-    return 'Unknown';
-  }
-  if (conflicts === 0) {
-    return 'none';
-  }
-  return `${conflicts} conflict${conflicts === 1 ? '' : 's'}`;
-}
-
-function toRows(
-  entities: RegionEntity[],
-  topology: TopologyResponse | undefined,
-  costs: CostSummaryResponse | undefined,
-): RegionRow[] {
-  const known = new Map(topology?.regions.map(r => [r.ref, r]));
-  const costOf = new Map(costs?.regions.map(r => [r.region, r]));
-  const rows: RegionRow[] = entities.map(entity => {
-    const id = stringifyEntityRef(entity);
-    const tier = regionTier(entity.spec.type);
-    const hubRef = resolveRegionRef(entity.spec.hub, entity);
-    // A region the backend has not read yet has no status either.
-    const conflicts = known.get(id)?.conflicts;
-    const replication = known.get(id)?.replication;
-    return {
-      id,
-      entity,
-      name: entity.metadata.name,
-      title: entity.metadata.title ?? '',
-      tier,
-      tierLabel: formatTier(tier),
-      hubRef,
-      hubName: hubRef
-        ? humanizeEntityRef(parseEntityRef(hubRef), { defaultKind: 'region' })
-        : '',
-      location: formatLocation(entity.spec.location) ?? '',
-      country: entity.spec.location?.country ?? '',
-      lifecycle: entity.spec.lifecycle,
-      cidr: entity.spec.network?.cidr ?? '',
-      ...ownerOf(entity),
-      provider: entity.spec.provider ?? '',
-      conflicts,
-      status: statusText(conflicts),
-      replicationStatus: replication?.status,
-      replicationLag: formatLag(replication?.lagSeconds, replication?.lagBytes),
-      readiness: known.get(id)?.readiness,
-      // a region never read has no cost yet, rather than a cost of nothing
-      monthToDate: costOf.get(id)?.collectedAt
-        ? costOf.get(id)!.monthToDate
-        : undefined,
-      budgetStatus: costOf.get(id)?.status,
-    };
-  });
-  // a hub shows what its spokes cost next to its own
-  for (const row of rows) {
-    const spokes = rows.filter(
-      spoke => spoke.hubRef === row.id && spoke.monthToDate !== undefined,
-    );
-    if (spokes.length > 0) {
-      row.spokesMonthToDate = spokes.reduce(
-        (sum, spoke) => sum + spoke.monthToDate!,
-        0,
-      );
-    }
-  }
-  return rows;
-}
-
 function distinct(rows: RegionRow[], pick: (row: RegionRow) => string) {
   return [...new Set(rows.map(pick).filter(Boolean))].sort((a, b) =>
     a.localeCompare(b),
@@ -199,7 +78,8 @@ function StatusCell(props: { conflicts?: number; text: string }) {
 }
 
 /**
- * Every region with its tier, hub, location, network block, owner, status and
+ * Every region with its tier, hub, location, role (as its node says it, with
+ * any drift from the catalog flagged), network block, owner, status and
  * replication lag, filterable by tier, lifecycle, owner and country.
  *
  * @public
@@ -300,6 +180,25 @@ export function RegionsTable(props: {
     },
     { title: 'Location', field: 'location' },
     { title: 'Lifecycle', field: 'lifecycle' },
+    {
+      title: 'Role',
+      field: 'role',
+      cellStyle: { whiteSpace: 'nowrap' },
+      render: row => {
+        if (row.observedRole) {
+          return (
+            <ObservedRoleChip role={row.observedRole} drift={row.roleDrift} />
+          );
+        }
+        return row.declaredRole ? (
+          <Typography variant="body2" color="textSecondary">
+            {row.declaredRole} (declared)
+          </Typography>
+        ) : (
+          '—'
+        );
+      },
+    },
     {
       title: 'Replication',
       field: 'replicationLag',

@@ -1,18 +1,21 @@
-import { renderInTestApp } from '@backstage/frontend-test-utils';
-import { EntityProvider } from '@backstage/plugin-catalog-react';
 import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { RegionsApi, regionsApiRef } from '../../api';
+import { RegionsApi } from '../../api';
 import {
   fakeRegionsApi,
-  mountedRoutes,
   primaryReplication,
   replicationSampledAt,
   studioPelotas,
   studioPrimary,
   studioSul,
 } from '../../testing/fixtures';
-import { ReplicationTab } from './ReplicationTab';
+import {
+  fact,
+  renderReplicationTab,
+} from './__testUtils__/renderReplicationTab';
+
+// The first render of a file loads the app's lazy parts on a shared 2-core machine.
+jest.setTimeout(20_000);
 
 // "5 s ago" for every sample, whenever the test runs
 beforeEach(() => {
@@ -25,18 +28,7 @@ afterEach(() => {
   jest.restoreAllMocks();
 });
 
-function renderTab(
-  entity = studioPrimary,
-  regionsApi: RegionsApi = fakeRegionsApi(),
-  initialRouteEntries?: string[],
-) {
-  return renderInTestApp(
-    <EntityProvider entity={entity}>
-      <ReplicationTab />
-    </EntityProvider>,
-    { mountedRoutes, apis: [[regionsApiRef, regionsApi]], initialRouteEntries },
-  );
-}
+const renderTab = renderReplicationTab;
 
 function rowOf(name: string) {
   return within(
@@ -54,7 +46,15 @@ describe('ReplicationTab', () => {
 
     expect(await screen.findByText('Replicas (3)')).toBeInTheDocument();
     const facts = within(screen.getByRole('region', { name: 'Database' }));
-    expect(facts.getByText('primary')).toBeInTheDocument();
+    expect(
+      fact(facts, 'Declared role').getByText('primary'),
+    ).toBeInTheDocument();
+    expect(
+      fact(facts, 'Observed role').getByText('primary'),
+    ).toBeInTheDocument();
+    expect(
+      screen.queryByRole('region', { name: 'Role drift' }),
+    ).not.toBeInTheDocument();
     expect(facts.getByText('streaming')).toBeInTheDocument();
     expect(facts.getByText('60 s')).toBeInTheDocument();
     expect(facts.getByText('studio-primary-db')).toBeInTheDocument();

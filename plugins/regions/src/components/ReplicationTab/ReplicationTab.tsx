@@ -8,7 +8,7 @@ import {
   WarningPanel,
 } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
-import { useEntity } from '@backstage/plugin-catalog-react';
+import { EntityRefLink, useEntity } from '@backstage/plugin-catalog-react';
 import Box from '@material-ui/core/Box';
 import Grid from '@material-ui/core/Grid';
 import Typography from '@material-ui/core/Typography';
@@ -29,8 +29,10 @@ import useInterval from 'react-use/esm/useInterval';
 import { regionsApiRef } from '../../api';
 import { formatAge, formatBytes, formatLagSeconds } from '../../lib/format';
 import { DetailField, DetailSection } from '../RegionOverview/DetailField';
+import { ObservedRoleChip } from '../ObservedRole';
 import { LagChart } from './LagChart';
 import { ReplicationStatusChip } from './ReplicationStatusChip';
+import { RoleDriftAlert } from './RoleDriftAlert';
 
 /** The collector samples every 10 s by default; refreshing as often shows each sample. */
 const REFRESH_INTERVAL_MS = 10_000;
@@ -59,7 +61,10 @@ function ReplicationFacts(props: {
   const { replication, role, mode, rpoSeconds } = props;
   return (
     <DetailSection title="Database">
-      <DetailField label="Role">{role}</DetailField>
+      <DetailField label="Declared role">{role}</DetailField>
+      <DetailField label="Observed role">
+        <ObservedRoleChip role={replication.observedRole} />
+      </DetailField>
       <DetailField label="Mode">{mode}</DetailField>
       <DetailField label="RPO target">
         {rpoSeconds !== undefined && `${rpoSeconds} s`}
@@ -144,6 +149,16 @@ function StandbyPanel(props: { standby: StandbyState }) {
         <DetailField label="Receiver status">
           {standby.receiverStatus}
         </DetailField>
+        <DetailField label="Streams from">
+          {standby.upstreamRegion ? (
+            <EntityRefLink
+              entityRef={standby.upstreamRegion}
+              defaultKind="region"
+            />
+          ) : (
+            'no known region'
+          )}
+        </DetailField>
         <DetailField label="Upstream">{standby.upstream ?? '—'}</DetailField>
         <DetailField label="Received up to (LSN)">
           {standby.receiveLsn ?? '—'}
@@ -173,9 +188,11 @@ function StandbyPanel(props: { standby: StandbyState }) {
 }
 
 /**
- * The Replication tab of a Region entity: its database's role, mode and RPO,
- * a status against the RPO, its replicas (or, for a standby, its own view of
- * the stream) and the lag history over a window kept in the URL
+ * The Replication tab of a Region entity: its database's declared role next
+ * to the role its node says it has (with the drift between them and how to
+ * make the catalog say so), mode and RPO, a status against the RPO, its
+ * replicas (or, for a standby, its own view of the stream and the region it
+ * really streams from) and the lag history over a window kept in the URL
  * (`?window=7d`). Refreshes every 10 seconds.
  *
  * @public
@@ -246,6 +263,15 @@ export function ReplicationTab() {
 
   return (
     <Grid container spacing={3}>
+      {value.drift && (
+        <Grid item xs={12}>
+          <RoleDriftAlert
+            drift={value.drift}
+            region={{ kind: entity.kind, namespace, name }}
+            onFixed={retry}
+          />
+        </Grid>
+      )}
       {value.status === 'unknown' && (
         <Grid item xs={12}>
           <WarningPanel

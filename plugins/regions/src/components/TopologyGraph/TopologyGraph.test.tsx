@@ -6,6 +6,7 @@ import {
   backendTopology,
   mountedRoutes,
 } from '../../testing/fixtures';
+import { sulDrift, switchedOverTopology } from '../../testing/driftFixtures';
 import { TopologyGraph } from './TopologyGraph';
 
 function renderGraph(regions: TopologyRegion[], edges: TopologyEdge[]) {
@@ -45,13 +46,15 @@ describe('TopologyGraph', () => {
       layer('Tier 1 · global hubs')
         .getAllByRole('link')
         .map(link => link.getAttribute('aria-label')),
-    ).toEqual(['studio-primary, Studio Primary, São Paulo, BR']);
+    ).toEqual([
+      'studio-primary, Studio Primary, São Paulo, BR, observed primary',
+    ]);
     expect(
       layer('Tier 2 · regional hubs')
         .getAllByRole('link')
         .map(link => link.getAttribute('aria-label')),
     ).toEqual([
-      'studio-sul, Studio-Sul (Porto Alegre), Porto Alegre, BR, 1 conflict',
+      'studio-sul, Studio-Sul (Porto Alegre), Porto Alegre, BR, observed standby, 1 conflict',
       'us-east, US East, Ashburn, US, 1 conflict',
     ]);
     expect(
@@ -213,6 +216,40 @@ describe('TopologyGraph', () => {
     expect(
       screen.getByText('Region with conflicts (count in the badge)'),
     ).toBeInTheDocument();
+  });
+
+  it('shows the role each node says it has, and marks a drift from the catalog', async () => {
+    const { regions, edges } = switchedOverTopology(false);
+    renderGraph(regions, edges);
+
+    const sul = await screen.findByRole('link', { name: /^studio-sul,/ });
+    expect(sul).toHaveAccessibleName(
+      `studio-sul, Studio-Sul (Porto Alegre), Porto Alegre, BR, observed primary (role drift: ${
+        sulDrift(false).message
+      }), 1 conflict`,
+    );
+    expect(within(sul).getByText('⚠ primary')).toBeInTheDocument();
+    const primary = screen.getByRole('link', { name: /^studio-primary,/ });
+    expect(within(primary).getByText('⚠ fenced')).toBeInTheDocument();
+    expect(primary.querySelector('title')).toHaveTextContent(
+      /Role drift: declared primary, fenced since run run-switchover-1/,
+    );
+    // drawn dashed in the warning colour, where no conflict outlines it in red
+    expect(primary.querySelector('rect')).toHaveAttribute(
+      'stroke-dasharray',
+      '6 3',
+    );
+    expect(
+      screen.getByText(
+        "Role drift: the node's role (on its edge) contradicts the catalog",
+      ),
+    ).toBeInTheDocument();
+    // a region no node speaks for carries no role
+    expect(
+      within(screen.getByRole('link', { name: /^us-east,/ })).queryByText(
+        /primary|standby/,
+      ),
+    ).not.toBeInTheDocument();
   });
 
   it('leaves out edges to regions it does not draw', async () => {

@@ -13,6 +13,7 @@ import {
   PlacedRegion,
   layoutTopology,
 } from './layout';
+import { RolePill, observedRoleOf } from './RolePill';
 
 const MAX_TITLE_LENGTH = 22;
 
@@ -49,6 +50,7 @@ const useStyles = makeStyles(theme => ({
     fill: theme.palette.text.secondary,
     fontSize: 11,
   },
+
   edgeLabel: {
     fill: theme.palette.text.primary,
     fontSize: 11,
@@ -119,10 +121,13 @@ function RegionNode(props: { node: PlacedRegion; href: string }) {
   const theme = useTheme();
   const location = formatLocation(region.location);
   const conflicted = region.conflicts > 0;
+  const role = observedRoleOf(region);
+  const drift = region.replication?.drift;
   const description = [
     region.name,
     region.title,
     location,
+    role && `observed ${role}${drift ? ` (role drift: ${drift})` : ''}`,
     conflicted &&
       `${region.conflicts} conflict${region.conflicts === 1 ? '' : 's'}`,
   ]
@@ -130,10 +135,20 @@ function RegionNode(props: { node: PlacedRegion; href: string }) {
     .join(', ');
   const left = node.x - NODE_WIDTH / 2;
   const top = node.y - NODE_HEIGHT / 2;
+  let stroke = theme.palette.primary.main;
+  if (conflicted) {
+    stroke = theme.palette.error.main;
+  } else if (drift) {
+    stroke = theme.palette.warning.main;
+  }
 
   return (
     <Link to={href} aria-label={description} className={classes.node}>
-      <title>{`${regionLabel(region)} (${region.ref})`}</title>
+      <title>
+        {`${regionLabel(region)} (${region.ref})${
+          drift ? `\nRole drift: ${drift}` : ''
+        }`}
+      </title>
       <rect
         x={left}
         y={top}
@@ -141,10 +156,9 @@ function RegionNode(props: { node: PlacedRegion; href: string }) {
         height={NODE_HEIGHT}
         rx={8}
         fill={theme.palette.background.paper}
-        stroke={
-          conflicted ? theme.palette.error.main : theme.palette.primary.main
-        }
-        strokeWidth={conflicted ? 3 : 1.5}
+        stroke={stroke}
+        strokeWidth={conflicted || drift ? 3 : 1.5}
+        strokeDasharray={drift && !conflicted ? '6 3' : undefined}
       />
       <text
         x={node.x}
@@ -162,6 +176,9 @@ function RegionNode(props: { node: PlacedRegion; href: string }) {
       >
         {location ?? region.cidr ?? region.lifecycle}
       </text>
+      {role && (
+        <RolePill role={role} drift={Boolean(drift)} left={left} top={top} />
+      )}
       {conflicted && (
         <g>
           <circle
@@ -228,14 +245,33 @@ function Legend() {
           Region with conflicts (count in the badge)
         </Typography>
       </Box>
+      <Box className={classes.legendItem}>
+        <svg width={24} height={16} aria-hidden>
+          <rect
+            x={2}
+            y={2}
+            width={20}
+            height={12}
+            rx={3}
+            fill="none"
+            stroke={theme.palette.warning.main}
+            strokeWidth={3}
+            strokeDasharray="6 3"
+          />
+        </svg>
+        <Typography variant="caption">
+          Role drift: the node's role (on its edge) contradicts the catalog
+        </Typography>
+      </Box>
     </Box>
   );
 }
 
 /**
  * The hub-and-spoke topology as an SVG graph: one layer per tier, hub edges,
- * declared links labelled with their latency targets, replication edges, and
- * each region linking to its entity page.
+ * declared links labelled with their latency targets, replication edges, the
+ * role each region's node says it has (outlined in orange where it
+ * contradicts the catalog), and each region linking to its entity page.
  *
  * @public
  */

@@ -1,0 +1,1 @@
+export { ObservedRoleChip } from './ObservedRoleChip';
