@@ -65,9 +65,9 @@ export class RegionAlerts {
       return true;
     } catch (error) {
       this.deps.logger.warn(
-        `Could not notify the owners of ${options.regions.join(
-          ', ',
-        )} about ${options.key}: ${error}`,
+        `Could not notify the owners of ${options.regions.join(', ')} about ${
+          options.key
+        }: ${error}`,
       );
       return false;
     }

@@ -24,8 +24,7 @@ export async function recordRpoAlerts(
       state: sample.status === 'breach' ? 'breach' : 'within',
       regions: [sample.regionRef],
       topic: RPO_NOTIFICATION_TOPIC,
-      isNews: (state, previous) =>
-        state === 'breach' || previous === 'breach',
+      isNews: (state, previous) => state === 'breach' || previous === 'breach',
       notice: () =>
         sample.status === 'breach'
           ? {

@@ -145,4 +145,3 @@ function isUniqueViolation(error: unknown): boolean {
     /UNIQUE constraint failed/.test(message ?? '')
   );
 }
-

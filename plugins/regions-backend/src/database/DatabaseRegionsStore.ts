@@ -246,4 +246,3 @@ export function compareRefs(a: string, b: string): number {
   }
   return a < b ? -1 : 1;
 }
-

@@ -882,4 +882,3 @@ function toRun(row: RunRow): FailoverRun {
     ...(row.fence ? { fence: JSON.parse(row.fence) } : {}),
   };
 }
-

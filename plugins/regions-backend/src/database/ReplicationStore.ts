@@ -434,4 +434,3 @@ export class ReplicationStore {
 function toNumber(value: string | number | null): number | null {
   return value === null ? null : Number(value);
 }
-

@@ -78,6 +78,12 @@ export class FailoverOrchestrator {
    * Records the run and starts executing it. Throws NotFoundError for an
    * unknown region or target, ConflictError when a run holds either or a node.
    */
+  /** How many other owners must approve a run of this request (`regions.failover.approvals`). */
+  approvalsRequiredFor(request: { mode: FailoverMode; dryRun: boolean }) {
+    // A dry run changes nothing: it never waits. A drill waits if configured to.
+    return request.dryRun ? 0 : this.options.approvals?.[request.mode] ?? 0;
+  }
+
   async start(request: FailoverStart, actor: string): Promise<FailoverRun> {
     this.refuseWhileStopping();
     const plan = await this.options.planner.plan({
@@ -86,14 +92,11 @@ export class FailoverOrchestrator {
       mode: request.mode,
       sourceFenced: request.sourceFenced,
     });
-    // A dry run changes nothing: it never waits. A drill waits if configured to.
     const run = await this.options.store.createRun({
       ...request,
       createdBy: actor,
       holds: plan.holds,
-      approvalsRequired: request.dryRun
-        ? 0
-        : this.options.approvals?.[request.mode] ?? 0,
+      approvalsRequired: this.approvalsRequiredFor(request),
     });
     const claimed = await this.options.store.claim<FailoverProgress>(run.id);
     if (!claimed) {

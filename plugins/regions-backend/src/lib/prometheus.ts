@@ -43,7 +43,10 @@ export class PrometheusClient {
   }
 
   /** One instant query; throws on anything but a vector of finite numbers. */
-  async query(query: string, signal: AbortSignal): Promise<PrometheusReading[]> {
+  async query(
+    query: string,
+    signal: AbortSignal,
+  ): Promise<PrometheusReading[]> {
     const response = await fetch(this.endpoint, {
       method: 'POST',
       headers: {

@@ -109,6 +109,10 @@ export async function createFailoverRouter(options: {
     const answer: FailoverPreflightResponse = {
       ok: blockingChecks(checks, request.force ?? false).length === 0,
       checks,
+      approvalsRequired: orchestrator.approvalsRequiredFor({
+        mode: request.mode,
+        dryRun: request.dryRun ?? false,
+      }),
       evaluatedAt: new Date().toISOString(),
     };
     res.json(answer);

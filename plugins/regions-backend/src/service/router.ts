@@ -40,8 +40,7 @@ export async function createRouter(options: {
   observedRoles: ObservedRoles;
   linkLatency: LinkLatencyStore;
 }): Promise<express.Router> {
-  const { store, replication, readiness, observedRoles, linkLatency } =
-    options;
+  const { store, replication, readiness, observedRoles, linkLatency } = options;
   const router = Router();
 
   async function findRegion(params: { namespace: string; name: string }) {

@@ -79,7 +79,9 @@ export interface PrometheusLab {
   stop(): Promise<void>;
 }
 
-export async function startPrometheus(jobs: ScrapeJob[]): Promise<PrometheusLab> {
+export async function startPrometheus(
+  jobs: ScrapeJob[],
+): Promise<PrometheusLab> {
   if (!fs.existsSync(PROMETHEUS_BIN)) {
     throw new Error(
       `${PROMETHEUS_BIN} is not installed: run scripts/test.sh, which installs the Debian package prometheus`,

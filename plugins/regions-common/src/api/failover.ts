@@ -1,3 +1,4 @@
+import type { RegionEntity } from '../entity/RegionEntity';
 /**
  * Failover runs, as `POST /failovers`, `GET /failovers/:id` and
  * `GET /regions/:namespace/:name/failovers` of the regions backend answer them.
@@ -224,8 +225,15 @@ export interface FailoverPreflightResponse {
   /** True when no check would stop the run (`force` counted as given in the body). */
   ok: boolean;
   checks: FailoverPreflightCheck[];
+  /** How many other owners must approve the run after its pre-flight before it changes anything. */
+  approvalsRequired: number;
   /** ISO time of the evaluation. */
   evaluatedAt: string;
+}
+
+/** Answer of `POST /regions/:namespace/:name/drift/fix`: the landed entity as rewritten. @public */
+export interface DriftFixResponse {
+  entity: RegionEntity;
 }
 
 /** Answer of `POST /failovers` (202). @public */

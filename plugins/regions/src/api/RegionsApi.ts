@@ -1,4 +1,4 @@
-import { CompoundEntityRef, Entity } from '@backstage/catalog-model';
+import { CompoundEntityRef } from '@backstage/catalog-model';
 import { createApiRef } from '@backstage/core-plugin-api';
 import {
   CidrAllocationsResponse,
@@ -11,6 +11,7 @@ import {
   CostResponse,
   CostSummaryResponse,
   CostWindow,
+  DriftFixResponse,
   RegionSummaryResponse,
   ReadinessResponse,
   ReplicationResponse,
@@ -114,7 +115,7 @@ export interface RegionsApi {
    */
   fixDrift(
     ref: Pick<CompoundEntityRef, 'namespace' | 'name'>,
-  ): Promise<{ entity: Entity }>;
+  ): Promise<DriftFixResponse>;
 
   /**
    * One region's cost: the daily series and breakdown over `window`, its

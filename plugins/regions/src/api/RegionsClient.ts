@@ -1,4 +1,4 @@
-import { CompoundEntityRef, Entity } from '@backstage/catalog-model';
+import { CompoundEntityRef } from '@backstage/catalog-model';
 import { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import {
@@ -12,6 +12,7 @@ import {
   CostResponse,
   CostSummaryResponse,
   CostWindow,
+  DriftFixResponse,
   RegionSummaryResponse,
   ReadinessResponse,
   ReplicationResponse,
@@ -155,7 +156,7 @@ export class RegionsClient implements RegionsApi {
 
   async fixDrift(
     ref: Pick<CompoundEntityRef, 'namespace' | 'name'>,
-  ): Promise<{ entity: Entity }> {
+  ): Promise<DriftFixResponse> {
     const response = await this.post(`${regionPath(ref)}/drift/fix`);
     if (!response.ok) {
       throw await ResponseError.fromResponse(response);

@@ -96,6 +96,7 @@ export function passingPreview(): FailoverPreflightResponse {
   return {
     ok: true,
     checks: passingPreflight(),
+    approvalsRequired: 0,
     evaluatedAt: failoverStartedAt,
   };
 }
@@ -116,6 +117,8 @@ export function unfenceablePreview(): FailoverPreflightResponse {
         ? { ...check, passed: false, detail: unfenceableDetail }
         : check,
     ),
+    // an emergency failover waits for another owner by default
+    approvalsRequired: 1,
     evaluatedAt: failoverStartedAt,
   };
 }

@@ -99,7 +99,9 @@ describe('measured link latency through a real Prometheus', () => {
       logger,
       alerts: new RegionAlerts({
         states: await AlertStateStore.create({ database }),
-        notifications: { send: async notification => void sent.push(notification) },
+        notifications: {
+          send: async notification => void sent.push(notification),
+        },
         logger,
       }),
       prometheus: new PrometheusLinkLatency({

@@ -34,11 +34,15 @@ export function measurementOfLink(
 /** A target against its measurement: the one rule of a latency breach. */
 export function againstTarget(
   targetMs: number,
-  measurement: Pick<LinkMeasurement, 'measuredMs' | 'measuredAt' | 'source'> | undefined,
+  measurement:
+    | Pick<LinkMeasurement, 'measuredMs' | 'measuredAt' | 'source'>
+    | undefined,
 ): MeasuredLatency {
   return {
     targetMs,
-    measuredMs: measurement ? Math.round(measurement.measuredMs * 10) / 10 : null,
+    measuredMs: measurement
+      ? Math.round(measurement.measuredMs * 10) / 10
+      : null,
     breached: measurement ? measurement.measuredMs > targetMs : false,
     source: measurement?.source ?? null,
     measuredAt: measurement?.measuredAt.toISOString() ?? null,

@@ -225,4 +225,3 @@ function standbyState(lagSeconds: number, caughtUp: boolean): StandbyState {
     caughtUp,
   };
 }
-

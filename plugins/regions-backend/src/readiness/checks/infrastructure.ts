@@ -127,7 +127,9 @@ export function createLatencyWithinTargetsCheck(deps: {
             : `${edge.latency!.measuredMs} ms`
         } (target ${edge.latency!.targetMs} ms)`;
       const breached = links.filter(edge => edge.latency!.breached);
-      const unmeasured = links.filter(edge => edge.latency!.measuredMs === null);
+      const unmeasured = links.filter(
+        edge => edge.latency!.measuredMs === null,
+      );
       const measuredAt = links
         .map(edge => edge.latency!.measuredAt)
         .filter((at): at is string => at !== null)

@@ -73,6 +73,17 @@ export function PreflightPreview(props: {
               <Verdict preview={preview.preview} force={force} />
             </Box>
           )}
+          {preview.preview.approvalsRequired > 0 && (
+            <Box mb={1}>
+              <Alert severity="info">
+                After its pre-flight the run waits for{' '}
+                {preview.preview.approvalsRequired === 1
+                  ? 'the approval of another owner'
+                  : `${preview.preview.approvalsRequired} approvals of other owners`}{' '}
+                of both regions; it changes nothing until then.
+              </Alert>
+            </Box>
+          )}
           <PreflightChecklist
             checks={preview.preview.checks}
             forced={force}
