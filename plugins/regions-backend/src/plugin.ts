@@ -87,6 +87,7 @@ import { PostgresPromoter } from './failover/promoters/PostgresPromoter';
 import { builtInTrafficSwitchFactories } from './failover/traffic';
 import { TrafficSwitchRegistry } from './failover/TrafficSwitchRegistry';
 import { createFailoverRouter } from './service/failoverRouter';
+import { PlanStore } from './database/PlanStore';
 import { registerRegionsActions } from './actions';
 
 /**
@@ -193,6 +194,7 @@ export const regionsPlugin = createBackendPlugin({
       }) {
         const store = await DatabaseRegionsStore.create({ database });
         const failoverStore = await FailoverStore.create({ database });
+        const planStore = await PlanStore.create({ database });
 
         // The trust root: which nodes and switches serve which regions.
         const failoverConfig = readFailoverConfig(config);
@@ -293,6 +295,7 @@ export const regionsPlugin = createBackendPlugin({
             catalog,
             auth,
             failoverHistory: failoverStore,
+            plans: planStore,
             replication: {
               store: replicationStore,
               sourceOf: region => replicationCollector.sourceOf(region)?.id,

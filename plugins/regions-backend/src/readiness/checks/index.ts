@@ -5,9 +5,11 @@ import { ReadinessCheck } from '@meridian/plugin-regions-node';
 import { ReplicationStore } from '../../database/ReplicationStore';
 import { FailoverHistory } from '../FailoverHistory';
 import {
+  createFailoverPlanValidatedCheck,
   createLagWithinRpoCheck,
   createRecentDrillCheck,
   drPlanDeclaredCheck,
+  PlanValidations,
 } from './backupDr';
 import { createComponentsDeployedCheck } from './deployment';
 import { runbookCheck } from './documentation';
@@ -31,6 +33,8 @@ export interface BuiltInReadinessCheckDeps {
   };
   /** The recorded failover runs; the drill check is `unknown` without it. */
   failoverHistory?: FailoverHistory;
+  /** The scheduled validations of failover plans. */
+  plans: PlanValidations;
 }
 
 /** The checks of the seed scorecard, in the order the tab shows them. */
@@ -51,6 +55,7 @@ export function createBuiltInReadinessChecks(
       sampleIntervalMs: deps.replication.staleAfterMs / 3,
     }),
     createRecentDrillCheck(deps),
+    createFailoverPlanValidatedCheck(deps),
     runbookCheck,
   ];
 }
