@@ -97,6 +97,15 @@ import { PostgresPromoter } from './failover/promoters/PostgresPromoter';
 import { builtInTrafficSwitchFactories } from './failover/traffic';
 import { TrafficSwitchRegistry } from './failover/TrafficSwitchRegistry';
 import { createFailoverRouter } from './service/failoverRouter';
+import { PlanStore } from './database/PlanStore';
+import { readAutomaticFailoverConfig } from './failover/automatic/config';
+import { PlanNotifications } from './failover/validation/planNotifications';
+import { PlanValidator } from './failover/validation/PlanValidator';
+import {
+  PLAN_VALIDATION_TASK_ID,
+  readPlanValidationSchedule,
+} from './failover/validation/schedule';
+import { createPlanRouter } from './service/planRouter';
 import { registerRegionsActions } from './actions';
 
 /**
@@ -203,9 +212,12 @@ export const regionsPlugin = createBackendPlugin({
       }) {
         const store = await DatabaseRegionsStore.create({ database });
         const failoverStore = await FailoverStore.create({ database });
+        const planStore = await PlanStore.create({ database });
 
         // The trust root: which nodes and switches serve which regions.
         const failoverConfig = readFailoverConfig(config);
+        const automaticFailover = readAutomaticFailoverConfig(config);
+        const planValidationSchedule = readPlanValidationSchedule(config);
         const traffic = TrafficSwitchRegistry.fromConfig(config, [
           ...trafficSwitchFactories,
           ...builtInTrafficSwitchFactories,
@@ -329,6 +341,7 @@ export const regionsPlugin = createBackendPlugin({
             auth,
             failoverHistory: failoverStore,
             linkLatency: linkLatencyStore,
+            plans: planStore,
             replication: {
               store: replicationStore,
               sourceOf: region => replicationCollector.sourceOf(region)?.id,
@@ -471,6 +484,29 @@ export const regionsPlugin = createBackendPlugin({
           initialDelay: { seconds: 0 },
           fn: () => failoverOrchestrator.interruptStaleRuns(),
         });
+        const planValidator = new PlanValidator({
+          regions: store,
+          replication: replicationStore,
+          upstreamRegionOf: upstream =>
+            observedRoles.upstreamRegionOf(upstream),
+          planner,
+          store: planStore,
+          notifier: new PlanNotifications(notifications),
+          logger,
+        });
+        await scheduler.scheduleTask({
+          id: PLAN_VALIDATION_TASK_ID,
+          ...planValidationSchedule,
+          fn: signal => planValidator.run(signal),
+        });
+        httpRouter.use(
+          createPlanRouter({
+            regions: store,
+            replication: replicationStore,
+            plans: planStore,
+            automatic: automaticFailover,
+          }),
+        );
         httpRouter.use(
           createDriftRouter({
             regions: store,

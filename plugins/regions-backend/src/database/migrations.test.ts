@@ -29,7 +29,7 @@ describe('migrations', () => {
   const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
 
   it.each(databases.eachSupportedId())(
-    'creates the snapshot and replication tables and removes them again, %p',
+    'creates every table and removes them again, %p',
     async databaseId => {
       const knex = await databases.init(databaseId);
 
@@ -37,6 +37,7 @@ describe('migrations', () => {
       expect(await tableNames(knex)).toEqual([
         'region_alert_states',
         'region_allocations',
+        'region_automatic_decisions',
         'region_conflicts',
         'region_cost_days',
         'region_cost_state',
@@ -45,6 +46,7 @@ describe('migrations', () => {
         'region_landings',
         'region_link_latency',
         'region_observed_conflicts',
+        'region_plan_validations',
         'region_readiness_history',
         'region_readiness_state',
         'region_replication_rollups',
@@ -102,6 +104,37 @@ describe('migrations', () => {
           bucket: syncedAt,
         }),
       ).rejects.toMatchObject({ message: uniqueViolation });
+
+      const plan = {
+        region_ref: 'region:default/studio-primary',
+        target_ref: 'region:default/studio-sul',
+        ok: false,
+        checks: '[]',
+        validated_at: syncedAt,
+        since: syncedAt,
+      };
+      await knex('region_plan_validations').insert(plan);
+      // one latest validation per plan
+      await expect(
+        knex('region_plan_validations').insert({ ...plan, ok: true }),
+      ).rejects.toMatchObject({ message: uniqueViolation });
+      await knex('region_automatic_decisions').insert([
+        {
+          region_ref: 'region:default/studio-primary',
+          target_ref: null,
+          at: syncedAt,
+          action: 'held',
+          reason: 'no standby passes its pre-flight',
+        },
+        {
+          region_ref: 'region:default/studio-primary',
+          target_ref: 'region:default/studio-sul',
+          at: syncedAt,
+          action: 'started',
+          reason: 'every probe down for 3 checks',
+          run_id: 'run-1',
+        },
+      ]);
 
       await knex.migrate.rollback({ directory: migrationsDir }, true);
       expect(await tableNames(knex)).toEqual([]);

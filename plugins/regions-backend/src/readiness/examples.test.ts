@@ -66,7 +66,8 @@ describe('readiness of the example regions', () => {
       );
 
     // No example region is observed by a replication source here (no
-    // regions.databases), and no failover has run, so no drill proves an RTO; the
+    // regions.databases), no failover plan is validated, and no failover has
+    // run, so no drill proves an RTO; the
     // active-passive pair and the São Paulo hub with its Porto Alegre spoke
     // point at the Meridian system's runbooks (backstage.io/techdocs-entity),
     // the others have none. Everything else is declared: hub links, latency and
@@ -86,36 +87,38 @@ describe('readiness of the example regions', () => {
       'dr-plan-declared': 'passed',
       'lag-within-rpo': 'unknown',
       'recent-drill': 'failed',
+      'failover-plan-validated': 'unknown',
     };
     const replicatedPrimary = {
       'replication-observed': 'failed',
       'dr-plan-declared': 'passed',
+      'failover-plan-validated': 'unknown',
     };
     const backupStandby = {
       'dr-plan-declared': 'passed',
       'recent-drill': 'failed',
     };
     const expected: Record<string, [number, Record<string, string>]> = {
-      // six categories of equal weight; Observability loses half:
-      // (100 + 50 + 100 + 100 + 100 + 100) / 6
+      // six categories of equal weight; Observability and Backup & DR lose
+      // half: (100 + 50 + 100 + 100 + 50 + 100) / 6
       'studio-primary': [
-        91.7,
+        83.3,
         { ...everywhere, ...brazilOrEu, ...replicatedPrimary, ...withRunbooks },
       ],
       'us-east': [
-        91.7,
+        83.3,
         { ...everywhere, ...replicatedPrimary, ...withRunbooks },
       ],
-      // and without runbooks Documentation all: (100 + 50 + 100 + 100 + 100 + 0) / 6
-      'us-east-1': [75, { ...everywhere, ...replicatedPrimary }],
-      // Backup & DR 1 of 3: (100 + 50 + 100 + 100 + 33.3 + 100) / 6
+      // and without runbooks Documentation all: (100 + 50 + 100 + 100 + 50 + 0) / 6
+      'us-east-1': [66.7, { ...everywhere, ...replicatedPrimary }],
+      // Backup & DR 1 of 4: (100 + 50 + 100 + 100 + 25 + 100) / 6
       'studio-sul': [
-        80.6,
+        79.2,
         { ...everywhere, ...brazilOrEu, ...observedStandby, ...withRunbooks },
       ],
-      'us-west': [80.6, { ...everywhere, ...observedStandby, ...withRunbooks }],
-      // and without runbooks: (100 + 50 + 100 + 100 + 33.3 + 0) / 6
-      'studio-co': [63.9, { ...everywhere, ...brazilOrEu, ...observedStandby }],
+      'us-west': [79.2, { ...everywhere, ...observedStandby, ...withRunbooks }],
+      // and without runbooks: (100 + 50 + 100 + 100 + 25 + 0) / 6
+      'studio-co': [62.5, { ...everywhere, ...brazilOrEu, ...observedStandby }],
       // backups are not observed; no drill proves an RTO: (5 × 100 + 50 + 0) / 6
       'studio-ne': [75, { ...everywhere, ...brazilOrEu, ...backupStandby }],
       'sa-east-1': [75, { ...everywhere, ...brazilOrEu, ...backupStandby }],
@@ -133,6 +136,7 @@ describe('readiness of the example regions', () => {
           ...brazilOrEu,
           'replication-observed': 'failed',
           'dr-plan-declared': 'failed',
+          'failover-plan-validated': 'unknown',
         },
       ],
     };

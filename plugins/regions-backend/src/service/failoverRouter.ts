@@ -3,14 +3,12 @@ import {
   HttpAuthService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
-import { makeValidator, stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError, NotFoundError } from '@backstage/errors';
 import {
   FAILOVER_MODES,
   FailoverPreflightResponse,
   FailoverRunsResponse,
   FailoverStartResponse,
-  REGION_KIND,
 } from '@meridian/plugin-regions-common';
 import express from 'express';
 import Router from 'express-promise-router';
@@ -18,8 +16,7 @@ import { z } from 'zod';
 import { FailoverStore } from '../database/FailoverStore';
 import { FailoverOrchestrator } from '../failover/FailoverOrchestrator';
 import { FailoverRegionLookup } from '../failover/plan/FailoverPlanner';
-import { outsideRun } from '../failover/engine/outsideRun';
-import { blockingChecks } from '../failover/preflight/checks';
+import { regionRefOfPath } from './regionPath';
 import {
   actorOf,
   authorizeFailover,
@@ -27,8 +24,6 @@ import {
   regionRefOf,
   startFailoverRun,
 } from './startFailoverRun';
-
-const validator = makeValidator();
 
 const startSchema = z
   .object({
@@ -96,24 +91,21 @@ export async function createFailoverRouter(options: {
       dryRun: true,
       via: 'http',
     });
-    const { checks } = await orchestrator.planner.evaluate(
-      {
-        region,
-        target,
-        mode: request.mode,
-        sourceFenced,
-        canary: request.canary,
-      },
-      outsideRun({ signal: AbortSignal.timeout(30_000) }),
-    );
     const answer: FailoverPreflightResponse = {
-      ok: blockingChecks(checks, request.force ?? false).length === 0,
-      checks,
+      ...(await orchestrator.planner.preflight(
+        {
+          region,
+          target,
+          mode: request.mode,
+          sourceFenced,
+          canary: request.canary,
+        },
+        { force: request.force ?? false, signal: AbortSignal.timeout(30_000) },
+      )),
       approvalsRequired: orchestrator.approvalsRequiredFor({
         mode: request.mode,
         dryRun: request.dryRun ?? false,
       }),
-      evaluatedAt: new Date().toISOString(),
     };
     res.json(answer);
   });
@@ -179,14 +171,7 @@ export async function createFailoverRouter(options: {
   });
 
   router.get('/regions/:namespace/:name/failovers', async (req, res) => {
-    const { namespace, name } = req.params;
-    if (!validator.isValidNamespace(namespace)) {
-      throw new InputError(`"${namespace}" is not a valid namespace`);
-    }
-    if (!validator.isValidEntityName(name)) {
-      throw new InputError(`"${name}" is not a valid region name`);
-    }
-    const ref = stringifyEntityRef({ kind: REGION_KIND, namespace, name });
+    const ref = regionRefOfPath(req.params);
     if (!(await regions.getRegion(ref))) {
       throw new NotFoundError(`No region ${ref} in the catalog`);
     }

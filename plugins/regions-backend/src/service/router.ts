@@ -1,8 +1,6 @@
-import { makeValidator, stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError, NotFoundError } from '@backstage/errors';
 import {
   ANNOTATION_REGION_DATABASE,
-  REGION_KIND,
   RegionConflict,
   RegionEntity,
   RegionSummaryResponse,
@@ -20,9 +18,8 @@ import { LinkLatencyStore } from '../database/LinkLatencyStore';
 import { ReplicationStore } from '../database/ReplicationStore';
 import { ReadinessEvaluator } from '../readiness/ReadinessEvaluator';
 import { ObservedRoles, roleDriftOf } from './observedRoles';
+import { regionRefOfPath } from './regionPath';
 import { buildTopology, summarizeRegion } from './topology';
-
-const validator = makeValidator();
 
 /** The `/api/regions` routes, answered from the stored snapshot. */
 /** Why no source samples a region, with what to do about it. */
@@ -44,14 +41,7 @@ export async function createRouter(options: {
   const router = Router();
 
   async function findRegion(params: { namespace: string; name: string }) {
-    const { namespace, name } = params;
-    if (!validator.isValidNamespace(namespace)) {
-      throw new InputError(`"${namespace}" is not a valid namespace`);
-    }
-    if (!validator.isValidEntityName(name)) {
-      throw new InputError(`"${name}" is not a valid region name`);
-    }
-    const ref = stringifyEntityRef({ kind: REGION_KIND, namespace, name });
+    const ref = regionRefOfPath(params);
     const found = await store.getRegion(ref);
     if (!found) {
       throw new NotFoundError(`No region ${ref} in the catalog`);

@@ -4,6 +4,7 @@ import {
   FailoverCanary,
   FailoverMode,
   FailoverPreflightCheck,
+  FailoverPreflightResponse,
   RegionEntity,
 } from '@meridian/plugin-regions-common';
 import {
@@ -15,8 +16,9 @@ import { bindDatabase } from '../../bindings/databaseNodes';
 import { databaseHold } from '../../database/FailoverStore';
 import { LastObservedNode } from '../../database/ReplicationStore';
 import { isUnreachable } from '../../postgres/connection';
+import { outsideRun } from '../engine/outsideRun';
 import { FencerRegistry } from '../fencers';
-import { runChecks } from '../preflight/checks';
+import { blockingChecks, runChecks } from '../preflight/checks';
 import { TrafficSwitchRegistry } from '../TrafficSwitchRegistry';
 import {
   FailoverFacts,
@@ -171,8 +173,8 @@ export class FailoverPlanner {
   }
 
   /**
-   * The pre-flight without a run and without side effects: for the plan
-   * validation, the takeover status and the dialog's preview.
+   * The pre-flight without a run and without side effects: for the takeover
+   * status, and {@link FailoverPlanner.preflight}.
    */
   async evaluate(
     intent: FailoverIntent,
@@ -185,6 +187,27 @@ export class FailoverPlanner {
     const plan = await this.plan(intent);
     const facts = await this.observe(plan, ctx, { lookForHolder: true });
     return { plan, facts, checks: this.checks(plan, facts, false) };
+  }
+
+  /**
+   * The pre-flight as `POST /failovers/preflight` answers it and the
+   * scheduled plan validation records it: evaluated now, nothing recorded or
+   * changed. `ok` when no check would stop the run, forcible checks counted
+   * as passed only with `force`.
+   */
+  async preflight(
+    intent: FailoverIntent,
+    options: { force: boolean; signal: AbortSignal },
+  ): Promise<Omit<FailoverPreflightResponse, 'approvalsRequired'>> {
+    const { checks } = await this.evaluate(
+      intent,
+      outsideRun({ signal: options.signal }),
+    );
+    return {
+      ok: blockingChecks(checks, options.force).length === 0,
+      checks,
+      evaluatedAt: new Date().toISOString(),
+    };
   }
 
   private async side(ref: string, field: string): Promise<PlannedSide> {

@@ -1,11 +1,15 @@
 import {
   FailoverRun,
+  PlanValidation,
   resolveRegionRef,
   SOURCE_ROLES,
   STANDBY_ROLES,
 } from '@meridian/plugin-regions-common';
 import { ReadinessCheck } from '@meridian/plugin-regions-node';
+import { PlanKey } from '../../database/PlanStore';
 import { ReplicationStore } from '../../database/ReplicationStore';
+import { blockingChecks } from '../../failover/preflight/checks';
+import { PLAN_VALIDATION_TASK_ID } from '../../failover/validation/schedule';
 import { FailoverHistory } from '../FailoverHistory';
 import { formatDuration, formatPercent } from './format';
 import { hasObservableReplication } from './observability';
@@ -19,6 +23,8 @@ export const LAG_WINDOW_MS = DAY;
 export const LAG_WITHIN_RPO_REQUIRED = 0.99;
 /** How recent a drill or switchover must be. */
 export const DRILL_WINDOW_MS = 90 * DAY;
+/** How recent a plan's validation must be. */
+export const PLAN_VALIDATION_WINDOW_MS = HOUR;
 
 /**
  * The region has a disaster-recovery plan: a standby declares its RPO and RTO,
@@ -252,6 +258,98 @@ export function createRecentDrillCheck(deps: {
       return {
         result: 'failed',
         evidence: `no successful drill, switchover or detected failover involving the region since ${since.toISOString()}`,
+      };
+    },
+  };
+}
+
+/** The stored plan validations, as the plan check reads them; the plan store implements it. */
+export interface PlanValidations {
+  listValidations(filter: Partial<PlanKey>): Promise<PlanValidation[]>;
+}
+
+function describePlan(plan: PlanValidation) {
+  return `${plan.region} → ${plan.target}`;
+}
+
+/**
+ * Whether a validation passes every pre-flight check but, possibly, the
+ * readiness gate: that gate reads this very score, so counting it here would
+ * keep a standby that once fell below the threshold there for good.
+ */
+function passesBesidesReadiness(plan: PlanValidation) {
+  return blockingChecks(plan.checks, false).every(
+    check => check.id === 'readiness',
+  );
+}
+
+/**
+ * A failover plan involving the region passed its scheduled validation (an
+ * emergency failover's pre-flight) in the last hour: for a primary, the plan
+ * to one of its standbys; for a standby, the plan that would promote it.
+ */
+export function createFailoverPlanValidatedCheck(deps: {
+  plans: PlanValidations;
+}): ReadinessCheck {
+  return {
+    id: 'failover-plan-validated',
+    title: 'Failover plan validated in the last hour',
+    category: 'backup-dr',
+    remediation:
+      'Fix what the failing pre-flight checks name (GET /api/regions/regions/:namespace/:name/plan lists them); the next scheduled validation picks the fix up.',
+    appliesTo: hasObservableReplication,
+    async evaluate({ regionRef, now }) {
+      const [asPrimary, asStandby] = await Promise.all([
+        deps.plans.listValidations({ region: regionRef }),
+        deps.plans.listValidations({ target: regionRef }),
+      ]);
+      const plans = [...asPrimary, ...asStandby].sort(
+        (a, b) => Date.parse(b.validatedAt) - Date.parse(a.validatedAt),
+      );
+      if (plans.length === 0) {
+        return {
+          result: 'unknown',
+          evidence:
+            'no failover plan involving the region has been validated: a primary is validated with each standby that streams from it, a standby with its primary',
+          remediation: `Wait for the ${PLAN_VALIDATION_TASK_ID} task (every 30 minutes by default, first shortly after the backend starts) or check its logs.`,
+        };
+      }
+      const since = now.getTime() - PLAN_VALIDATION_WINDOW_MS;
+      const recent = plans.filter(p => Date.parse(p.validatedAt) >= since);
+      if (recent.length === 0) {
+        return {
+          result: 'failed',
+          evidence: `no validation in the last ${formatDuration(
+            PLAN_VALIDATION_WINDOW_MS,
+          )}: the latest, of ${describePlan(plans[0])}, was on ${
+            plans[0].validatedAt
+          }`,
+          evidenceAt: new Date(plans[0].validatedAt),
+          remediation: `Check the logs of the ${PLAN_VALIDATION_TASK_ID} task and regions.failover.validation.frequency.`,
+        };
+      }
+      const passing = recent.find(passesBesidesReadiness);
+      if (passing) {
+        return {
+          result: 'passed',
+          evidence: `${describePlan(passing)} passed ${
+            passing.ok
+              ? 'every pre-flight check'
+              : 'every pre-flight check but the readiness gate'
+          } of an emergency failover, ok since ${passing.since}`,
+          evidenceAt: new Date(passing.validatedAt),
+        };
+      }
+      const failing = recent[0];
+      return {
+        result: 'failed',
+        evidence: `${describePlan(failing)} fails ${blockingChecks(
+          failing.checks,
+          false,
+        )
+          .map(check => `${check.id} (${check.detail})`)
+          .join('; ')}`,
+        evidenceAt: new Date(failing.validatedAt),
       };
     },
   };

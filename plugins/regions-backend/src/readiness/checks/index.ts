@@ -6,9 +6,11 @@ import { LinkMeasurement } from '../../database/LinkLatencyStore';
 import { ReplicationStore } from '../../database/ReplicationStore';
 import { FailoverHistory } from '../FailoverHistory';
 import {
+  createFailoverPlanValidatedCheck,
   createLagWithinRpoCheck,
   createRecentDrillCheck,
   drPlanDeclaredCheck,
+  PlanValidations,
 } from './backupDr';
 import { createComponentsDeployedCheck } from './deployment';
 import { runbookCheck } from './documentation';
@@ -38,6 +40,8 @@ export interface BuiltInReadinessCheckDeps {
   failoverHistory?: FailoverHistory;
   /** Measured link latency; the latency check is left out without it. */
   linkLatency?: { list(): Promise<LinkMeasurement[]> };
+  /** The scheduled validations of failover plans. */
+  plans: PlanValidations;
 }
 
 /** The checks of the seed scorecard, in the order the tab shows them. */
@@ -61,6 +65,7 @@ export function createBuiltInReadinessChecks(
       sampleIntervalMs: deps.replication.staleAfterMs / 3,
     }),
     createRecentDrillCheck(deps),
+    createFailoverPlanValidatedCheck(deps),
     runbookCheck,
   ];
 }
