@@ -195,7 +195,7 @@ describe('regions actions', () => {
       );
       expect(east.canTakeOver).toBe(false);
       expect(east.verdict).toBe(
-        'us-east cannot take over: it is a primary region, not a standby',
+        'us-east cannot take over: its node is a primary, not a standby (it declares primary)',
       );
     });
 

@@ -69,7 +69,9 @@ export function takeoverVerdict(
     replication.observedRole === 'fenced'
   ) {
     blockers.push(
-      `its node is a ${replication.observedRole} primary, not a standby${
+      `its node is a ${
+        replication.observedRole === 'fenced' ? 'fenced primary' : 'primary'
+      }, not a standby${
         replication.role ? ` (it declares ${replication.role})` : ''
       }`,
     );
