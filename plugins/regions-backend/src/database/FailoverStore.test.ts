@@ -279,5 +279,53 @@ describe('FailoverStore', () => {
         're-fence',
       ]);
     });
+
+    it('adds who made a detected promotion once it is known, keeping what was seen', async () => {
+      const promotedAt = new Date(Date.now() - 30_000).toISOString();
+      const recorded = await store.recordDetectedRun({
+        region: EAST,
+        target: WEST,
+        detection: {
+          promotedAt,
+          promotedAtFrom: 'samples',
+          timeline: 2,
+          promotedBy: null,
+          evidence: ['us-west-db is a primary on timeline 2'],
+        },
+        promotedBy: 'unknown',
+        rtoMs: 4000,
+        dataLossBytes: 0,
+        progress: { sourceNode: 'us-east-db', targetNode: 'us-west-db' },
+      });
+      const unexplained = await store.listDetectedRunsWithoutPromoter(
+        new Date(Date.now() - 60_000),
+      );
+      expect(unexplained).toEqual([
+        { run: expect.objectContaining({ id: recorded.id }), targetNode: 'us-west-db' },
+      ]);
+
+      await store.reviseDetection(recorded.id, {
+        promotedBy: 'patroni (new leader west)',
+        evidence: ["Patroni's history: timeline 1 ended"],
+        promotedAt: '2026-12-07T00:00:00.000Z',
+      });
+
+      const revised = await store.getRun(recorded.id);
+      expect(revised).toMatchObject({
+        createdBy: 'patroni (new leader west)',
+        detection: {
+          promotedBy: 'patroni (new leader west)',
+          promotedAt: '2026-12-07T00:00:00.000Z',
+          promotedAtFrom: 'node',
+          evidence: [
+            'us-west-db is a primary on timeline 2',
+            "Patroni's history: timeline 1 ended",
+          ],
+        },
+      });
+      expect(
+        await store.listDetectedRunsWithoutPromoter(new Date(Date.now() - 60_000)),
+      ).toEqual([]);
+    });
   });
 });

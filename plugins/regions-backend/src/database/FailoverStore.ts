@@ -439,6 +439,57 @@ export class FailoverStore {
     return (await this.getRun(id))!;
   }
 
+  /**
+   * Detected runs since `since` that do not say yet what promoted them, with
+   * the node that was promoted: Patroni writes its history up to a
+   * `loop_wait` after the promotion, often after the run was recorded.
+   */
+  async listDetectedRunsWithoutPromoter(
+    since: Date,
+  ): Promise<{ run: FailoverRun; targetNode?: string }[]> {
+    const rows = await this.db<RunRow>(RUNS)
+      .where({ mode: 'detected' })
+      .andWhere('created_at', '>=', since);
+    return rows
+      .map(row => ({
+        run: toRun(row),
+        targetNode: parseProgress<{ targetNode?: string }>(row.progress)
+          ?.targetNode,
+      }))
+      .filter(({ run }) => run.detection && !run.detection.promotedBy);
+  }
+
+  /** Adds what became known of a detected promotion: who made it, and how Meridian knows. */
+  async reviseDetection(
+    runId: string,
+    revision: { promotedBy: string; evidence: string[]; promotedAt?: string },
+  ): Promise<void> {
+    const row = await this.db<RunRow>(RUNS)
+      .where({ id: runId, mode: 'detected' })
+      .first();
+    if (!row?.detection) {
+      return;
+    }
+    const detection: FailoverDetection = JSON.parse(row.detection);
+    const revised: FailoverDetection = {
+      ...detection,
+      promotedBy: revision.promotedBy,
+      ...(revision.promotedAt && detection.promotedAtFrom === 'samples'
+        ? { promotedAt: revision.promotedAt, promotedAtFrom: 'node' }
+        : {}),
+      evidence: [
+        ...detection.evidence,
+        ...revision.evidence.filter(line => !detection.evidence.includes(line)),
+      ],
+    };
+    await this.db(RUNS)
+      .where({ id: runId })
+      .update({
+        detection: JSON.stringify(revised),
+        created_by: revision.promotedBy,
+      });
+  }
+
   /** Whether a detected run already records the promotion of `target` to `timeline`. */
   async hasDetectedRun(target: string, timeline: number | null) {
     const rows = await this.db<RunRow>(RUNS)

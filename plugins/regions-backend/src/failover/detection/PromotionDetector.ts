@@ -17,6 +17,8 @@ import { PromotionRecord } from './promotionRecord';
 
 /** How long before a promotion a Meridian run that targets the node explains it. */
 const RUN_MARGIN_MS = 60_000;
+/** How long after a detected promotion its promoter is still asked for. */
+const PROMOTER_LOOKBACK_MS = 10 * 60_000;
 
 /**
  * Notices, after every replication tick, a node that Meridian did not
@@ -57,6 +59,39 @@ export class PromotionDetector {
         this.deps.logger.error(
           `Could not record the promotion of ${sample.regionRef}: ${error}`,
         );
+      }
+    }
+    await this.learnPromoters().catch(error =>
+      this.deps.logger.warn(
+        `Could not read who made recent promotions: ${error}`,
+      ),
+    );
+  }
+
+  /**
+   * Asks again, for recent detected runs that do not say what promoted them,
+   * what the node's manager records now (Patroni's history is written up to
+   * a `loop_wait` after the promotion).
+   */
+  private async learnPromoters() {
+    const since = new Date(Date.now() - PROMOTER_LOOKBACK_MS);
+    const unexplained =
+      await this.deps.failovers.listDetectedRunsWithoutPromoter(since);
+    for (const { run, targetNode } of unexplained) {
+      const node = targetNode ? this.deps.nodes.get(targetNode) : undefined;
+      const timeline = run.detection?.timeline;
+      if (!node?.patroni || timeline === null || timeline === undefined) {
+        continue;
+      }
+      const record = await this.deps
+        .readPromotion(node, timeline)
+        .catch(() => undefined);
+      if (record?.promotedBy) {
+        await this.deps.failovers.reviseDetection(run.id, {
+          promotedBy: record.promotedBy,
+          evidence: record.evidence,
+          ...(record.promotedAt ? { promotedAt: record.promotedAt } : {}),
+        });
       }
     }
   }
