@@ -301,7 +301,10 @@ describe('FailoverStore', () => {
         new Date(Date.now() - 60_000),
       );
       expect(unexplained).toEqual([
-        { run: expect.objectContaining({ id: recorded.id }), targetNode: 'us-west-db' },
+        {
+          run: expect.objectContaining({ id: recorded.id }),
+          targetNode: 'us-west-db',
+        },
       ]);
 
       await store.reviseDetection(recorded.id, {
@@ -324,7 +327,9 @@ describe('FailoverStore', () => {
         },
       });
       expect(
-        await store.listDetectedRunsWithoutPromoter(new Date(Date.now() - 60_000)),
+        await store.listDetectedRunsWithoutPromoter(
+          new Date(Date.now() - 60_000),
+        ),
       ).toEqual([]);
     });
   });
