@@ -8,3 +8,4 @@
 export { regionsPlugin as default } from './plugin';
 export { PostgresReplicationSource } from './collectors/replication/PostgresReplicationSource';
 export { PrometheusReplicationSource } from './collectors/replication/PrometheusReplicationSource';
+export { RegionHealth } from './collectors/probes/RegionHealth';

@@ -63,7 +63,11 @@ import { AlertStateStore } from './database/AlertStateStore';
 import { LinkLatencyStore } from './database/LinkLatencyStore';
 import { RegionAlerts } from './alerts/RegionAlerts';
 import { recordRpoAlerts } from './alerts/replicationAlerts';
-import { readPrometheusLatencyConfig } from './collectors/latency/config';
+import {
+  latencySchedule,
+  readPrometheusLatencyConfig,
+} from './collectors/latency/config';
+import { setUpProbes } from './collectors/probes/setUpProbes';
 import {
   LATENCY_COLLECTOR_TASK_ID,
   LatencyCollector,
@@ -316,6 +320,17 @@ export const regionsPlugin = createBackendPlugin({
           fn: signal => replicationCollector.run(signal),
         });
 
+        // Health probes: their task, health service and route.
+        const probes = await setUpProbes({
+          config,
+          database,
+          scheduler,
+          alerts: regionAlerts,
+          regions: store,
+          logger,
+        });
+        httpRouter.use(probes.router);
+
         const linkLatencyStore = await LinkLatencyStore.create({ database });
         const prometheusLatency = readPrometheusLatencyConfig(config);
         const latencyCollector = new LatencyCollector({
@@ -326,11 +341,12 @@ export const regionsPlugin = createBackendPlugin({
           ...(prometheusLatency
             ? { prometheus: new PrometheusLinkLatency(prometheusLatency) }
             : {}),
+          otherMeasurements: () => probes.health.linkMeasurements(),
         });
-        if (prometheusLatency) {
+        if (prometheusLatency || probes.measuresLinks) {
           await scheduler.scheduleTask({
             id: LATENCY_COLLECTOR_TASK_ID,
-            ...prometheusLatency.schedule,
+            ...(prometheusLatency?.schedule ?? latencySchedule()),
             fn: signal => latencyCollector.run(signal),
           });
         }
@@ -342,6 +358,7 @@ export const regionsPlugin = createBackendPlugin({
             failoverHistory: failoverStore,
             linkLatency: linkLatencyStore,
             plans: planStore,
+            health: probes.health,
             replication: {
               store: replicationStore,
               sourceOf: region => replicationCollector.sourceOf(region)?.id,
@@ -437,6 +454,7 @@ export const regionsPlugin = createBackendPlugin({
             readiness: readinessEvaluator,
             observedRoles,
             linkLatency: linkLatencyStore,
+            health: probes.health,
           }),
         );
 

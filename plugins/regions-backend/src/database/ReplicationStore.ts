@@ -34,7 +34,7 @@ export const ROLLUP_BUCKET_MS = 5 * MINUTE;
 /** The most points a history answer holds. */
 export const MAX_HISTORY_POINTS = 500;
 
-const WINDOW_MS: Record<ReplicationWindow, number> = {
+export const WINDOW_MS: Record<ReplicationWindow, number> = {
   '1h': HOUR,
   '24h': DAY,
   '7d': 7 * DAY,
@@ -44,7 +44,7 @@ const WINDOW_MS: Record<ReplicationWindow, number> = {
 // Raw samples answer the hour (360 points at 10 s); from 24 h on, the 5-minute
 // rollups (288 points a day) are as fine as a 500-point chart can show and far
 // cheaper to read than a day of raw rows for every replica.
-const RAW_WINDOWS: ReadonlySet<ReplicationWindow> = new Set(['1h']);
+export const RAW_WINDOWS: ReadonlySet<ReplicationWindow> = new Set(['1h']);
 
 /** How long samples are kept. */
 export interface ReplicationRetention {

@@ -47,6 +47,9 @@ describe('migrations', () => {
         'region_link_latency',
         'region_observed_conflicts',
         'region_plan_validations',
+        'region_probe_checks',
+        'region_probe_rollups',
+        'region_probe_state',
         'region_readiness_history',
         'region_readiness_state',
         'region_replication_rollups',
@@ -135,6 +138,46 @@ describe('migrations', () => {
           run_id: 'run-1',
         },
       ]);
+
+      await knex('region_probe_checks').insert([
+        {
+          probe: 'us-east-api',
+          checked_at: syncedAt,
+          ok: true,
+          latency_ms: 12.5,
+        },
+        { probe: 'us-east-api', checked_at: syncedAt, ok: false },
+      ]);
+      const probeBucket = {
+        probe: 'us-east-api',
+        bucket: syncedAt,
+        checks: 2,
+        failures: 1,
+        latency_sum_ms: 12.5,
+      };
+      await knex('region_probe_rollups').insert(probeBucket);
+      // one rollup per probe and bucket
+      await expect(
+        knex('region_probe_rollups').insert(probeBucket),
+      ).rejects.toMatchObject({ message: uniqueViolation });
+      await knex('region_probe_state').insert({
+        probe: 'us-east-api',
+        status: 'degraded',
+        consecutive_failures: 1,
+        last_error: 'connection refused',
+        checked_at: syncedAt,
+        since: syncedAt,
+      });
+
+      // the probes migration alone goes down and up again
+      const probes = {
+        directory: migrationsDir,
+        name: '20261210000000_probes.js',
+      };
+      await knex.migrate.down(probes);
+      expect(await tableNames(knex)).not.toContain('region_probe_state');
+      await knex.migrate.up(probes);
+      expect(await knex('region_probe_checks').select()).toEqual([]);
 
       await knex.migrate.rollback({ directory: migrationsDir }, true);
       expect(await tableNames(knex)).toEqual([]);

@@ -12,6 +12,7 @@ import {
 } from '@meridian/plugin-regions-common';
 import express from 'express';
 import Router from 'express-promise-router';
+import { RegionHealth } from '../collectors/probes/RegionHealth';
 import { ReplicationCollector } from '../collectors/replication/ReplicationCollector';
 import { DatabaseRegionsStore } from '../database/DatabaseRegionsStore';
 import { LinkLatencyStore } from '../database/LinkLatencyStore';
@@ -36,8 +37,11 @@ export async function createRouter(options: {
   readiness: ReadinessEvaluator;
   observedRoles: ObservedRoles;
   linkLatency: LinkLatencyStore;
+  /** The probes' view of regions, for the topology's health and user latency. */
+  health?: RegionHealth;
 }): Promise<express.Router> {
-  const { store, replication, readiness, observedRoles, linkLatency } = options;
+  const { store, replication, readiness, observedRoles, linkLatency, health } =
+    options;
   const router = Router();
 
   async function findRegion(params: { namespace: string; name: string }) {
@@ -58,6 +62,12 @@ export async function createRouter(options: {
         evidence: await observedRoles.evidence(),
       },
       linkLatency: await linkLatency.list(),
+      ...(health
+        ? {
+            health: await health.summaries(),
+            userLatency: await health.userLatency(),
+          }
+        : {}),
     });
     res.json(body);
   });
@@ -140,7 +150,8 @@ export async function createRouter(options: {
   return router;
 }
 
-function readWindow(value: unknown): ReplicationWindow {
+/** The `window` query parameter, `24h` when absent; InputError (400) for another value. */
+export function readWindow(value: unknown): ReplicationWindow {
   if (value === undefined) {
     return '24h';
   }

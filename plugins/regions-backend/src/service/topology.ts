@@ -1,5 +1,6 @@
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import {
+  HealthStatus,
   RegionConflict,
   RegionEntity,
   TopologyReadiness,
@@ -8,7 +9,11 @@ import {
   toTopologyRegion,
   topologyEdgesOf,
 } from '@meridian/plugin-regions-common';
-import { withMeasuredLatency } from '../collectors/latency/measuredLatency';
+import {
+  againstTarget,
+  withMeasuredLatency,
+} from '../collectors/latency/measuredLatency';
+import { UserLatencyMeasurement } from '../collectors/probes/RegionHealth';
 import { LinkMeasurement } from '../database/LinkLatencyStore';
 import { ReplicationState } from '../database/ReplicationStore';
 import { DriftEvidence, ObservedRoles, roleDriftOf } from './observedRoles';
@@ -45,6 +50,10 @@ export function buildTopology(
     observed?: { roles: ObservedRoles; evidence: DriftEvidence };
     /** Measured link latency, for the links' targets. */
     linkLatency?: LinkMeasurement[];
+    /** Each region's health from its probes, by ref. */
+    health?: Map<string, { status: HealthStatus; reason: string }>;
+    /** Each region's user latency from its probes, by ref. */
+    userLatency?: Map<string, UserLatencyMeasurement>;
   },
 ): TopologyResponse {
   const {
@@ -52,15 +61,24 @@ export function buildTopology(
     readiness = new Map(),
     observed,
     linkLatency = [],
+    health,
+    userLatency,
   } = observations;
   const { regions, conflicts, syncedAt } = snapshot;
   const known = new Set(regions.map(region => stringifyEntityRef(region)));
   return {
     regions: regions.map(region => {
-      const scored = readiness.get(stringifyEntityRef(region));
+      const ref = stringifyEntityRef(region);
+      const scored = readiness.get(ref);
+      const probed = health?.get(ref);
+      const userTargetMs = region.spec.userLatencyTargetMs;
       const summary = {
         ...summarizeRegion(region, conflicts),
         ...(scored ? { readiness: scored } : {}),
+        ...(probed ? { health: probed } : {}),
+        ...(userLatency && userTargetMs !== undefined
+          ? { userLatency: againstTarget(userTargetMs, userLatency.get(ref)) }
+          : {}),
       };
       const latest = replication.get(summary.ref);
       if (!latest) {

@@ -47,11 +47,23 @@ export function readPrometheusLatencyConfig(
     query,
     fromLabel: block.getOptionalString('fromLabel') ?? 'source_region',
     toLabel: block.getOptionalString('toLabel') ?? 'target_region',
-    schedule: {
-      frequency,
-      timeout: { seconds: 30 },
-      initialDelay: { seconds: 10 },
-      scope: 'global',
-    },
+    schedule: latencySchedule(frequency),
+  };
+}
+
+/**
+ * The latency task's schedule; every minute when only probes measure links
+ * (they keep their own pace: the task compares their latest means).
+ */
+export function latencySchedule(
+  frequency: SchedulerServiceTaskScheduleDefinition['frequency'] = {
+    minutes: 1,
+  },
+): SchedulerServiceTaskScheduleDefinition {
+  return {
+    frequency,
+    timeout: { seconds: 30 },
+    initialDelay: { seconds: 10 },
+    scope: 'global',
   };
 }

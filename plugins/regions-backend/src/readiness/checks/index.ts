@@ -1,6 +1,6 @@
 import { AuthService } from '@backstage/backend-plugin-api';
 import { CatalogService } from '@backstage/plugin-catalog-node';
-import { RegionEntity } from '@meridian/plugin-regions-common';
+import { ProbeHealth, RegionEntity } from '@meridian/plugin-regions-common';
 import { ReadinessCheck } from '@meridian/plugin-regions-node';
 import { LinkMeasurement } from '../../database/LinkLatencyStore';
 import { ReplicationStore } from '../../database/ReplicationStore';
@@ -21,6 +21,7 @@ import {
 } from './infrastructure';
 import {
   availabilityTargetCheck,
+  createHealthProbesCheck,
   createReplicationObservedCheck,
 } from './observability';
 import { createOwnerKnownCheck, residencyDeclaredCheck } from './security';
@@ -42,6 +43,8 @@ export interface BuiltInReadinessCheckDeps {
   linkLatency?: { list(): Promise<LinkMeasurement[]> };
   /** The scheduled validations of failover plans. */
   plans: PlanValidations;
+  /** The probes' view of regions; the health-probes check is left out without it. */
+  health?: { regionProbes(regionRef: string): Promise<ProbeHealth[]> };
 }
 
 /** The checks of the seed scorecard, in the order the tab shows them. */
@@ -55,6 +58,7 @@ export function createBuiltInReadinessChecks(
       ? [createLatencyWithinTargetsCheck({ linkLatency: deps.linkLatency })]
       : []),
     createReplicationObservedCheck(deps.replication),
+    ...(deps.health ? [createHealthProbesCheck({ health: deps.health })] : []),
     availabilityTargetCheck,
     createComponentsDeployedCheck(deps),
     createOwnerKnownCheck(deps),

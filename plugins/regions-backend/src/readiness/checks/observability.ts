@@ -1,9 +1,11 @@
 import {
   ANNOTATION_REGION_DATABASE,
+  ProbeHealth,
   RegionEntity,
 } from '@meridian/plugin-regions-common';
 import { ReadinessCheck } from '@meridian/plugin-regions-node';
 import { ReplicationStore } from '../../database/ReplicationStore';
+import { regionHealthOf } from '../../collectors/probes/status';
 import { formatDuration } from './format';
 
 /** True for a region whose replication a source can sample: streaming or logical, not backups. */
@@ -103,3 +105,51 @@ export const availabilityTargetCheck: ReadinessCheck = {
         };
   },
 };
+
+/**
+ * Probes check the region's endpoints, and none of them is down (a slow or
+ * flapping probe still passes: it answers; its reason says how).
+ */
+export function createHealthProbesCheck(deps: {
+  health: { regionProbes(regionRef: string): Promise<ProbeHealth[]> };
+}): ReadinessCheck {
+  return {
+    id: 'health-probes',
+    title: 'Health probes configured and up',
+    category: 'observability',
+    remediation:
+      'Configure a probe of the region’s endpoint under regions.probes.<name> (url, region), then bring the down probes’ endpoints back.',
+    async evaluate({ regionRef }) {
+      const probes = await deps.health.regionProbes(regionRef);
+      if (probes.length === 0) {
+        return {
+          result: 'failed',
+          evidence: `no probe of regions.probes checks ${regionRef}`,
+        };
+      }
+      const { status, reason } = regionHealthOf(probes);
+      const checkedAt = probes
+        .map(probe => probe.checkedAt)
+        .filter((at): at is string => at !== null)
+        .sort()
+        .pop();
+      const evidenceAt = checkedAt ? new Date(checkedAt) : null;
+      if (status === 'unknown') {
+        return {
+          result: 'unknown',
+          evidence: reason,
+          evidenceAt,
+          remediation:
+            'Wait for the probe collector’s next round (regions-probe-collector), or check its logs.',
+        };
+      }
+      return {
+        result: probes.some(probe => probe.status === 'down')
+          ? 'failed'
+          : 'passed',
+        evidence: reason,
+        evidenceAt,
+      };
+    },
+  };
+}
