@@ -33,5 +33,6 @@ CI=true yarn backstage-cli repo test --json --outputFile="$results/jest-results.
 echo "== end-to-end (backend + frontend + Chromium)"
 CI=true yarn playwright test || status=$?
 
-node "$ROOT/scripts/lib/summarize-results.js" "$results/jest-results.json" "$results/e2e-results.json"
+# the closing line; it fails the run on any failed or flaky test too
+node "$ROOT/scripts/lib/summarize-results.js" "$results/jest-results.json" "$results/e2e-results.json" || status=1
 exit $status
