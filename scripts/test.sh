@@ -4,9 +4,32 @@
 # end-to-end run in Chromium. Idempotent; safe to run again.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+
+# How long each stage took, printed at the end: a fresh machine's time is the
+# figure a newcomer (and CI's limit) cares about.
+stage_names=()
+stage_seconds=()
+stage_started=$SECONDS
+end_stage() {
+  stage_names+=("$1")
+  stage_seconds+=($((SECONDS - stage_started)))
+  stage_started=$SECONDS
+}
+print_stages() {
+  echo "== durations"
+  local i
+  for i in "${!stage_names[@]}"; do
+    printf '%-28s %4dm%02ds\n' "${stage_names[$i]}" $((stage_seconds[i] / 60)) $((stage_seconds[i] % 60))
+  done
+  printf '%-28s %4dm%02ds\n' "total" $((SECONDS / 60)) $((SECONDS % 60))
+}
+# also when a stage stops the run early (set -e)
+trap print_stages EXIT
+
 source "$ROOT/scripts/bootstrap.sh"
-source "$ROOT/scripts/lib/services.sh"
 cd "$ROOT"
+end_stage "install (node, yarn, deps)"
+source "$ROOT/scripts/lib/services.sh"
 
 ensure_postgres
 ensure_prometheus
@@ -15,6 +38,7 @@ ensure_powerdns
 ensure_chromium
 ensure_mkdocs
 ensure_wireguard
+end_stage "services (Debian packages)"
 export BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING="${BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING:-postgresql://postgres@127.0.0.1:5432}"
 
 results="$ROOT/node_modules/.cache"
@@ -25,13 +49,19 @@ echo "== type check, lint, formatting"
 yarn tsc
 yarn backstage-cli repo lint
 yarn prettier --check . >/dev/null
+end_stage "type check, lint, format"
 
 echo "== unit and integration tests"
 status=0
 CI=true yarn backstage-cli repo test --json --outputFile="$results/jest-results.json" || status=$?
+end_stage "jest"
 
 echo "== end-to-end (backend + frontend + Chromium)"
 CI=true yarn playwright test || status=$?
+end_stage "e2e"
+trap - EXIT
+print_stages
 
-node "$ROOT/scripts/lib/summarize-results.js" "$results/jest-results.json" "$results/e2e-results.json"
+# the closing line; it fails the run on any failed or flaky test too
+node "$ROOT/scripts/lib/summarize-results.js" "$results/jest-results.json" "$results/e2e-results.json" || status=1
 exit $status

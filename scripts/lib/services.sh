@@ -6,8 +6,10 @@ apt_install() {
     apt-get update -qq >&2
     MERIDIAN_APT_UPDATED=1
   fi
-  # waits for a dpkg lock held by another install rather than failing at once
-  DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq "$@" >&2
+  # waits for a dpkg lock held by another install rather than failing at once;
+  # no recommends: wireguard-tools would pull a kernel image and its initramfs
+  DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq \
+    --no-install-recommends "$@" >&2
 }
 
 # The Backstage database tests run each suite on SQLite and on this PostgreSQL.
