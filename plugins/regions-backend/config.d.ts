@@ -332,6 +332,8 @@ export interface Config {
         consecutiveChecks?: number;
         /** Time after any failover of a region before another automatic one. Default `{ hours: 1 }`. */
         cooldown?: Duration;
+        /** How often the policy looks at the probes. Default `{ seconds: 5 }`. */
+        frequency?: Duration;
       };
     };
 

@@ -103,6 +103,10 @@ import { TrafficSwitchRegistry } from './failover/TrafficSwitchRegistry';
 import { createFailoverRouter } from './service/failoverRouter';
 import { PlanStore } from './database/PlanStore';
 import { readAutomaticFailoverConfig } from './failover/automatic/config';
+import {
+  AUTOMATIC_FAILOVER_TASK_ID,
+  AutomaticFailover,
+} from './failover/automatic/AutomaticFailover';
 import { PlanNotifications } from './failover/validation/planNotifications';
 import { PlanValidator } from './failover/validation/PlanValidator';
 import {
@@ -265,8 +269,9 @@ export const regionsPlugin = createBackendPlugin({
           logger,
         });
         const failoverNotifications = new FailoverNotifications(notifications);
+        const alertStates = await AlertStateStore.create({ database });
         const regionAlerts = new RegionAlerts({
-          states: await AlertStateStore.create({ database }),
+          states: alertStates,
           notifications,
           logger,
         });
@@ -517,6 +522,29 @@ export const regionsPlugin = createBackendPlugin({
           ...planValidationSchedule,
           fn: signal => planValidator.run(signal),
         });
+        const automaticFailoverPolicy = new AutomaticFailover({
+          config: automaticFailover,
+          regions: store,
+          health: probes.health,
+          replication: replicationStore,
+          upstreamRegionOf: upstream =>
+            observedRoles.upstreamRegionOf(upstream),
+          planner,
+          orchestrator: failoverOrchestrator,
+          runs: failoverStore,
+          decisions: planStore,
+          states: alertStates,
+          notifications,
+          auditor,
+          logger,
+        });
+        if (automaticFailover.enabled) {
+          await scheduler.scheduleTask({
+            id: AUTOMATIC_FAILOVER_TASK_ID,
+            ...automaticFailover.schedule,
+            fn: signal => automaticFailoverPolicy.run(signal),
+          });
+        }
         httpRouter.use(
           createPlanRouter({
             regions: store,

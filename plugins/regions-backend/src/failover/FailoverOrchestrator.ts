@@ -74,17 +74,23 @@ export class FailoverOrchestrator {
     return this.options.planner;
   }
 
-  /**
-   * Records the run and starts executing it. Throws NotFoundError for an
-   * unknown region or target, ConflictError when a run holds either or a node.
-   */
   /** How many other owners must approve a run of this request (`regions.failover.approvals`). */
   approvalsRequiredFor(request: { mode: FailoverMode; dryRun: boolean }) {
     // A dry run changes nothing: it never waits. A drill waits if configured to.
     return request.dryRun ? 0 : this.options.approvals?.[request.mode] ?? 0;
   }
 
-  async start(request: FailoverStart, actor: string): Promise<FailoverRun> {
+  /**
+   * Records the run and starts executing it. Throws NotFoundError for an
+   * unknown region or target, ConflictError when a run holds either or a node.
+   * `approvedByPolicy`: a run the automatic failover policy starts waits for
+   * nobody — enabling the policy in the app config is the approval.
+   */
+  async start(
+    request: FailoverStart,
+    actor: string,
+    options: { approvedByPolicy?: boolean } = {},
+  ): Promise<FailoverRun> {
     this.refuseWhileStopping();
     const plan = await this.options.planner.plan({
       region: request.region,
@@ -96,7 +102,9 @@ export class FailoverOrchestrator {
       ...request,
       createdBy: actor,
       holds: plan.holds,
-      approvalsRequired: this.approvalsRequiredFor(request),
+      approvalsRequired: options.approvedByPolicy
+        ? 0
+        : this.approvalsRequiredFor(request),
     });
     const claimed = await this.options.store.claim<FailoverProgress>(run.id);
     if (!claimed) {

@@ -640,7 +640,7 @@ export function childPids(pid: number): number[] {
 }
 
 /** Whether the process runs (a killed one lingers as a zombie until reaped). */
-function isAlive(pid: number): boolean {
+export function isAlive(pid: number): boolean {
   try {
     const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
     return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';

@@ -14,6 +14,12 @@ describe('readAutomaticFailoverConfig', () => {
       regions: [],
       consecutiveChecks: 3,
       cooldownMs: 3_600_000,
+      schedule: {
+        frequency: { seconds: 5 },
+        timeout: { minutes: 2 },
+        initialDelay: { seconds: 10 },
+        scope: 'global',
+      },
     });
   });
 
@@ -24,6 +30,7 @@ describe('readAutomaticFailoverConfig', () => {
       regions: ['region:default/us-east', 'Region:default/us-west'],
       consecutiveChecks: 5,
       cooldown: { minutes: 90 },
+      frequency: { seconds: 2 },
     });
     expect(automatic).toEqual({
       enabled: true,
@@ -31,6 +38,7 @@ describe('readAutomaticFailoverConfig', () => {
       regions: ['region:default/us-east', 'region:default/us-west'],
       consecutiveChecks: 5,
       cooldownMs: 5_400_000,
+      schedule: expect.objectContaining({ frequency: { seconds: 2 } }),
     });
     expect(automaticFailoverCovers(automatic, 'region:default/us-west')).toBe(
       true,

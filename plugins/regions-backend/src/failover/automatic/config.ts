@@ -1,4 +1,5 @@
 import { Config, readDurationFromConfig } from '@backstage/config';
+import { SchedulerServiceTaskScheduleDefinition } from '@backstage/backend-plugin-api';
 import { durationToMilliseconds } from '@backstage/types';
 import { readFullRegionRef } from '../../bindings/databaseNodes';
 
@@ -15,6 +16,8 @@ export interface AutomaticFailoverConfig {
   consecutiveChecks: number;
   /** Time after any failover of a region before another automatic one. */
   cooldownMs: number;
+  /** When the policy looks at the probes, as a scheduler task. */
+  schedule: SchedulerServiceTaskScheduleDefinition;
 }
 
 const DEFAULT_CONSECUTIVE_CHECKS = 3;
@@ -53,12 +56,21 @@ export function readAutomaticFailoverConfig(
       )}`,
     );
   }
+  const frequency = automatic?.has('frequency')
+    ? readDurationFromConfig(config, { key: `${KEY}.frequency` })
+    : { seconds: 5 };
   return {
     enabled: automatic?.getOptionalBoolean('enabled') ?? false,
     dryRun: automatic?.getOptionalBoolean('dryRun') ?? true,
     regions: [...new Set(regions)],
     consecutiveChecks,
     cooldownMs,
+    schedule: {
+      frequency,
+      timeout: { minutes: 2 },
+      initialDelay: { seconds: 10 },
+      scope: 'global',
+    },
   };
 }
 
