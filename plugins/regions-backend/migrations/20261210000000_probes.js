@@ -1,9 +1,9 @@
 // @ts-check
 
 /**
- * Health probes: the raw checks (kept for a short retention), 5-minute
- * rollups that answer the long windows, and the current state of each probe
- * (failed checks in a row, status and since when).
+ * Health probes: the raw checks (kept for a short retention), 5-minute and
+ * hourly rollups that answer the long windows, and the current state of each
+ * probe (failed checks in a row, status and since when).
  *
  * @param {import('knex').Knex} knex
  */
@@ -20,12 +20,18 @@ exports.up = async function up(knex) {
   });
 
   await knex.schema.createTable('region_probe_rollups', table => {
-    table.comment('Checks per probe per 5-minute bucket, for long windows');
+    table.comment(
+      'Checks per probe per bucket: 5-minute buckets for the 24 h and 7 d windows, hourly ones for 30 d',
+    );
     table.string('probe').notNullable();
+    table
+      .integer('width_ms')
+      .notNullable()
+      .comment('The width of the bucket: 300000 or 3600000');
     table
       .timestamp('bucket', { useTz: true })
       .notNullable()
-      .comment('Start of the 5-minute bucket');
+      .comment('Start of the bucket');
     table.integer('checks').notNullable();
     table.integer('failures').notNullable();
     table
@@ -33,7 +39,7 @@ exports.up = async function up(knex) {
       .notNullable()
       .comment('Sum of the latency of the successful checks');
     table.double('max_latency_ms').nullable();
-    table.primary(['probe', 'bucket']);
+    table.primary(['probe', 'width_ms', 'bucket']);
     table.index(['bucket'], 'region_probe_rollups_bucket_idx');
   });
 

@@ -337,6 +337,7 @@ export const regionsPlugin = createBackendPlugin({
         httpRouter.use(probes.router);
 
         const linkLatencyStore = await LinkLatencyStore.create({ database });
+        const measuredLinks = probes.withProbeLinks(linkLatencyStore);
         const prometheusLatency = readPrometheusLatencyConfig(config);
         const latencyCollector = new LatencyCollector({
           regions: store,
@@ -361,9 +362,9 @@ export const regionsPlugin = createBackendPlugin({
             catalog,
             auth,
             failoverHistory: failoverStore,
-            linkLatency: linkLatencyStore,
+            linkLatency: measuredLinks,
             plans: planStore,
-            health: probes.health,
+            health: probes.configured ? probes.health : undefined,
             replication: {
               store: replicationStore,
               sourceOf: region => replicationCollector.sourceOf(region)?.id,
@@ -458,7 +459,7 @@ export const regionsPlugin = createBackendPlugin({
             },
             readiness: readinessEvaluator,
             observedRoles,
-            linkLatency: linkLatencyStore,
+            linkLatency: measuredLinks,
             health: probes.health,
           }),
         );

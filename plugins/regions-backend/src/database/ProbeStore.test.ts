@@ -36,7 +36,7 @@ describe('ProbeStore', () => {
   }
 
   it.each(databases.eachSupportedId())(
-    'rolls checks up into 5-minute buckets for the long windows, reads the hour raw, and prunes, %p',
+    'rolls checks up into 5-minute and hourly buckets for the long windows, reads the hour raw, and prunes, %p',
     async databaseId => {
       const { knex, store } = await storeOn(databaseId);
       // three rounds in one bucket two days ago, one round now
@@ -88,18 +88,40 @@ describe('ProbeStore', () => {
         },
       ]);
 
-      // raw checks go after 2 hours, rollups after 35 days
+      // 30 days read the hourly rollups
+      expect((await store.getSeries(['api'], '30d', now)).get('api')).toEqual([
+        {
+          t: expect.any(String),
+          latencyMs: 20,
+          maxLatencyMs: 30,
+          checks: 3,
+          failures: 1,
+        },
+        {
+          t: expect.any(String),
+          latencyMs: 20,
+          maxLatencyMs: 20,
+          checks: 1,
+          failures: 0,
+        },
+      ]);
+
+      // raw checks go after 2 hours, 5-minute rollups after 8 days, hourly
+      // ones after 35
+      const rows = async (table: string, where = {}) =>
+        Number((await knex(table).where(where).count({ n: '*' }))[0].n);
       await store.prune(now);
-      expect(
-        Number((await knex('region_probe_checks').count({ n: '*' }))[0].n),
-      ).toBe(1);
+      expect(await rows('region_probe_checks')).toBe(1);
       expect(
         (await store.getSeries(['api'], '7d', now)).get('api'),
       ).toHaveLength(2);
-      await store.prune(new Date(now.getTime() + 36 * DAY));
-      expect((await store.getSeries(['api'], '30d', now)).get('api')).toEqual(
-        [],
+      await store.prune(new Date(now.getTime() + 9 * DAY));
+      expect(await rows('region_probe_rollups', { width_ms: 300_000 })).toBe(0);
+      expect(await rows('region_probe_rollups', { width_ms: 3_600_000 })).toBe(
+        3,
       );
+      await store.prune(new Date(now.getTime() + 36 * DAY));
+      expect(await rows('region_probe_rollups')).toBe(0);
       await knex.destroy();
     },
   );

@@ -8,12 +8,7 @@ import {
   ReplicationWindow,
 } from '@meridian/plugin-regions-common';
 import { Knex } from 'knex';
-import {
-  MAX_HISTORY_POINTS,
-  RAW_WINDOWS,
-  ROLLUP_BUCKET_MS,
-  WINDOW_MS,
-} from './ReplicationStore';
+import { MAX_HISTORY_POINTS, RAW_WINDOWS, WINDOW_MS } from './ReplicationStore';
 import { historySlot, TimestampValue, toDate } from './rows';
 
 const migrationsDir = resolvePackagePath(
@@ -28,21 +23,37 @@ const STATE = 'region_probe_state';
 // Rows per insert: well under SQLite's bound-variable limit.
 const CHUNK = 500;
 
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
 /** How long checks are kept. */
 export interface ProbeRetention {
   /** Raw checks; must cover the raw window (1 h). */
   rawMs: number;
-  /** Rollups; must cover the longest window (30 d). */
-  rollupsMs: number;
+  /** 5-minute rollups; must cover the 7 d window. */
+  fiveMinuteMs: number;
+  /** Hourly rollups; must cover the 30 d window. */
+  hourlyMs: number;
 }
 
 /**
- * 2 hours of raw checks (1,000 probes every 5 s are 1.4 million rows) and 35
- * days of rollups.
+ * 2 hours of raw checks (1,000 probes every 5 s are 1.4 million rows), 8 days
+ * of 5-minute rollups and 35 days of hourly ones.
  */
 export const DEFAULT_PROBE_RETENTION: ProbeRetention = {
-  rawMs: 2 * 3_600_000,
-  rollupsMs: 35 * 86_400_000,
+  rawMs: 2 * HOUR,
+  fiveMinuteMs: 8 * DAY,
+  hourlyMs: 35 * DAY,
+};
+
+// The 24 h and 7 d windows read 5-minute buckets; 30 d hourly ones, as a
+// 500-point chart of 30 days shows 1.4 h per point anyway, and a tenth of the
+// rows keeps the answer fast with many probes.
+const FIVE_MINUTES = 5 * 60_000;
+const ROLLUP_WIDTH_MS: Record<Exclude<ReplicationWindow, '1h'>, number> = {
+  '24h': FIVE_MINUTES,
+  '7d': FIVE_MINUTES,
+  '30d': HOUR,
 };
 
 /** One check of one probe. */
@@ -87,8 +98,8 @@ type StateRow = {
 
 /**
  * Stores probe checks through knex: raw rows for the hour window and recent
- * latency, 5-minute rollups for the long windows (like replication samples),
- * and the state of each probe.
+ * latency, 5-minute and hourly rollups for the long windows, and the state of
+ * each probe.
  */
 export class ProbeStore {
   static async create(options: {
@@ -109,7 +120,7 @@ export class ProbeStore {
 
   /**
    * Records a round in one transaction: the raw checks, each check into its
-   * rollup bucket, and the probes' new states. At most one check per probe.
+   * rollup buckets, and the probes' new states.
    */
   async writeRound(checks: ProbeCheck[], states: ProbeState[]): Promise<void> {
     await this.db.transaction(async tx => {
@@ -123,21 +134,12 @@ export class ProbeStore {
             latency_ms: check.latencyMs,
           })),
         );
+      }
+      const rollups = rollupsOf(checks);
+      for (let i = 0; i < rollups.length; i += CHUNK) {
         await tx(ROLLUPS)
-          .insert(
-            chunk.map(check => ({
-              probe: check.probe,
-              bucket: new Date(
-                Math.floor(check.checkedAt.getTime() / ROLLUP_BUCKET_MS) *
-                  ROLLUP_BUCKET_MS,
-              ),
-              checks: 1,
-              failures: check.ok ? 0 : 1,
-              latency_sum_ms: check.latencyMs ?? 0,
-              max_latency_ms: check.latencyMs,
-            })),
-          )
-          .onConflict(['probe', 'bucket'])
+          .insert(rollups.slice(i, i + CHUNK))
+          .onConflict(['probe', 'width_ms', 'bucket'])
           .merge({
             checks: this.sum('checks'),
             failures: this.sum('failures'),
@@ -189,8 +191,8 @@ export class ProbeStore {
 
   /**
    * Each probe's checks over a window ending now, oldest first, in at most
-   * 500 points per probe. The hour reads the raw checks, the longer windows
-   * the rollups.
+   * 500 points per probe. The hour reads the raw checks, 24 h and 7 d the
+   * 5-minute rollups, 30 d the hourly ones.
    */
   async getSeries(
     probes: string[],
@@ -200,7 +202,8 @@ export class ProbeStore {
     const windowMs = WINDOW_MS[window];
     const start = now.getTime() - windowMs;
     const fromRaw = RAW_WINDOWS.has(window);
-    const granularity = fromRaw ? 1000 : ROLLUP_BUCKET_MS;
+    const rollupWidth = fromRaw ? 0 : ROLLUP_WIDTH_MS[window as '30d'];
+    const granularity = fromRaw ? 1000 : rollupWidth;
     // one bucket less than the limit: the window touches one more than it spans
     const width =
       Math.ceil(windowMs / (MAX_HISTORY_POINTS - 1) / granularity) *
@@ -229,10 +232,11 @@ export class ProbeStore {
             ),
             max: raw('max(max_latency_ms)'),
           })
-          .where(
+          .where('width_ms', rollupWidth)
+          .andWhere(
             'bucket',
             '>=',
-            new Date(Math.floor(start / ROLLUP_BUCKET_MS) * ROLLUP_BUCKET_MS),
+            new Date(Math.floor(start / rollupWidth) * rollupWidth),
           )
           .andWhere('bucket', '<=', now);
     const rows = await query
@@ -280,11 +284,17 @@ export class ProbeStore {
 
   /** Deletes raw checks and rollups older than their retention. */
   async prune(now = new Date()): Promise<void> {
+    const before = (ms: number) => new Date(now.getTime() - ms);
     await this.db(CHECKS)
-      .where('checked_at', '<', new Date(now.getTime() - this.retention.rawMs))
+      .where('checked_at', '<', before(this.retention.rawMs))
       .delete();
     await this.db(ROLLUPS)
-      .where('bucket', '<', new Date(now.getTime() - this.retention.rollupsMs))
+      .where({ width_ms: FIVE_MINUTES })
+      .andWhere('bucket', '<', before(this.retention.fiveMinuteMs))
+      .delete();
+    await this.db(ROLLUPS)
+      .where({ width_ms: HOUR })
+      .andWhere('bucket', '<', before(this.retention.hourlyMs))
       .delete();
   }
 
@@ -306,6 +316,45 @@ export class ProbeStore {
           column,
         ]);
   }
+}
+
+/** The checks summed per probe and bucket of each width: one row per key. */
+function rollupsOf(checks: ProbeCheck[]) {
+  const rows = new Map<
+    string,
+    {
+      probe: string;
+      width_ms: number;
+      bucket: Date;
+      checks: number;
+      failures: number;
+      latency_sum_ms: number;
+      max_latency_ms: number | null;
+    }
+  >();
+  for (const check of checks) {
+    for (const widthMs of [FIVE_MINUTES, HOUR]) {
+      const start = Math.floor(check.checkedAt.getTime() / widthMs) * widthMs;
+      const key = `${check.probe}\n${widthMs}\n${start}`;
+      const row = rows.get(key) ?? {
+        probe: check.probe,
+        width_ms: widthMs,
+        bucket: new Date(start),
+        checks: 0,
+        failures: 0,
+        latency_sum_ms: 0,
+        max_latency_ms: null,
+      };
+      row.checks += 1;
+      row.failures += check.ok ? 0 : 1;
+      row.latency_sum_ms += check.latencyMs ?? 0;
+      if (check.latencyMs !== null) {
+        row.max_latency_ms = Math.max(row.max_latency_ms ?? 0, check.latencyMs);
+      }
+      rows.set(key, row);
+    }
+  }
+  return [...rows.values()];
 }
 
 function roundedOrNull(value: string | number | null): number | null {

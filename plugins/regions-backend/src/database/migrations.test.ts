@@ -150,16 +150,21 @@ describe('migrations', () => {
       ]);
       const probeBucket = {
         probe: 'us-east-api',
+        width_ms: 300_000,
         bucket: syncedAt,
         checks: 2,
         failures: 1,
         latency_sum_ms: 12.5,
       };
       await knex('region_probe_rollups').insert(probeBucket);
-      // one rollup per probe and bucket
+      // one rollup per probe and bucket of each width
       await expect(
         knex('region_probe_rollups').insert(probeBucket),
       ).rejects.toMatchObject({ message: uniqueViolation });
+      await knex('region_probe_rollups').insert({
+        ...probeBucket,
+        width_ms: 3_600_000,
+      });
       await knex('region_probe_state').insert({
         probe: 'us-east-api',
         status: 'degraded',

@@ -19,7 +19,8 @@ export function historySlot(
   widthMs: number,
 ): Knex.Raw {
   return db.client.config.client === 'pg'
-    ? db.raw('floor(extract(epoch from ??) * 1000 / ?)::bigint', [
+    ? // date_part is a double; extract a numeric, several times slower
+      db.raw("floor(date_part('epoch', ??) * 1000 / ?)::bigint", [
         column,
         widthMs,
       ])

@@ -15,7 +15,7 @@ import Router from 'express-promise-router';
 import { RegionHealth } from '../collectors/probes/RegionHealth';
 import { ReplicationCollector } from '../collectors/replication/ReplicationCollector';
 import { DatabaseRegionsStore } from '../database/DatabaseRegionsStore';
-import { LinkLatencyStore } from '../database/LinkLatencyStore';
+import { LinkMeasurement } from '../database/LinkLatencyStore';
 import { ReplicationStore } from '../database/ReplicationStore';
 import { ReadinessEvaluator } from '../readiness/ReadinessEvaluator';
 import { ObservedRoles, roleDriftOf } from './observedRoles';
@@ -36,7 +36,8 @@ export async function createRouter(options: {
   replication: { store: ReplicationStore; collector: ReplicationCollector };
   readiness: ReadinessEvaluator;
   observedRoles: ObservedRoles;
-  linkLatency: LinkLatencyStore;
+  /** Measured link latency: stored (Prometheus) and from the probes. */
+  linkLatency: { list(): Promise<LinkMeasurement[]> };
   /** The probes' view of regions, for the topology's health and user latency. */
   health?: RegionHealth;
 }): Promise<express.Router> {

@@ -46,6 +46,9 @@ export class ProbeCollector {
       const last = states.get(probe.name)?.checkedAt.getTime();
       return last === undefined || now - last >= probe.intervalMs - slackMs;
     });
+    if (due.length === 0) {
+      return [];
+    }
     const checks = await inParallel(
       due,
       this.deps.concurrency ?? DEFAULT_PROBE_CONCURRENCY,

@@ -6,6 +6,7 @@ import {
 import { Config } from '@backstage/config';
 import { RegionEntity } from '@meridian/plugin-regions-common';
 import { RegionAlerts } from '../../alerts/RegionAlerts';
+import { LinkMeasurement } from '../../database/LinkLatencyStore';
 import { ProbeStore } from '../../database/ProbeStore';
 import { createHealthRouter } from '../../service/healthRouter';
 import { probeTickMs, readProbesConfig } from './config';
@@ -15,8 +16,9 @@ import { RegionHealth } from './RegionHealth';
 /**
  * Reads `regions.probes`, schedules the one global task that checks them
  * (ticking at the shortest interval), and answers what the plugin wires:
- * the region health service, the health route, and whether probes measure
- * links (then the latency task runs even without Prometheus).
+ * the region health service, the health route, whether probes measure
+ * links (then the latency task runs even without Prometheus), and the link
+ * latency they measure added to the stored one.
  */
 export async function setUpProbes(deps: {
   config: Config;
@@ -51,7 +53,18 @@ export async function setUpProbes(deps: {
   }
   return {
     health,
+    /** Whether any probe is configured: the health-probes readiness check counts only then. */
+    configured: probes.length > 0,
     router: createHealthRouter({ regions: deps.regions, health }),
     measuresLinks: probes.some(probe => probe.from !== undefined),
+    /** The stored link measurements and the probes' ones, for the readers of link latency. */
+    withProbeLinks: (stored: {
+      list(): Promise<LinkMeasurement[]>;
+    }): { list(): Promise<LinkMeasurement[]> } => ({
+      list: async () => [
+        ...(await stored.list()),
+        ...(await health.linkMeasurements()),
+      ],
+    }),
   };
 }
