@@ -261,7 +261,11 @@ describe('replication', () => {
 
     it('takes one sample per tick between two backend instances on one database', async () => {
       // The real scheduler: its global tasks take a lock in the database.
-      const sample = jest.fn(async () => observation(1));
+      const sampledAt: number[] = [];
+      const sample = jest.fn(async () => {
+        sampledAt.push(Date.now());
+        return observation(1);
+      });
       const config = {
         regions: {
           collectors: {
@@ -290,16 +294,22 @@ describe('replication', () => {
       const first = await startInstance();
       const second = await startInstance();
 
-      await new Promise(resolve => setTimeout(resolve, 2_000));
-      const before = sample.mock.calls.length;
-      const ticks = 6;
-      await new Promise(resolve => setTimeout(resolve, ticks * 1_000));
-      const taken = sample.mock.calls.length - before;
+      // Wait for 8 samples rather than sleeping: a loaded machine only delays them.
+      const samples = 8;
+      const deadline = Date.now() + 40_000;
+      while (sample.mock.calls.length < samples && Date.now() < deadline) {
+        await new Promise(resolve => setTimeout(resolve, 100));
+      }
+      const taken = sampledAt.slice(0, samples);
+      expect(taken).toHaveLength(samples);
 
-      // One instance alone would sample `ticks` times; both, each on its own,
-      // twice that.
-      expect(taken).toBeGreaterThanOrEqual(ticks - 2);
-      expect(taken).toBeLessThanOrEqual(ticks + 1);
+      // The global task's next start is its previous scheduled start plus
+      // 1 s (or later), so 8 samples span at least 6 s whatever the load,
+      // even if the first started a whole poll late. Two instances each on
+      // their own would take 8 samples in about 4 s.
+      expect(taken[samples - 1] - taken[0]).toBeGreaterThanOrEqual(
+        (samples - 2) * 1_000,
+      );
 
       await first.stop();
       await second.stop();

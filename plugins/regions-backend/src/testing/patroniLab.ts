@@ -5,12 +5,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
 import {
-  freePorts,
   isRoot,
   logTails,
   osUser,
   postmasterPid,
 } from './postgresLab';
+import { freePorts } from './ports';
 
 const DEFAULT_BIN_DIR = '/usr/lib/postgresql/15/bin';
 const PATRONI_BIN = '/usr/bin/patroni';

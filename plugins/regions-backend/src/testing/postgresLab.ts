@@ -1,11 +1,11 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
+import { freePorts } from './ports';
 
 const execFileAsync = promisify(execFile);
 
@@ -105,19 +105,6 @@ export interface PostgresPair {
   pidsOf(node: PostgresLabNode): number[];
   /** Kills both nodes and removes the directory. Safe to call more than once. */
   stop(): Promise<void>;
-}
-
-/** A loopback TCP port nothing listens on right now. */
-export async function findFreePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 class PostgresLab implements PostgresPair {
@@ -594,15 +581,6 @@ export function logTails(files: string[]): string {
           .join('\n')}`,
     )
     .join('');
-}
-
-/** `count` distinct free loopback ports. */
-export async function freePorts(count: number): Promise<number[]> {
-  const ports = new Set<number>();
-  while (ports.size < count) {
-    ports.add(await findFreePort());
-  }
-  return [...ports];
 }
 
 /** Whether this process runs as root (PostgreSQL refuses to). */

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { findFreePort } from './postgresLab';
+import { findFreePort } from './ports';
 
 const PDNS_SERVER = '/usr/sbin/pdns_server';
 /** The schema Debian's pdns-backend-sqlite3 ships. */

@@ -4,7 +4,7 @@ import http from 'node:http';
 import { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { findFreePort } from './postgresLab';
+import { findFreePort } from './ports';
 
 export const PROMETHEUS_BIN = '/usr/bin/prometheus';
 
@@ -79,8 +79,34 @@ export interface PrometheusLab {
   stop(): Promise<void>;
 }
 
+class PortTakenError extends Error {
+  constructor(url: string) {
+    super(`another Prometheus took ${url} before ours bound it`);
+  }
+}
+
+/**
+ * Whether the Prometheus at `url` is ready and is the one started with
+ * `configFile`: another lab's may have bound the port first (testing/ports.ts).
+ */
+async function isOurs(url: string, configFile: string): Promise<boolean> {
+  const ready = await fetch(`${url}/-/ready`).catch(() => undefined);
+  if (!ready?.ok) {
+    return false;
+  }
+  const flags = await fetch(`${url}/api/v1/status/flags`).catch(
+    () => undefined,
+  );
+  const started = flags?.ok ? ((await flags.json()) as any).data : {};
+  if (started['config.file'] !== configFile) {
+    throw new PortTakenError(url);
+  }
+  return true;
+}
+
 export async function startPrometheus(
   jobs: ScrapeJob[],
+  attempts = 3,
 ): Promise<PrometheusLab> {
   if (!fs.existsSync(PROMETHEUS_BIN)) {
     throw new Error(
@@ -123,14 +149,12 @@ export async function startPrometheus(
     fs.rmSync(dir, { recursive: true, force: true });
   };
   try {
-    await waitFor(
-      'Prometheus ready',
-      async () =>
-        (await fetch(`${url}/-/ready`).catch(() => undefined))?.ok ?? false,
-      logs,
-    );
+    await waitFor('Prometheus ready', () => isOurs(url, configFile), logs);
   } catch (error) {
     await stop();
+    if (error instanceof PortTakenError && attempts > 1) {
+      return startPrometheus(jobs, attempts - 1);
+    }
     throw error;
   }
   return { url, query, logs, stop };

@@ -1,13 +1,36 @@
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
-import { startRegionsBackendStandIn } from '../__testUtils__/regionsBackendStandIn';
+import {
+  HUB_NOT_READY,
+  HUB_READY_CONFIG,
+  hubEntities,
+} from '../__testUtils__/hubs';
+import { startRegionsBackend } from '../__testUtils__/regionsBackend';
 import { createCidrAllocateAction } from './cidrAllocate';
 
-describe('meridian:cidr:allocate', () => {
-  let backend: Awaited<ReturnType<typeof startRegionsBackendStandIn>>;
-  beforeEach(async () => {
-    backend = await startRegionsBackendStandIn();
-  });
-  afterEach(() => backend.close());
+jest.setTimeout(60_000);
+
+const pools = [
+  { name: 'brazil', cidr: '10.16.0.0/12', prefixLength: 16 },
+  { name: 'tiny', cidr: '192.168.0.0/23', prefixLength: 24 },
+];
+
+describe('meridian:cidr:allocate against the real regions backend', () => {
+  let backend: Awaited<ReturnType<typeof startRegionsBackend>>;
+  afterEach(() => backend?.stop());
+
+  async function start(
+    options: Parameters<typeof startRegionsBackend>[0] = {},
+  ) {
+    backend = await startRegionsBackend({
+      entities: hubEntities('studio-sul'),
+      ...options,
+      config: {
+        ...options.config,
+        regions: { pools, ...(options.config?.regions as object) },
+      },
+    });
+  }
 
   function run(input: Record<string, unknown>, isDryRun = false) {
     const action = createCidrAllocateAction(backend.options);
@@ -18,92 +41,80 @@ describe('meridian:cidr:allocate', () => {
     return { ctx, done: action.handler(ctx) };
   }
 
-  const allocations = () =>
-    backend.received.filter(r => r.path === '/api/regions/allocations');
-
-  it('asks the regions backend for the block, with a token for it, and outputs it', async () => {
-    backend.setAllocation({
-      region: 'region:default/studio-s2',
-      pool: 'brazil',
-      cidr: '10.17.0.0/16',
-      allocatedAt: '2026-12-01T12:00:00.000Z',
-      created: true,
-    });
-    const { ctx, done } = run({ pool: 'brazil', region: 'studio-s2' });
-    await done;
-    expect(ctx.output).toHaveBeenCalledWith('cidr', '10.17.0.0/16');
-    expect(allocations()).toEqual([
+  it('allocates the first free block of the pool, outputs it, and gives the same block again', async () => {
+    await start();
+    const first = run({ pool: 'brazil', region: 'studio-s2' });
+    await first.done;
+    expect(first.ctx.output).toHaveBeenCalledWith('cidr', '10.16.0.0/16');
+    const again = run({ pool: 'brazil', region: 'studio-s2' });
+    await again.done;
+    expect(again.ctx.output).toHaveBeenCalledWith('cidr', '10.16.0.0/16');
+    expect(await backend.allocations()).toMatchObject([
       {
-        method: 'POST',
-        path: '/api/regions/allocations',
-        authorization: expect.stringMatching(/^Bearer .+/),
-        body: { pool: 'brazil', region: 'region:default/studio-s2' },
+        region: 'region:default/studio-s2',
+        pool: 'brazil',
+        cidr: '10.16.0.0/16',
       },
     ]);
   });
 
   it("passes on the backend's reason when the pool is exhausted", async () => {
-    backend.setAllocation({
-      status: 409,
-      message:
-        'pool "tiny" (192.168.0.0/23) is exhausted: all 2 blocks of /24 are held by regions or allocations',
-    });
-    const { done } = run({ pool: 'tiny', region: 'studio-s2' });
-    await expect(done).rejects.toThrow(
-      'regions backend: pool "tiny" (192.168.0.0/23) is exhausted',
+    await start();
+    await run({ pool: 'tiny', region: 'studio-a' }).done;
+    await run({ pool: 'tiny', region: 'studio-b' }).done;
+    await expect(run({ pool: 'tiny', region: 'studio-c' }).done).rejects.toThrow(
+      /^regions backend: pool "tiny" \(192\.168\.0\.0\/23\) is exhausted.*\(HTTP 409\)$/,
     );
+    expect((await backend.allocations()).map(a => a.region)).toEqual([
+      'region:default/studio-a',
+      'region:default/studio-b',
+    ]);
   });
 
-  it('allocates nothing while the hub is below the threshold', async () => {
-    backend.setReadiness('region:default/studio-sul', 81.5, [
-      'DR drill in the last 7 days',
-    ]);
+  it("passes on the backend's refusal when the initiator may not create regions", async () => {
+    await start({ permission: AuthorizeResult.DENY });
+    await expect(
+      run({ pool: 'brazil', region: 'studio-s2' }).done,
+    ).rejects.toThrow(
+      'creating regions needs the permission regions.region.create',
+    );
+    expect(await backend.allocations()).toEqual([]);
+  });
+
+  it('allocates nothing while the hub is below the threshold, naming its score and failing check', async () => {
+    await start();
     const { done } = run({
       pool: 'brazil',
       region: 'studio-s2',
       hub: 'studio-sul',
     });
-    await expect(done).rejects.toThrow(
-      'hub region:default/studio-sul is not ready: readiness 81.5 % is below the threshold of 94 %; failing checks: DR drill in the last 7 days (failed: no evidence in the last 7 days)',
-    );
-    expect(allocations()).toEqual([]);
+    await expect(done).rejects.toThrow(HUB_NOT_READY('studio-sul'));
+    expect(await backend.allocations()).toEqual([]);
   });
 
-  it('allocates for a ready hub, and with force for any hub', async () => {
-    backend.setAllocation({
-      region: 'region:default/studio-s2',
-      pool: 'brazil',
-      cidr: '10.17.0.0/16',
-      allocatedAt: '2026-12-01T12:00:00.000Z',
-      created: false,
-    });
-    backend.setReadiness('region:default/studio-sul', 96);
+  it('allocates for a ready hub, and with force for a hub the catalog does not know', async () => {
+    await start({ config: HUB_READY_CONFIG });
     await run({ pool: 'brazil', region: 'studio-s2', hub: 'studio-sul' }).done;
     await run({
       pool: 'brazil',
-      region: 'studio-s2',
+      region: 'studio-s3',
       hub: 'unknown',
       force: true,
     }).done;
-    expect(allocations()).toHaveLength(2);
+    expect((await backend.allocations()).map(a => a.cidr)).toEqual([
+      '10.16.0.0/16',
+      '10.17.0.0/16',
+    ]);
   });
 
   it('previews the next free block in a dry run and allocates nothing', async () => {
-    backend.setPools({
-      pools: [
-        {
-          name: 'brazil',
-          cidr: '10.16.0.0/12',
-          prefixLength: 16,
-          capacity: 16,
-          used: 3,
-          nextFree: '10.19.0.0/16',
-        },
-      ],
-    });
-    const { ctx, done } = run({ pool: 'brazil', region: 'studio-s2' }, true);
+    await start();
+    await run({ pool: 'brazil', region: 'studio-s2' }).done;
+    const { ctx, done } = run({ pool: 'brazil', region: 'studio-s3' }, true);
     await done;
-    expect(ctx.output).toHaveBeenCalledWith('cidr', '10.19.0.0/16');
-    expect(allocations()).toEqual([]);
+    expect(ctx.output).toHaveBeenCalledWith('cidr', '10.17.0.0/16');
+    expect((await backend.allocations()).map(a => a.region)).toEqual([
+      'region:default/studio-s2',
+    ]);
   });
 });

@@ -3,20 +3,30 @@ import { createMockDirectory } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import fs from 'node:fs';
 import yaml from 'yaml';
-import { startRegionsBackendStandIn } from '../__testUtils__/regionsBackendStandIn';
+import {
+  HUB_NOT_READY,
+  HUB_READY_CONFIG,
+  hubEntities,
+} from '../__testUtils__/hubs';
+import { startRegionsBackend } from '../__testUtils__/regionsBackend';
 import { createRegionCreateAction } from './regionCreate';
 import { examples } from './regionCreate.examples';
 
+jest.setTimeout(60_000);
+
 describe('meridian:region:create', () => {
   const workspace = createMockDirectory();
-  let backend: Awaited<ReturnType<typeof startRegionsBackendStandIn>>;
+  let backend: Awaited<ReturnType<typeof startRegionsBackend>>;
 
+  // the real regions backend, where the hub studio-sul counts as ready
   beforeEach(async () => {
     workspace.clear();
-    backend = await startRegionsBackendStandIn();
-    backend.setReadiness('region:default/studio-sul', 97);
+    backend = await startRegionsBackend({
+      entities: hubEntities('studio-sul'),
+      config: HUB_READY_CONFIG,
+    });
   });
-  afterEach(() => backend.close());
+  afterEach(() => backend.stop());
 
   const run = (input: Record<string, unknown>) => {
     const ctx = createMockActionContext({
@@ -146,19 +156,15 @@ describe('meridian:region:create', () => {
   });
 
   it('refuses while the hub is below the threshold, naming its score and failing checks', async () => {
-    backend.setReadiness('region:default/studio-sul', 80, [
-      'Runbook reviewed this quarter',
-      'Backups restored in the last 30 days',
-    ]);
+    await backend.stop();
+    backend = await startRegionsBackend({ entities: hubEntities('studio-sul') });
     const { done } = run({
       name: 'studio-s2',
       type: 'edge',
       owner: 'sre',
       hub: 'studio-sul',
     });
-    await expect(done).rejects.toThrow(
-      'hub region:default/studio-sul is not ready: readiness 80 % is below the threshold of 94 %; failing checks: Runbook reviewed this quarter (failed: no evidence in the last 7 days); Backups restored in the last 30 days (failed: no evidence in the last 7 days). Nothing was changed',
-    );
+    await expect(done).rejects.toThrow(HUB_NOT_READY('studio-sul'));
     expect(workspace.content()).toEqual({});
   });
 
@@ -172,7 +178,6 @@ describe('meridian:region:create', () => {
     });
     await done;
     expect(Object.keys(workspace.content()!)).toEqual(['catalog-info.yaml']);
-    expect(backend.received).toEqual([]);
   });
 
   it.each([

@@ -5,8 +5,10 @@ import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import { promisify } from 'node:util';
-import { startRegionsBackendStandIn } from '../__testUtils__/regionsBackendStandIn';
+import { startRegionsBackend } from '../__testUtils__/regionsBackend';
 import { createRegionCreateAction } from './regionCreate';
+
+jest.setTimeout(60_000);
 
 /** A public key `wg genkey | wg pubkey` printed. */
 const HUB_PUBLIC_KEY = '+IBI4wI+SEOX5qkvhEcbRaBDZcS4LIrjPVczx7XQLnY=';
@@ -60,14 +62,17 @@ const wgQuickUnusable = whyWgQuickUnusable();
 
 describe('meridian:region:create, WireGuard tunnel to the hub', () => {
   const workspace = createMockDirectory();
-  let backend: Awaited<ReturnType<typeof startRegionsBackendStandIn>>;
+  let backend: Awaited<ReturnType<typeof startRegionsBackend>>;
 
+  // the real regions backend, its readiness gate open (threshold 0)
   beforeEach(async () => {
     workspace.clear();
-    backend = await startRegionsBackendStandIn();
-    backend.setReadiness('region:default/sul', 97);
+    backend = await startRegionsBackend({
+      entities: [publishedHub],
+      config: { regions: { readiness: { threshold: 0 } } },
+    });
   });
-  afterEach(() => backend.close());
+  afterEach(() => backend.stop());
 
   const run = (input: Record<string, unknown>, hubEntity: Entity) => {
     const ctx = createMockActionContext({

@@ -7,7 +7,7 @@ import { DatabaseRegionsStore } from '../../database/DatabaseRegionsStore';
 import { LinkLatencyStore } from '../../database/LinkLatencyStore';
 import { createLatencyWithinTargetsCheck } from '../../readiness/checks/infrastructure';
 import { buildTopology } from '../../service/topology';
-import { findFreePort } from '../../testing/postgresLab';
+import { findFreePort } from '../../testing/ports';
 import {
   PrometheusLab,
   serveMetrics,

@@ -2,7 +2,7 @@ import { ConfigReader, JsonObject } from '@backstage/config';
 import { FailoverStepContext } from '@meridian/plugin-regions-node';
 import { promises as dns } from 'node:dns';
 import { PowerDnsLab, startPowerDns } from '../../testing/powerDnsLab';
-import { findFreePort } from '../../testing/postgresLab';
+import { findFreePort } from '../../testing/ports';
 import { powerDnsTrafficSwitchFactory } from './PowerDnsTrafficSwitch';
 
 function stepContext() {

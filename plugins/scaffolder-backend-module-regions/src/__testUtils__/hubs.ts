@@ -1,0 +1,47 @@
+import { Entity } from '@backstage/catalog-model';
+import { region } from './regionsBackend';
+
+/*
+ * A hub the real readiness scoring rates 77.8 %: every built-in check that
+ * applies without live facts passes but two (no link with a latency target,
+ * no spec.replication). Below the default threshold of 94 %, ready with
+ * `regions.readiness.threshold: 75`.
+ */
+export const hubEntities = (name: string): Entity[] => [
+  region(
+    name,
+    {
+      type: 'global-hub',
+      location: { city: 'Porto Alegre', country: 'BR' },
+      userLatencyTargetMs: 15,
+      residency: ['LGPD'],
+      availabilityTarget: 99.95,
+    },
+    { annotations: { 'backstage.io/techdocs-ref': 'dir:.' } },
+  ),
+  {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Group',
+    metadata: { name: 'sre', namespace: 'default' },
+    spec: { type: 'team', children: [] },
+  },
+  {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Component',
+    metadata: {
+      name: `${name}-render-farm`,
+      namespace: 'default',
+      annotations: { 'meridian.dev/regions': name },
+    },
+    spec: { type: 'service', lifecycle: 'production', owner: 'sre' },
+  },
+];
+
+/** The hub's score and failing checks as the readiness gate names them. */
+export const HUB_NOT_READY = (name: string) =>
+  `hub region:default/${name} is not ready: readiness 77.8 % is below the threshold of 94 %; failing checks: ` +
+  `Links within their latency targets (unknown: region:default/${name} declares no link with a latency target); ` +
+  'Standby and recovery targets declared (failed: spec.replication.role is not declared: no standby holds this region’s data). Nothing was changed';
+
+/** Config under which the hub above counts as ready. */
+export const HUB_READY_CONFIG = { regions: { readiness: { threshold: 75 } } };
