@@ -85,6 +85,8 @@ describe('guarded automatic failover', () => {
   async function startRegionsBackend(options: {
     probeUrl: string;
     dryRun: boolean;
+    /** Whether us-east-db has a fence command (an out-of-band fencer). */
+    fenceCommand?: boolean;
   }) {
     const sent: Parameters<NotificationService['send']>[0][] = [];
     const notifications = createServiceFactory({
@@ -104,7 +106,7 @@ describe('guarded automatic failover', () => {
             regions: [EAST],
             connection: pair.primary.superuserConnectionString,
             // What a cloud CLI powering the host off does, for a lab node.
-            fence: {
+            ...(options.fenceCommand === false ? {} : { fence: {
               command: [
                 '/bin/sh',
                 '-c',
@@ -112,7 +114,7 @@ describe('guarded automatic failover', () => {
                 pair.primary.dataDir,
               ],
               timeoutSeconds: 10,
-            },
+            } }),
           },
           'us-west-db': {
             regions: [WEST],
@@ -300,6 +302,38 @@ describe('guarded automatic failover', () => {
         ['Meridian started an automatic failover of us-east', 'critical'],
       ]);
     } finally {
+      await backend.stop();
+    }
+  });
+
+  it('never fails over a frozen primary that no fencer can fence: nobody is there to attest it is down', async () => {
+    const endpoint = await startHealthEndpoint();
+    const { backend, get, decisions } = await startRegionsBackend({
+      probeUrl: endpoint.url,
+      dryRun: false,
+      fenceCommand: false,
+    });
+    try {
+      await sampled(get);
+      await endpoint.stop();
+      pair.freeze(pair.primary);
+
+      const held = await eventually(
+        async () => {
+          const [newest] = await decisions();
+          return newest?.reason.includes('no standby passes') ? newest : undefined;
+        },
+        { timeoutMs: 90_000, what: 'a decision held for want of a fencer' },
+      );
+      expect(held).toMatchObject({ action: 'held', runId: null });
+      expect(held.reason).toContain(
+        'region:default/us-west: The old primary can be fenced: us-east-db does not answer and no fencer can fence it',
+      );
+      const runs = await get('/regions/default/us-east/failovers');
+      expect(runs.body.runs).toEqual([]);
+      expect(await inRecovery(pair.standby)).toBe(true);
+    } finally {
+      pair.thaw(pair.primary);
       await backend.stop();
     }
   });
