@@ -6,6 +6,8 @@ import {
   E2E_RECORD,
   guestHeaders,
   readStack,
+  rewindAsStandby,
+  signInAs,
   signInAsGuest,
 } from './stack';
 
@@ -138,6 +140,157 @@ test('a switchover through the "Run a failover" template promotes the standby an
   await expect(row).toContainText('succeeded');
   await expect(row).toContainText('0 B'); // no data lost
   await expect(row).toContainText(/\d+ ms|\d+(\.\d+)? s/); // the measured RTO
+});
+
+test('after the switchover, the old primary re-attached by the runbook, Fail back shifts traffic to it in steps from the Failovers tab', async ({
+  page,
+  request,
+}) => {
+  test.setTimeout(240_000); // a pg_rewind, then a canary run
+  await signInAsGuest(page);
+  await page.goto('/catalog/default/region/us-west/failovers');
+  const main = page.getByRole('main');
+  await main
+    .getByRole('table', { name: 'Failover runs' })
+    .getByRole('row')
+    .filter({ hasText: 'Switchover · forced' })
+    .first()
+    .getByRole('button', { name: /^Show steps of run/ })
+    .click();
+  // us-east is fenced, not a standby yet: the runbook's steps come first
+  await expect(
+    main.getByText(
+      'To fail back, first re-attach us-east as a standby of us-west',
+    ),
+  ).toBeVisible();
+  await expect(
+    main.getByRole('list', { name: 'Re-attach steps' }),
+  ).toContainText('pg_rewind');
+
+  // the operator follows them (on the e2e stack: the lab's rewind)
+  await rewindAsStandby(request, 'us-east');
+  const failBack = main.getByRole('button', { name: 'Fail back' });
+  await expect(async () => {
+    await main.getByRole('button', { name: 'Check again' }).click();
+    await expect(failBack).toBeVisible({ timeout: 2_000 });
+  }).toPass({ timeout: 60_000 });
+  await failBack.click();
+
+  const dialog = page.getByRole('dialog');
+  await expect(dialog.getByText('Fail back to us-east')).toBeVisible();
+  await expect(
+    dialog.getByRole('radio', { name: /^Switchover/ }),
+  ).toBeChecked();
+  await dialog
+    .getByRole('checkbox', { name: 'Shift traffic in steps (canary)' })
+    .check();
+  await dialog
+    .getByLabel('Traffic on us-east after each step (%)')
+    .fill('50, 100');
+  await dialog.getByLabel('Hold each step (seconds)').fill('1');
+  // past the readiness gate only, as the switchover: us-east has been a standby for seconds
+  await dialog.getByRole('checkbox', { name: /^Force/ }).check();
+  const preview = dialog.getByRole('region', { name: 'Pre-flight preview' });
+  await expect(
+    preview.getByRole('listitem', {
+      name: 'Target replicates from the region',
+    }),
+  ).toContainText(/us-east-db streams from us-west-db/);
+  await expect(
+    preview.getByRole('listitem', { name: 'Traffic can shift in steps' }),
+  ).toContainText('api-dns shift to the target in steps of 50, 100 %');
+  await dialog.getByLabel('Type us-west to confirm').fill('us-west');
+  await dialog
+    .getByRole('button', { name: 'Switch over us-west → us-east' })
+    .click();
+
+  // the switchover's steps stay open above: follow the run just started
+  await page.waitForURL(/[?&]run=/);
+  const runId = new URL(page.url()).searchParams.get('run')!;
+  const run = main.getByRole('region', { name: `Run ${runId}` });
+  await expect(
+    run.getByRole('listitem', { name: 'Switch traffic' }),
+  ).toContainText('50 % → 10.48.0.10, 50 % → 10.49.0.10', { timeout: 90_000 });
+  await expect(
+    main
+      .getByRole('table', { name: 'Failover runs' })
+      .getByRole('row')
+      .filter({ hasText: /US West \(Oregon\)\s*→\s*US East \(Virginia\)/ })
+      .first(),
+  ).toContainText('succeeded', { timeout: 90_000 });
+  // the record is plain again, on us-east; us-east takes the writes
+  expect(await resolveRecord()).toEqual([E2E_ADDRESSES['us-east']]);
+  await page.goto('/catalog/default/region/us-east/replication');
+  await expect(page.getByRole('main')).toContainText(/Observed role\s*primary/);
+});
+
+test('an emergency failover waits for a second owner, who approves it in their own browser', async ({
+  page,
+  browser,
+  request,
+}) => {
+  test.setTimeout(240_000); // a pg_rewind, then a run waiting for approval
+  // us-west, fenced by the failback, re-attached as us-east's standby
+  await rewindAsStandby(request, 'us-west');
+  await signInAsGuest(page);
+  await page.goto('/catalog/default/region/us-east/failovers');
+  const main = page.getByRole('main');
+  const dialog = page.getByRole('dialog');
+  // the dialog offers us-west once the collector sees it stream from us-east
+  await expect(async () => {
+    await main.getByRole('button', { name: 'Fail over…' }).click();
+    try {
+      await dialog
+        .getByRole('radio', { name: /us-west/ })
+        .check({ timeout: 3_000 });
+    } catch (error) {
+      await dialog.getByRole('button', { name: 'Cancel' }).click();
+      throw error;
+    }
+  }).toPass({ timeout: 60_000 });
+  await dialog.getByRole('radio', { name: /^Emergency failover/ }).check();
+  await dialog.getByRole('checkbox', { name: /^Force/ }).check();
+  await expect(
+    dialog.getByText(/waits for the approval of another owner of both regions/),
+  ).toBeVisible();
+  await dialog.getByLabel('Type us-east to confirm').fill('us-east');
+  await dialog
+    .getByRole('button', { name: 'Fail over us-east → us-west' })
+    .click();
+
+  const approvals = main.getByRole('region', { name: 'Approvals' });
+  await expect(approvals).toContainText(/0 of 1|waits/i, { timeout: 60_000 });
+  // the one who started it may not approve it
+  await expect(approvals.getByRole('button', { name: 'Approve' })).toHaveCount(
+    0,
+  );
+  const runUrl = page.url();
+  expect(runUrl).toMatch(/[?&]run=/);
+  // nothing changed while it waits
+  expect(await resolveRecord()).toEqual([E2E_ADDRESSES['us-east']]);
+
+  const priya = await browser.newContext();
+  const second = await priya.newPage();
+  await signInAs(second, 'priya.nair');
+  await second.goto(runUrl);
+  await second
+    .getByRole('main')
+    .getByRole('region', { name: 'Approvals' })
+    .getByRole('button', { name: 'Approve' })
+    .click();
+  await expect(
+    second.getByRole('main').getByRole('list', { name: 'Approvals given' }),
+  ).toContainText(/priya/i, { timeout: 30_000 });
+  await priya.close();
+
+  await expect(
+    main
+      .getByRole('table', { name: 'Failover runs' })
+      .getByRole('row')
+      .filter({ hasText: 'Emergency failover' })
+      .first(),
+  ).toContainText('succeeded', { timeout: 90_000 });
+  expect(await resolveRecord()).toEqual([E2E_ADDRESSES['us-west']]);
 });
 
 test('a user who does not own a region may not fail it over', async ({

@@ -226,6 +226,14 @@ describe('regionsPlugin', () => {
           kind: 'link',
           latencyTargetMs: 35,
           transport: 'wireguard',
+          // nothing measures the link yet: no probe with `from`, no Prometheus
+          latency: {
+            targetMs: 35,
+            measuredMs: null,
+            measuredAt: null,
+            source: null,
+            breached: false,
+          },
         },
         {
           from: 'region:default/studio-sul',

@@ -7,21 +7,7 @@ import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { regionsPermissions } from '@meridian/plugin-regions-common';
-import {
-  Fencer,
-  Promoter,
-  CostSource,
-  regionsCostSourcesExtensionPoint,
-  RegionConflictRule,
-  ReadinessCheck,
-  regionsConflictRulesExtensionPoint,
-  regionsReadinessChecksExtensionPoint,
-  regionsFailoverExtensionPoint,
-  regionsFencersExtensionPoint,
-  regionsReplicationSourcesExtensionPoint,
-  ReplicationSource,
-  TrafficSwitchFactory,
-} from '@meridian/plugin-regions-node';
+import { ReplicationSource } from '@meridian/plugin-regions-node';
 import {
   CATALOG_SYNC_TASK_ID,
   readCatalogSyncSchedule,
@@ -36,26 +22,11 @@ import {
   ReplicationCollector,
   staleAfterMsOf,
 } from './collectors/replication/ReplicationCollector';
-import {
-  COST_COLLECTOR_TASK_ID,
-  CostCollector,
-  readCostCollectorDepth,
-  readCostCollectorSchedule,
-} from './collectors/cost/CostCollector';
-import {
-  createCostRouter,
-  readCostCurrency,
-} from './collectors/cost/costRouter';
-import { OpenCostCostSource } from './collectors/cost/OpenCostCostSource';
+import { setUpCost } from './collectors/cost/setUpCost';
 import { createAllocationRouter } from './allocation/router';
 import { CidrAllocator } from './allocation/CidrAllocator';
 import { readCidrPools } from './allocation/pools';
-import {
-  builtInConflictRules,
-  databaseBindingRule,
-  trafficBindingRule,
-} from './conflicts';
-import { CostStore } from './database/CostStore';
+import { databaseBindingRule, trafficBindingRule } from './conflicts';
 import { AllocationStore } from './database/AllocationStore';
 import { DatabaseRegionsStore } from './database/DatabaseRegionsStore';
 import { ReplicationStore } from './database/ReplicationStore';
@@ -83,38 +54,23 @@ import {
 import { ReadinessEvaluator } from './readiness/ReadinessEvaluator';
 import { createRouter } from './service/router';
 import { ObservedRoles } from './service/observedRoles';
-import { createDriftRouter } from './service/driftRouter';
 import { FailoverStore } from './database/FailoverStore';
 import { readFailoverConfig } from './failover/config';
-import {
-  FAILOVER_RECOVERY_TASK_ID,
-  FailoverOrchestrator,
-} from './failover/FailoverOrchestrator';
 import { builtInFencers, FencerRegistry } from './failover/fencers';
 import { SplitBrainGuard } from './failover/guard/SplitBrainGuard';
 import { FailoverNotifications } from './failover/notifications';
 import { PromotionDetector } from './failover/detection/PromotionDetector';
 import { readPromotionRecord } from './failover/detection/promotionRecord';
-import { FailoverPlanner } from './failover/plan/FailoverPlanner';
 import { PatroniPromoter } from './failover/promoters/PatroniPromoter';
 import { PostgresPromoter } from './failover/promoters/PostgresPromoter';
 import { builtInTrafficSwitchFactories } from './failover/traffic';
 import { TrafficSwitchRegistry } from './failover/TrafficSwitchRegistry';
-import { createFailoverRouter } from './service/failoverRouter';
 import { PlanStore } from './database/PlanStore';
 import { readAutomaticFailoverConfig } from './failover/automatic/config';
-import {
-  AUTOMATIC_FAILOVER_TASK_ID,
-  AutomaticFailover,
-} from './failover/automatic/AutomaticFailover';
-import { PlanNotifications } from './failover/validation/planNotifications';
-import { PlanValidator } from './failover/validation/PlanValidator';
-import {
-  PLAN_VALIDATION_TASK_ID,
-  readPlanValidationSchedule,
-} from './failover/validation/schedule';
-import { createPlanRouter } from './service/planRouter';
+import { readPlanValidationSchedule } from './failover/validation/schedule';
 import { registerRegionsActions } from './actions';
+import { setUpFailover } from './failover/setUpFailover';
+import { registerRegionsExtensionPoints } from './extensions';
 
 /**
  * The `regions` backend plugin: keeps a snapshot of the catalog's Region
@@ -125,65 +81,7 @@ import { registerRegionsActions } from './actions';
 export const regionsPlugin = createBackendPlugin({
   pluginId: 'regions',
   register(env) {
-    const rules = new Map<string, RegionConflictRule>(
-      builtInConflictRules.map(rule => [rule.id, rule]),
-    );
-    env.registerExtensionPoint(regionsConflictRulesExtensionPoint, {
-      addConflictRule(...added) {
-        for (const rule of added) {
-          if (rules.has(rule.id)) {
-            throw new Error(
-              `A region conflict rule with id '${rule.id}' is already registered`,
-            );
-          }
-          rules.set(rule.id, rule);
-        }
-      },
-    });
-
-    // Sources added by modules, asked before the built-in ones.
-    const addedReplicationSources: ReplicationSource[] = [];
-    env.registerExtensionPoint(regionsReplicationSourcesExtensionPoint, {
-      addReplicationSource(...sources) {
-        addedReplicationSources.push(...sources);
-      },
-    });
-
-    // Checks added by modules, scored after the built-in ones.
-    const addedReadinessChecks: ReadinessCheck[] = [];
-    env.registerExtensionPoint(regionsReadinessChecksExtensionPoint, {
-      addReadinessCheck(...checks) {
-        addedReadinessChecks.push(...checks);
-      },
-    });
-
-    // Promoters and traffic drivers added by modules, ahead of the built-in ones.
-    const addedPromoters: Promoter[] = [];
-    const trafficSwitchFactories: TrafficSwitchFactory[] = [];
-    env.registerExtensionPoint(regionsFailoverExtensionPoint, {
-      addPromoter(...promoters) {
-        addedPromoters.push(...promoters);
-      },
-      addTrafficSwitchFactory(...factories) {
-        trafficSwitchFactories.push(...factories);
-      },
-    });
-
-    // Fencers added by modules, asked before the built-in patroni, sql and command ones.
-    const addedFencers: Fencer[] = [];
-    env.registerExtensionPoint(regionsFencersExtensionPoint, {
-      addFencer(...fencers) {
-        addedFencers.push(...fencers);
-      },
-    });
-
-    // Cost sources added by modules, asked before the built-in OpenCost one.
-    const addedCostSources: CostSource[] = [];
-    env.registerExtensionPoint(regionsCostSourcesExtensionPoint, {
-      addCostSource(...sources) {
-        addedCostSources.push(...sources);
-      },
-    });
+    const extensions = registerRegionsExtensionPoints(env);
 
     env.registerInit({
       deps: {
@@ -227,16 +125,16 @@ export const regionsPlugin = createBackendPlugin({
         const automaticFailover = readAutomaticFailoverConfig(config);
         const planValidationSchedule = readPlanValidationSchedule(config);
         const traffic = TrafficSwitchRegistry.fromConfig(config, [
-          ...trafficSwitchFactories,
+          ...extensions.trafficSwitchFactories,
           ...builtInTrafficSwitchFactories,
         ]);
         const fencers = new FencerRegistry([
-          ...addedFencers,
+          ...extensions.fencers,
           ...builtInFencers(),
         ]);
         // Patroni first: a node with a patroni block is driven through it
         const promoters = [
-          ...addedPromoters,
+          ...extensions.promoters,
           new PatroniPromoter(),
           new PostgresPromoter(),
         ];
@@ -293,7 +191,10 @@ export const regionsPlugin = createBackendPlugin({
         const replicationCollector = new ReplicationCollector({
           regions: store,
           store: replicationStore,
-          sources: [...addedReplicationSources, ...builtInReplicationSources],
+          sources: [
+            ...extensions.replicationSources,
+            ...builtInReplicationSources,
+          ],
           logger,
           afterTick: async (samples, previous, signal) => {
             await splitBrainGuard.check(samples, signal);
@@ -311,7 +212,7 @@ export const regionsPlugin = createBackendPlugin({
               auth,
               store,
               rules: [
-                ...rules.values(),
+                ...extensions.rules.values(),
                 databaseBindingRule(failoverConfig.databases),
                 trafficBindingRule(traffic),
               ],
@@ -371,7 +272,7 @@ export const regionsPlugin = createBackendPlugin({
               staleAfterMs: staleAfterMsOf(replicationSchedule),
             },
           }),
-          ...addedReadinessChecks,
+          ...extensions.readinessChecks,
         ];
         const readinessCheckIds = new Set<string>();
         for (const check of readinessChecks) {
@@ -395,31 +296,14 @@ export const regionsPlugin = createBackendPlugin({
           fn: signal => readinessEvaluator.run(signal),
         });
 
-        const costStore = await CostStore.create({ database });
-        const openCostSource = OpenCostCostSource.fromConfig(config, {
-          logger,
-        });
-        const costCollector = new CostCollector({
-          regions: store,
-          store: costStore,
-          sources: [
-            ...addedCostSources,
-            ...(openCostSource ? [openCostSource] : []),
-          ],
-          logger,
-          depth: readCostCollectorDepth(config),
-        });
-        await scheduler.scheduleTask({
-          id: COST_COLLECTOR_TASK_ID,
-          ...readCostCollectorSchedule(config),
-          fn: signal => costCollector.run(signal),
-        });
         httpRouter.use(
-          await createCostRouter({
+          await setUpCost({
+            config,
+            database,
+            scheduler,
             regions: store,
-            store: costStore,
-            collector: costCollector,
-            currency: readCostCurrency(config),
+            sources: extensions.costSources,
+            logger,
           }),
         );
 
@@ -465,120 +349,36 @@ export const regionsPlugin = createBackendPlugin({
         );
 
         permissionsRegistry.addPermissions(regionsPermissions);
-        const planner = new FailoverPlanner({
+        const failover = await setUpFailover({
+          config: failoverConfig,
+          automatic: automaticFailover,
+          planValidationSchedule,
           regions: store,
-          nodes: failoverConfig.databases,
           promoters,
           fencers,
           traffic,
-          maxLagBytes: failoverConfig.maxLagBytes,
-          observed: replicationStore,
-          holds: failoverStore,
-          // the target's score, once evaluated: unready targets need force
-          readiness: {
-            async getScore(regionRef) {
-              const readiness = await readinessEvaluator.getReadiness(
-                regionRef,
-              );
-              return readiness.evaluatedAt
-                ? {
-                    score: readiness.score,
-                    ready: readiness.ready,
-                    threshold: readiness.threshold,
-                  }
-                : undefined;
-            },
-          },
-        });
-        const failoverOrchestrator = new FailoverOrchestrator({
-          store: failoverStore,
-          planner,
-          fencers,
-          logger,
-          approvals: failoverConfig.approvals,
-          approvalTimeoutMs: failoverConfig.approvalTimeoutMs,
-          notifier: failoverNotifications,
-        });
-        // A graceful shutdown stops runs after their current step.
-        lifecycle.addShutdownHook(() => failoverOrchestrator.shutdown());
-        await scheduler.scheduleTask({
-          id: FAILOVER_RECOVERY_TASK_ID,
-          frequency: { seconds: 15 },
-          timeout: { minutes: 1 },
-          initialDelay: { seconds: 0 },
-          fn: () => failoverOrchestrator.interruptStaleRuns(),
-        });
-        const planValidator = new PlanValidator({
-          regions: store,
+          failovers: failoverStore,
+          plans: planStore,
           replication: replicationStore,
-          upstreamRegionOf: upstream =>
-            observedRoles.upstreamRegionOf(upstream),
-          planner,
-          store: planStore,
-          notifier: new PlanNotifications(notifications),
-          logger,
-        });
-        await scheduler.scheduleTask({
-          id: PLAN_VALIDATION_TASK_ID,
-          ...planValidationSchedule,
-          fn: signal => planValidator.run(signal),
-        });
-        const automaticFailoverPolicy = new AutomaticFailover({
-          config: automaticFailover,
-          regions: store,
+          readiness: readinessEvaluator,
+          observedRoles,
           health: probes.health,
-          replication: replicationStore,
-          upstreamRegionOf: upstream =>
-            observedRoles.upstreamRegionOf(upstream),
-          planner,
-          orchestrator: failoverOrchestrator,
-          runs: failoverStore,
-          decisions: planStore,
-          states: alertStates,
+          landings: allocationStore,
+          alertStates,
+          notifier: failoverNotifications,
           notifications,
+          scheduler,
+          lifecycle,
+          httpAuth,
+          permissions,
           auditor,
           logger,
         });
-        if (automaticFailover.enabled) {
-          await scheduler.scheduleTask({
-            id: AUTOMATIC_FAILOVER_TASK_ID,
-            ...automaticFailover.schedule,
-            fn: signal => automaticFailoverPolicy.run(signal),
-          });
-        }
-        httpRouter.use(
-          createPlanRouter({
-            regions: store,
-            replication: replicationStore,
-            plans: planStore,
-            automatic: automaticFailover,
-          }),
-        );
-        httpRouter.use(
-          createDriftRouter({
-            regions: store,
-            replication: replicationStore,
-            observedRoles,
-            landings: allocationStore,
-            httpAuth,
-            permissions,
-            auditor,
-          }),
-        );
-        httpRouter.use(
-          await createFailoverRouter({
-            orchestrator: failoverOrchestrator,
-            store: failoverStore,
-            regions: store,
-            httpAuth,
-            permissions,
-            auditor,
-          }),
-        );
+        failover.routers.forEach(router => httpRouter.use(router));
         registerRegionsActions({
           actionsRegistry,
           auth,
-          orchestrator: failoverOrchestrator,
+          orchestrator: failover.orchestrator,
           regions: store,
           permissions,
           auditor,
