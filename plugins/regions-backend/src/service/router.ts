@@ -18,6 +18,7 @@ import { DatabaseRegionsStore } from '../database/DatabaseRegionsStore';
 import { LinkMeasurement } from '../database/LinkLatencyStore';
 import { ReplicationStore } from '../database/ReplicationStore';
 import { ReadinessEvaluator } from '../readiness/ReadinessEvaluator';
+import { directionsOf } from './replicationDirections';
 import { ObservedRoles, roleDriftOf } from './observedRoles';
 import { regionRefOfPath } from './regionPath';
 import { buildTopology, summarizeRegion } from './topology';
@@ -119,6 +120,10 @@ export async function createRouter(options: {
       ...(drift ? { drift } : {}),
       sampledAt: latest?.sampledAt.toISOString() ?? null,
       replicas: latest?.replicas ?? [],
+      subscriptions: latest?.subscriptions ?? [],
+      ...(spec?.role === 'active' && latest
+        ? { directions: directionsOf(latest) }
+        : {}),
       ...(latest?.standby
         ? {
             standby: {
