@@ -144,10 +144,15 @@ export async function createRouter(options: {
     res.json(body);
   });
 
-  router.get('/conflicts', async (_req, res) => {
+  // `?entity=component:default/checkout`: only the conflicts naming that entity.
+  router.get('/conflicts', async (req, res) => {
     const { conflicts, syncedAt } = await store.getConflicts();
+    const entity =
+      typeof req.query.entity === 'string' ? req.query.entity : undefined;
     const body: { conflicts: RegionConflict[]; syncedAt: string | null } = {
-      conflicts,
+      conflicts: entity
+        ? conflicts.filter(conflict => conflict.entities?.includes(entity))
+        : conflicts,
       syncedAt: syncedAt?.toISOString() ?? null,
     };
     res.json(body);
