@@ -100,11 +100,18 @@ export interface Config {
       /** e.g. `http://prometheus:9090`; user and password in it are sent as basic auth. */
       baseUrl: string;
       /**
-       * PromQL label selectors of each region's node among postgres_exporter
-       * series, by region name, e.g. `{ studio-sul: '{instance="10.16.0.10:9187"}' }`.
-       * A region's `meridian.dev/prometheus-selector` annotation takes precedence.
+       * Label matchers of each region's node among postgres_exporter series,
+       * by region name, e.g. `{ studio-sul: '{instance="10.16.0.10:9187"}' }`.
+       * A region's `meridian.dev/prometheus-selector` annotation takes
+       * precedence. Only a matcher list is accepted (no operators, functions).
        */
       selectors?: { [regionName: string]: string };
+      /**
+       * How often Prometheus scrapes the exporters. A node's series last
+       * scraped more than twice this long ago is stale: its region's
+       * replication is `unknown`. Default `{ minutes: 1 }` (Prometheus' own).
+       */
+      scrapeInterval?: Duration;
     };
 
     /**

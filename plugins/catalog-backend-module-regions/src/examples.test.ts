@@ -93,6 +93,7 @@ describe('the example entities', () => {
       'studio-n',
       'studio-ne',
       'studio-primary',
+      'studio-rj',
       'studio-sul',
       'us-east',
       'us-east-1',

@@ -333,6 +333,54 @@ describe('regionsPlugin', () => {
       });
     });
 
+    it('answers the residency conflicts of an entity, stored with the entities they name', async () => {
+      const checkout: Entity = {
+        apiVersion: 'backstage.io/v1alpha1',
+        kind: 'Component',
+        metadata: {
+          name: 'checkout',
+          namespace: 'default',
+          annotations: {
+            'meridian.dev/residency': 'LGPD',
+            'meridian.dev/regions': 'studio-primary, studio-sul',
+          },
+        },
+        spec: { type: 'service', lifecycle: 'production', owner: 'sre' },
+      };
+      const { sync, get } = await startRegionsBackend({
+        catalog: catalogServiceMock.factory({
+          entities: [
+            { ...studioPrimary, spec: { ...studioPrimary.spec, residency: ['LGPD'] } },
+            studioSul,
+            checkout,
+          ],
+        }),
+      });
+      await sync();
+
+      const res = await get('/conflicts?entity=component:default/checkout');
+
+      expect(res.status).toBe(200);
+      expect(res.body.conflicts).toEqual([
+        {
+          type: 'residency',
+          regions: ['region:default/studio-sul'],
+          entities: ['component:default/checkout'],
+          field: 'metadata.annotations.meridian.dev/residency',
+          message:
+            'component:default/checkout must keep its data under LGPD (meridian.dev/residency) but meridian.dev/regions deploys it in region:default/studio-sul, whose spec.residency lacks LGPD',
+        },
+      ]);
+      // the region shows it too, with the standby's own residency conflict
+      const sul = await get('/regions/default/studio-sul');
+      expect(
+        sul.body.conflicts.filter((c: { type: string }) => c.type === 'residency'),
+      ).toEqual([
+        expect.objectContaining({ field: 'spec.residency' }),
+        expect.objectContaining({ entities: ['component:default/checkout'] }),
+      ]);
+    });
+
     it('refuses requests without credentials', async () => {
       const { server } = await startRegionsBackend({});
 
@@ -345,10 +393,21 @@ describe('regionsPlugin', () => {
 
     it('replaces the snapshot on each sync and keeps it when the catalog cannot be read', async () => {
       const catalog = catalogServiceMock.mock();
-      catalog.getEntities
-        .mockResolvedValueOnce({ items: [studioPrimary, studioSul, studioNe] })
-        .mockResolvedValueOnce({ items: [studioPrimary, studioSul] })
-        .mockRejectedValueOnce(new Error('catalog unavailable'));
+      // Regions change once, then the catalog fails; nothing else is deployed.
+      const regionReads = [
+        [studioPrimary, studioSul, studioNe],
+        [studioPrimary, studioSul],
+      ];
+      catalog.getEntities.mockImplementation(async req => {
+        if ((req?.filter as { kind?: unknown })?.kind !== 'Region') {
+          return { items: [] };
+        }
+        const items = regionReads.shift();
+        if (!items) {
+          throw new Error('catalog unavailable');
+        }
+        return { items };
+      });
       const { sync, get } = await startRegionsBackend({
         catalog: catalog.factory,
       });

@@ -145,6 +145,7 @@ describe('replication', () => {
             sampledAt: res.body.sampledAt,
           },
         ],
+        subscriptions: [],
         window: '24h',
         history: [{ t: isoTimestamp, lagBytes: 4096, lagSeconds: 40 }],
       });
@@ -180,6 +181,7 @@ describe('replication', () => {
           'no replication source observes this region (annotate it with meridian.dev/database naming a node of regions.databases)',
         sampledAt: null,
         replicas: [],
+        subscriptions: [],
         window: '1h',
         history: [],
       });

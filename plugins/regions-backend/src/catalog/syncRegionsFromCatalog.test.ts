@@ -39,6 +39,43 @@ describe('syncRegionsFromCatalog', () => {
     });
   });
 
+  it('adds the residency conflicts of what is deployed in the regions', async () => {
+    const saEast = region('sa-east', { residency: ['LGPD'] });
+    const usEast = region('us-east');
+    await sync(
+      catalogServiceMock({
+        entities: [
+          saEast,
+          usEast,
+          {
+            apiVersion: 'backstage.io/v1alpha1',
+            kind: 'Resource',
+            metadata: {
+              name: 'customers-db',
+              namespace: 'default',
+              annotations: {
+                'meridian.dev/residency': 'LGPD',
+                'meridian.dev/regions': 'sa-east, us-east',
+              },
+            },
+            spec: {},
+          },
+        ],
+      }),
+    );
+    expect(store.replaceSnapshot).toHaveBeenCalledWith({
+      regions: [saEast, usEast],
+      conflicts: [
+        expect.objectContaining({
+          type: 'residency',
+          regions: ['region:default/us-east'],
+          entities: ['resource:default/customers-db'],
+        }),
+      ],
+      syncedAt: expect.any(Date),
+    });
+  });
+
   it('logs a failed catalog read and leaves the stored snapshot alone', async () => {
     const catalog = catalogServiceMock.mock({
       getEntities: async () => {

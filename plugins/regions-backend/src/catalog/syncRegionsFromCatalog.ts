@@ -9,12 +9,14 @@ import { Config, ConfigReader } from '@backstage/config';
 import { toError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
+  ANNOTATION_RESIDENCY,
+  DEPLOYABLE_KINDS,
   REGION_KIND,
   RegionEntity,
   validateRegionEntity,
 } from '@meridian/plugin-regions-common';
 import { RegionConflictRule } from '@meridian/plugin-regions-node';
-import { detectConflicts } from '../conflicts';
+import { deployedResidencyConflicts, detectConflicts } from '../conflicts';
 import {
   compareRefs,
   DatabaseRegionsStore,
@@ -54,8 +56,9 @@ export function readCatalogSyncSchedule(
 
 /**
  * Reads every Region entity from the catalog, leaves out the invalid ones,
- * detects conflicts across the rest and replaces the stored snapshot with the
- * result. When the catalog cannot be read the previous snapshot stays.
+ * detects conflicts across the rest (and the residency conflicts of what is
+ * deployed in them) and replaces the stored snapshot with the result. When
+ * the catalog cannot be read the previous snapshot stays.
  */
 export async function syncRegionsFromCatalog(options: {
   catalog: CatalogService;
@@ -68,12 +71,29 @@ export async function syncRegionsFromCatalog(options: {
   const syncedAt = new Date();
 
   let entities: Entity[];
+  let deployed: Entity[];
   try {
+    const credentials = await auth.getOwnServiceCredentials();
     const { items } = await catalog.getEntities(
       { filter: { kind: REGION_KIND } },
-      { credentials: await auth.getOwnServiceCredentials() },
+      { credentials },
     );
     entities = items;
+    // Only what residency needs of every Component, Resource and System.
+    deployed = (
+      await catalog.getEntities(
+        {
+          filter: { kind: [...DEPLOYABLE_KINDS] },
+          fields: [
+            'kind',
+            'metadata.name',
+            'metadata.namespace',
+            'metadata.annotations',
+          ],
+        },
+        { credentials },
+      )
+    ).items.filter(entity => entity.metadata.annotations?.[ANNOTATION_RESIDENCY]);
   } catch (error) {
     logger.error(
       `Could not read regions from the catalog, keeping the previous snapshot: ${
@@ -101,7 +121,10 @@ export async function syncRegionsFromCatalog(options: {
   regions.sort((a, b) =>
     compareRefs(stringifyEntityRef(a), stringifyEntityRef(b)),
   );
-  const conflicts = await detectConflicts({ regions, rules, logger });
+  const conflicts = [
+    ...(await detectConflicts({ regions, rules, logger })),
+    ...deployedResidencyConflicts(regions, deployed),
+  ];
   await store.replaceSnapshot({ regions, conflicts, syncedAt });
   logger.debug(
     `Synced ${regions.length} regions from the catalog (${

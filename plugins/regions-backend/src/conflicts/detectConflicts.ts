@@ -5,6 +5,7 @@ import { RegionConflictRule } from '@meridian/plugin-regions-node';
 import { cidrOverlapRule } from './cidrOverlap';
 import { hubCycleRule } from './hubCycle';
 import { invalidReplicationSourceRule } from './invalidReplicationSource';
+import { standbyResidencyRule } from './residency';
 import { unresolvedRefRule } from './unresolvedRef';
 
 /** The rules the regions backend always runs, in reporting order. */
@@ -13,6 +14,7 @@ export const builtInConflictRules: RegionConflictRule[] = [
   hubCycleRule,
   unresolvedRefRule,
   invalidReplicationSourceRule,
+  standbyResidencyRule,
 ];
 
 /**

@@ -36,6 +36,8 @@ type ConflictRow = {
   field: string;
   message: string;
   region_refs: string;
+  /** Only in `region_conflicts`: JSON of the other entities involved. */
+  entity_refs?: string | null;
 };
 
 type ObservedConflictRow = ConflictRow & {
@@ -103,6 +105,9 @@ export class DatabaseRegionsStore {
           field: conflict.field,
           message: conflict.message,
           region_refs: JSON.stringify(conflict.regions),
+          entity_refs: conflict.entities
+            ? JSON.stringify(conflict.entities)
+            : null,
         })),
       );
       await tx('region_sync_state')
@@ -226,6 +231,7 @@ async function readConflicts(tx: Knex.Transaction): Promise<RegionConflict[]> {
     ...rows.map(row => ({
       type: row.type,
       regions: JSON.parse(row.region_refs),
+      ...(row.entity_refs ? { entities: JSON.parse(row.entity_refs) } : {}),
       field: row.field,
       message: row.message,
     })),

@@ -9,6 +9,7 @@ import {
   ReplicationStatus,
   ReplicationWindow,
   StandbyState,
+  SubscriptionState,
 } from '@meridian/plugin-regions-common';
 import { ObservedNodeFacts } from '@meridian/plugin-regions-node';
 import { Knex } from 'knex';
@@ -88,6 +89,8 @@ export interface ReplicationSample {
   replicas: Omit<ReplicaState, 'sampledAt'>[];
   /** The region's own view, for a standby. */
   standby?: StandbyState;
+  /** The node's logical subscriptions, their lag measured against their publishers. */
+  subscriptions?: SubscriptionState[];
   /** What the node said of itself; absent when the sample failed. */
   node?: ObservedNodeFacts;
   /** What the node says it is (`unreachable` when the sample failed for want of an answer). */
@@ -109,6 +112,8 @@ export interface ReplicationState {
   lagSeconds: number | null;
   replicas: ReplicaState[];
   standby?: StandbyState;
+  /** The node's logical subscriptions as last sampled; empty when it has none. */
+  subscriptions?: SubscriptionState[];
   /** What the node last said of itself (possibly older than this state, when the latest sample failed). */
   node?: LastObservedNode;
   /** What the node says it is now; `unknown` once the latest sample is stale. */
@@ -136,6 +141,7 @@ type StateRow = {
   lag_seconds: number | null;
   replicas: string;
   standby: string | null;
+  subscriptions: string | null;
   node: string | null;
   observed_role: ObservedRole | null;
 };
@@ -211,6 +217,7 @@ export class ReplicationStore {
         lag_seconds: sample.lagSeconds,
         replicas: JSON.stringify(sample.replicas),
         standby: sample.standby ? JSON.stringify(sample.standby) : null,
+        subscriptions: JSON.stringify(sample.subscriptions ?? []),
         observed_role: sample.observedRole,
       };
       const node: LastObservedNode | undefined = sample.node && {
@@ -393,6 +400,7 @@ export class ReplicationStore {
         sampledAt: sampledAt.toISOString(),
       })),
       standby: row.standby ? JSON.parse(row.standby) : undefined,
+      subscriptions: row.subscriptions ? JSON.parse(row.subscriptions) : [],
       node: row.node ? JSON.parse(row.node) : undefined,
       observedRole: stale ? 'unknown' : row.observed_role ?? 'unknown',
     };

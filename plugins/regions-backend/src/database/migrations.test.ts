@@ -184,6 +184,23 @@ describe('migrations', () => {
       await knex.migrate.up(probes);
       expect(await knex('region_probe_checks').select()).toEqual([]);
 
+      // a residency conflict names the entity besides the region
+      await knex('region_conflicts').insert({
+        type: 'residency',
+        field: 'metadata.annotations.meridian.dev/residency',
+        message: 'LGPD data outside LGPD',
+        region_refs: '["region:default/us-east"]',
+        entity_refs: '["component:default/checkout"]',
+      });
+      await knex('region_replication_state').insert({
+        region_ref: 'region:default/studio-norte',
+        sampled_at: syncedAt,
+        status: 'ok',
+        reason: 'caught up',
+        replicas: '[]',
+        subscriptions: '[{"name":"norte_sub"}]',
+      });
+
       await knex.migrate.rollback({ directory: migrationsDir }, true);
       expect(await tableNames(knex)).toEqual([]);
 
@@ -244,6 +261,39 @@ describe('migrations', () => {
         { region_ref: 'region:default/us-east', run_id: 'run-1' },
         { region_ref: 'region:default/us-west', run_id: 'run-1' },
       ]);
+      await knex.destroy();
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'adds the subscriptions and entity refs columns and removes them again, %p',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      const config = { directory: migrationsDir };
+      await knex.migrate.latest(config);
+      // back to the migration before the logical-and-residency one
+      while ((await knex.migrate.currentVersion(config)) >= '20261210100000') {
+        await knex.migrate.down(config);
+      }
+      const columns = async () => ({
+        subscriptions: await knex.schema.hasColumn(
+          'region_replication_state',
+          'subscriptions',
+        ),
+        entityRefs: await knex.schema.hasColumn(
+          'region_conflicts',
+          'entity_refs',
+        ),
+      });
+      expect(await columns()).toEqual({
+        subscriptions: false,
+        entityRefs: false,
+      });
+      await knex.migrate.up(config);
+      expect(await columns()).toEqual({
+        subscriptions: true,
+        entityRefs: true,
+      });
       await knex.destroy();
     },
   );

@@ -6,11 +6,20 @@ type VectorSample = {
   value: [number, string];
 };
 
+/** A series of a range vector, as `/api/v1/query` answers `metric{...}[5m]`. */
+type MatrixSample = {
+  metric: Record<string, string>;
+  values: [number, string][];
+};
+
 /** One series with its value parsed; `NaN` and `±Inf` never get this far. */
 export type PrometheusReading = {
   labels: Record<string, string>;
   value: number;
 };
+
+/** A series' latest sample with the time it was scraped (not the time of the query). */
+export type TimedPrometheusReading = PrometheusReading & { at: Date };
 
 /**
  * Instant queries against Prometheus' HTTP API (or anything serving
@@ -47,6 +56,49 @@ export class PrometheusClient {
     query: string,
     signal: AbortSignal,
   ): Promise<PrometheusReading[]> {
+    const result = await this.post(query, 'vector', signal);
+    return (result as VectorSample[]).map(sample => ({
+      labels: sample.metric ?? {},
+      value: finite(sample?.value?.[1], query),
+    }));
+  }
+
+  /**
+   * The latest sample of each series a selector matches within the last
+   * `windowSeconds`, with its own timestamp: an instant query stamps every
+   * value with the query's time, so a dead exporter's last value would look
+   * live. Asks for the range vector `selector[window]` (Prometheus and Thanos
+   * Query alike) and keeps each series' last point.
+   */
+  async queryLatest(
+    selector: string,
+    windowSeconds: number,
+    signal: AbortSignal,
+  ): Promise<TimedPrometheusReading[]> {
+    const query = `${selector}[${Math.ceil(windowSeconds)}s]`;
+    const result = await this.post(query, 'matrix', signal);
+    return (result as MatrixSample[]).flatMap(sample => {
+      const last = Array.isArray(sample?.values)
+        ? sample.values[sample.values.length - 1]
+        : undefined;
+      if (!last) {
+        return [];
+      }
+      return [
+        {
+          labels: sample.metric ?? {},
+          value: finite(last[1], query),
+          at: new Date(Number(last[0]) * 1000),
+        },
+      ];
+    });
+  }
+
+  private async post(
+    query: string,
+    resultType: 'vector' | 'matrix',
+    signal: AbortSignal,
+  ): Promise<unknown[]> {
     const response = await fetch(this.endpoint, {
       method: 'POST',
       headers: {
@@ -77,20 +129,14 @@ export class PrometheusClient {
     }
     if (
       body?.status !== 'success' ||
-      body.data?.resultType !== 'vector' ||
+      body.data?.resultType !== resultType ||
       !Array.isArray(body.data.result)
     ) {
-      throw new Error(`answered ${query} with something other than a vector`);
+      throw new Error(
+        `answered ${query} with something other than a ${resultType}`,
+      );
     }
-    return (body.data.result as VectorSample[]).map(sample => {
-      const value = Number(sample?.value?.[1]);
-      if (!Number.isFinite(value)) {
-        throw new Error(
-          `${query} has the value ${String(sample?.value?.[1])}, not a number`,
-        );
-      }
-      return { labels: sample.metric ?? {}, value };
-    });
+    return body.data.result;
   }
 
   /** Why a query failed, for an operator, with no credential in it. */
@@ -104,4 +150,12 @@ export class PrometheusClient {
       (error instanceof Error ? error.message : String(error));
     return redact(reason, this.secrets);
   }
+}
+
+function finite(raw: unknown, query: string): number {
+  const value = Number(raw);
+  if (!Number.isFinite(value)) {
+    throw new Error(`${query} has the value ${String(raw)}, not a number`);
+  }
+  return value;
 }

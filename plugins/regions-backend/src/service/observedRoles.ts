@@ -57,8 +57,10 @@ export function roleDriftOf(
   const declared = region.spec.replication?.role ?? null;
   const nowPrimary = observed === 'primary';
   const nowStandby = observed === 'standby' || observed === 'fenced';
+  // A logical subscriber is a writable primary by design, not a promoted standby.
+  const subscriber = region.spec.replication?.mode === 'logical';
   const drifted =
-    (isOneOf(STANDBY_ROLES, declared) && nowPrimary) ||
+    (isOneOf(STANDBY_ROLES, declared) && nowPrimary && !subscriber) ||
     (isOneOf(SOURCE_ROLES, declared) && nowStandby);
   if (!drifted) {
     return undefined;

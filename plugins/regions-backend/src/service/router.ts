@@ -18,6 +18,7 @@ import { DatabaseRegionsStore } from '../database/DatabaseRegionsStore';
 import { LinkMeasurement } from '../database/LinkLatencyStore';
 import { ReplicationStore } from '../database/ReplicationStore';
 import { ReadinessEvaluator } from '../readiness/ReadinessEvaluator';
+import { directionsOf } from './replicationDirections';
 import { ObservedRoles, roleDriftOf } from './observedRoles';
 import { regionRefOfPath } from './regionPath';
 import { buildTopology, summarizeRegion } from './topology';
@@ -119,6 +120,10 @@ export async function createRouter(options: {
       ...(drift ? { drift } : {}),
       sampledAt: latest?.sampledAt.toISOString() ?? null,
       replicas: latest?.replicas ?? [],
+      subscriptions: latest?.subscriptions ?? [],
+      ...(spec?.role === 'active' && latest
+        ? { directions: directionsOf(latest) }
+        : {}),
       ...(latest?.standby
         ? {
             standby: {
@@ -139,10 +144,15 @@ export async function createRouter(options: {
     res.json(body);
   });
 
-  router.get('/conflicts', async (_req, res) => {
+  // `?entity=component:default/checkout`: only the conflicts naming that entity.
+  router.get('/conflicts', async (req, res) => {
     const { conflicts, syncedAt } = await store.getConflicts();
+    const entity =
+      typeof req.query.entity === 'string' ? req.query.entity : undefined;
     const body: { conflicts: RegionConflict[]; syncedAt: string | null } = {
-      conflicts,
+      conflicts: entity
+        ? conflicts.filter(conflict => conflict.entities?.includes(entity))
+        : conflicts,
       syncedAt: syncedAt?.toISOString() ?? null,
     };
     res.json(body);

@@ -35,6 +35,8 @@ export interface PostgresPairOptions {
   names?: [string, string];
   /** Where initdb, pg_ctl, pg_basebackup and pgbench are. Default `/usr/lib/postgresql/15/bin`. */
   binDir?: string;
+  /** `wal_level = logical`, so that the primary can publish (see `addNode`, `subscribe`). Default `replica`. */
+  logical?: boolean;
 }
 
 /**
@@ -55,6 +57,22 @@ export interface PostgresPair {
     sql: string,
     params?: unknown[],
   ): Promise<T[]>;
+  /**
+   * Starts another PostgreSQL cluster of its own (not a copy of the pair:
+   * another system identifier), with the same roles, e.g. a logical subscriber.
+   */
+  addNode(name: string): Promise<PostgresLabNode>;
+  /**
+   * Subscribes `subscriber` to `publication` on `publisher` as the
+   * replication role (its slot on the publisher is named `subscription`),
+   * and waits until every table has finished its initial sync.
+   */
+  subscribe(options: {
+    subscriber: PostgresLabNode;
+    publisher: PostgresLabNode;
+    publication: string;
+    subscription: string;
+  }): Promise<void>;
   /** Stops a node with `pg_ctl stop`, by default in `fast` mode. */
   stopNode(
     node: PostgresLabNode,
@@ -122,7 +140,10 @@ class PostgresLab implements PostgresPair {
   // A crashed or killed test worker skips afterAll: still kill the postmasters on exit.
   private readonly killOnExit = () => this.killSync();
 
-  constructor(private readonly binDir: string) {
+  constructor(
+    private readonly binDir: string,
+    private readonly walLevel: 'replica' | 'logical' = 'replica',
+  ) {
     this.dir = fs.mkdtempSync(path.join(os.tmpdir(), 'meridian-pglab-'));
     this.socketDir = path.join(this.dir, 'sock');
     fs.mkdirSync(this.socketDir);
@@ -141,13 +162,7 @@ class PostgresLab implements PostgresPair {
 
     await this.initdb(this.primary);
     await this.startNode(this.primary);
-    await this.query(
-      this.primary,
-      `CREATE ROLE replicator LOGIN REPLICATION PASSWORD '${this.replicationPassword}';
-       CREATE ROLE meridian LOGIN PASSWORD '${this.monitoringPassword}' IN ROLE pg_monitor;
-       CREATE ROLE app LOGIN PASSWORD '${this.applicationPassword}';
-       GRANT CREATE ON SCHEMA public TO app;`,
-    );
+    await this.createRoles(this.primary);
 
     // -R writes primary_conninfo, -C -S creates the physical slot the standby keeps.
     await this.run(
@@ -171,6 +186,49 @@ class PostgresLab implements PostgresPair {
     );
     await this.startNode(this.standby);
     await this.waitForStreaming();
+  }
+
+  async addNode(name: string): Promise<PostgresLabNode> {
+    const [port] = await freePorts(1);
+    const node = this.node(name, port);
+    await this.initdb(node);
+    await this.startNode(node);
+    await this.createRoles(node);
+    return node;
+  }
+
+  async subscribe(options: {
+    subscriber: PostgresLabNode;
+    publisher: PostgresLabNode;
+    publication: string;
+    subscription: string;
+  }) {
+    const { subscriber, publisher, publication, subscription } = options;
+    // CREATE SUBSCRIPTION cannot run in a transaction: one statement alone.
+    await this.query(
+      subscriber,
+      `CREATE SUBSCRIPTION ${subscription}
+         CONNECTION 'host=127.0.0.1 port=${publisher.port} user=replicator password=${this.replicationPassword} dbname=postgres'
+         PUBLICATION ${publication}`,
+    );
+    await this.waitUntil(
+      subscriber,
+      `SELECT bool_and(r.srsubstate = 'r') AS done
+         FROM pg_subscription_rel r JOIN pg_subscription s ON s.oid = r.srsubid
+        WHERE s.subname = $1`,
+      [subscription],
+      DEFAULT_WAIT_MS,
+    );
+  }
+
+  private async createRoles(node: PostgresLabNode) {
+    await this.query(
+      node,
+      `CREATE ROLE replicator LOGIN REPLICATION PASSWORD '${this.replicationPassword}';
+       CREATE ROLE meridian LOGIN PASSWORD '${this.monitoringPassword}' IN ROLE pg_monitor;
+       CREATE ROLE app LOGIN PASSWORD '${this.applicationPassword}';
+       GRANT CREATE ON SCHEMA public TO app;`,
+    );
   }
 
   async query<T extends Record<string, unknown>>(
@@ -446,7 +504,7 @@ primary_slot_name = '${node.name}'
       `
 listen_addresses = '127.0.0.1'
 unix_socket_directories = '${this.socketDir}'
-wal_level = replica
+wal_level = ${this.walLevel}
 max_wal_senders = 10
 max_replication_slots = 10
 hot_standby = on
@@ -558,7 +616,7 @@ export async function startPostgresPair(
     );
   }
 
-  const lab = new PostgresLab(binDir);
+  const lab = new PostgresLab(binDir, options.logical ? 'logical' : 'replica');
   try {
     await lab.init(primaryName, standbyName);
     return lab;

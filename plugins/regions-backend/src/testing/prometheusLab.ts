@@ -104,10 +104,15 @@ async function isOurs(url: string, configFile: string): Promise<boolean> {
   return true;
 }
 
+/**
+ * `routePrefix` serves the API under a path (`--web.route-prefix`), as Thanos
+ * Query or a gateway in front of Prometheus does; `url` then includes it.
+ */
 export async function startPrometheus(
   jobs: ScrapeJob[],
-  attempts = 3,
+  options: { routePrefix?: string; attempts?: number } = {},
 ): Promise<PrometheusLab> {
+  const { routePrefix = '', attempts = 3 } = options;
   if (!fs.existsSync(PROMETHEUS_BIN)) {
     throw new Error(
       `${PROMETHEUS_BIN} is not installed: run scripts/test.sh, which installs the Debian package prometheus`,
@@ -128,12 +133,13 @@ export async function startPrometheus(
   // JSON is YAML: no YAML writer needed.
   fs.writeFileSync(configFile, JSON.stringify(config));
   const port = await findFreePort();
-  const url = `http://127.0.0.1:${port}`;
+  const url = `http://127.0.0.1:${port}${routePrefix}`;
   const processes = new ChildProcesses();
   const logs = processes.start(PROMETHEUS_BIN, [
     `--config.file=${configFile}`,
     `--storage.tsdb.path=${path.join(dir, 'data')}`,
     `--web.listen-address=127.0.0.1:${port}`,
+    ...(routePrefix ? [`--web.route-prefix=${routePrefix}`] : []),
   ]);
   const query = async (promql: string): Promise<unknown[]> => {
     const response = await fetch(
@@ -153,7 +159,7 @@ export async function startPrometheus(
   } catch (error) {
     await stop();
     if (error instanceof PortTakenError && attempts > 1) {
-      return startPrometheus(jobs, attempts - 1);
+      return startPrometheus(jobs, { ...options, attempts: attempts - 1 });
     }
     throw error;
   }

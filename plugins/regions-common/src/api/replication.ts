@@ -49,7 +49,28 @@ export interface RoleDrift {
  */
 export type ReplicationStatus = 'ok' | 'warning' | 'breach' | 'unknown';
 
-/** One replica as its primary sees it (a row of `pg_stat_replication`). @public */
+/**
+ * How a replica receives a primary's changes: `physical` streams its WAL (a
+ * standby), `logical` decodes it through a logical slot (a subscription, or a
+ * change-data-capture consumer such as Debezium).
+ * @public
+ */
+export type ReplicaKind = 'physical' | 'logical';
+
+/**
+ * A slot's `wal_status` (`pg_replication_slots`): `reserved` and `extended`
+ * keep every WAL file the replica needs; `unreserved` is past
+ * `max_slot_wal_keep_size` and loses them at the next checkpoint; `lost` has
+ * lost them (the replica must be rebuilt). The last two are a breach.
+ * @public
+ */
+export const BREACHING_WAL_STATUSES = ['unreserved', 'lost'] as const;
+
+/**
+ * One replica as its primary sees it (a row of `pg_stat_replication`, or an
+ * unused replication slot).
+ * @public
+ */
 export interface ReplicaState {
   /** `application_name` of the standby, or the Prometheus label that names it. */
   name: string;
@@ -61,8 +82,75 @@ export interface ReplicaState {
   lagBytes: number | null;
   /** Seconds behind; 0 for a caught-up replica of an idle primary; null when unknown. */
   lagSeconds: number | null;
+  /** Absent when the source cannot tell (Prometheus). */
+  kind?: ReplicaKind;
+  /** Its replication slot, when it has one. */
+  slot?: string;
+  /** The slot's `wal_status`; see {@link BREACHING_WAL_STATUSES}. */
+  walStatus?: string;
+  /**
+   * False for a logical slot through which no region replicates (a CDC
+   * consumer): shown, but not counted in the region's status. Counted when absent.
+   */
+  counted?: boolean;
+  /** The region that replicates through it, when Meridian knows which. */
+  region?: string;
   /** ISO time of the sample. */
   sampledAt: string;
+}
+
+/**
+ * One logical subscription of the node, as the subscriber sees it
+ * (`pg_subscription`, `pg_stat_subscription`, `pg_subscription_rel`).
+ * @public
+ */
+export interface SubscriptionState {
+  name: string;
+  /**
+   * `streaming` (its apply worker runs), `syncing` (tables in their initial
+   * copy), `stopped` (enabled, but no worker runs: e.g. its slot is lost),
+   * `disabled`.
+   */
+  state: string;
+  /** The slot it reads on the publisher. */
+  slot: string | null;
+  publications: string[];
+  /** Latest WAL position received from the publisher. */
+  receivedLsn: string | null;
+  /** Latest position reported back to the publisher as written (`latest_end_lsn`). */
+  appliedLsn: string | null;
+  /** When the publisher last heard of that position (`latest_end_time`). */
+  appliedAt: string | null;
+  /** Tables of its publications, and how many have finished their initial sync. */
+  tables: { ready: number; total: number };
+  /**
+   * Bytes of the publisher's WAL not yet applied: the publisher's current
+   * position (read on the publisher's node) minus `appliedLsn`; null when
+   * the publisher's node is not observed.
+   */
+  lagBytes: number | null;
+  /** 0 when caught up; otherwise seconds since `appliedAt`; null when unknown. */
+  lagSeconds: number | null;
+  /** The region it subscribes to, when Meridian knows which. */
+  publisherRegion?: string;
+}
+
+/**
+ * One direction of an `active` region's replication: its changes going to a
+ * peer (`outgoing`, a replica or slot on this node) or a peer's coming in
+ * (`incoming`, a subscription of this node).
+ * @public
+ */
+export interface ReplicationDirection {
+  direction: 'outgoing' | 'incoming';
+  /** The other region, when Meridian knows which. */
+  peer?: string;
+  /** The replica, slot or subscription that carries it. */
+  via: string;
+  kind: ReplicaKind;
+  state: string;
+  lagBytes: number | null;
+  lagSeconds: number | null;
 }
 
 /** A standby seen from its own side (`pg_stat_wal_receiver`, replay functions). @public */
@@ -121,6 +209,10 @@ export interface ReplicationResponse {
   replicas: ReplicaState[];
   /** The region's own standby view, for a standby. */
   standby?: StandbyState;
+  /** The node's logical subscriptions (a `mode: logical` standby, an `active` region). */
+  subscriptions: SubscriptionState[];
+  /** For an `active` region: each direction, outgoing and incoming, as observed. */
+  directions?: ReplicationDirection[];
   window: ReplicationWindow;
   /** At most 500 points, oldest first. */
   history: ReplicationHistoryPoint[];

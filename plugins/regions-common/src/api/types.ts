@@ -33,6 +33,11 @@ export interface RegionConflict {
   type: RegionConflictType;
   /** Canonical refs of every region involved. */
   regions: string[];
+  /**
+   * Canonical refs of the other entities involved (e.g. the Component a
+   * `residency` conflict deploys where its data may not go).
+   */
+  entities?: string[];
   /** The field that causes it, e.g. `spec.network.cidr`. */
   field: string;
   message: string;

@@ -12,6 +12,13 @@ export const ANNOTATION_PROMETHEUS_SELECTOR =
 export const ANNOTATION_REGION_TRAFFIC = 'meridian.dev/traffic';
 /** On a Component, Resource or System: comma-separated region refs it runs in. @public */
 export const ANNOTATION_DEPLOYED_REGIONS = 'meridian.dev/regions';
+/**
+ * On a Component, Resource or System: comma-separated data-protection regimes
+ * its data must stay under, e.g. `LGPD, GDPR`; every region it is deployed in
+ * must list each of them in `spec.residency`.
+ * @public
+ */
+export const ANNOTATION_RESIDENCY = 'meridian.dev/residency';
 
 /** Spoke to hub (`spec.hub`). @public */
 export const RELATION_SPOKE_OF = 'spokeOf';

@@ -2,6 +2,7 @@ import {
   RegionEntity,
   ReplicaState,
   StandbyState,
+  SubscriptionState,
 } from '@meridian/plugin-regions-common';
 
 /**
@@ -16,6 +17,12 @@ export interface ReplicationObservation {
   replicas: Omit<ReplicaState, 'sampledAt'>[];
   /** For a standby: its own view. */
   standby?: StandbyState;
+  /**
+   * The node's logical subscriptions, when the source reads them. Their
+   * `lagBytes` may be left null: the collector measures it against the
+   * publisher's node when it observes that node.
+   */
+  subscriptions?: SubscriptionState[];
   /** The `regions.databases` node observed, by name. */
   database?: string;
   /** What the node says of itself, when the source reads the node (not Prometheus). */

@@ -254,6 +254,7 @@ export function primaryReplication(
         sampledAt: replicationSampledAt,
       },
     ],
+    subscriptions: [],
     window,
     history: lagHistory(),
   };
@@ -286,6 +287,7 @@ export function standbyReplication(
       upstream: '10.0.0.10:5432',
       upstreamRegion: 'region:default/studio-primary',
     },
+    subscriptions: [],
     window,
     history: lagHistory(),
   };
@@ -304,6 +306,7 @@ export function unobservedReplication(
       'no replication source observes this region: the database "pelotas-db" named by meridian.dev/database is not configured under regions.databases',
     sampledAt: null,
     replicas: [],
+    subscriptions: [],
     window,
     history: [],
   };

@@ -153,8 +153,12 @@ describe('PostgresReplicationSource', () => {
           syncState: 'async',
           lagBytes: 0,
           lagSeconds: expect.any(Number),
+          kind: 'physical',
+          slot: lab.standby.name,
+          walStatus: 'reserved',
         },
       ],
+      subscriptions: [],
       node: {
         systemIdentifier: expect.stringMatching(/^\d+$/),
         inRecovery: false,
@@ -237,6 +241,9 @@ describe('PostgresReplicationSource', () => {
         state: 'stopped',
         lagBytes: expect.any(Number),
         lagSeconds: null,
+        kind: 'physical',
+        slot: lab.standby.name,
+        walStatus: 'reserved',
       },
     ]);
     expect(standbyRow(stopped)!.lagBytes).toBeGreaterThan(0);

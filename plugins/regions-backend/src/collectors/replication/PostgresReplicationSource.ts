@@ -15,6 +15,7 @@ import { Pool, PoolClient } from 'pg';
 import { bindDatabase, readDatabaseNodes } from '../../bindings/databaseNodes';
 import { connectionSecrets, networkErrorReason } from '../../lib/errors';
 import { isUnreachable } from '../../postgres/connection';
+import { readSubscriptions } from './subscriptions';
 import {
   hostPort,
   isSqlFenced,
@@ -33,6 +34,9 @@ type ReplicaRow = {
   sync_state: string | null;
   lag_bytes: number | null;
   lag_seconds: number | null;
+  kind: 'physical' | 'logical';
+  slot: string | null;
+  wal_status: string | null;
 };
 
 type StandbyRow = {
@@ -46,16 +50,20 @@ type StandbyRow = {
 };
 
 /*
- * One row per standby: connected ones from pg_stat_replication, plus, as
+ * One row per replica: connected ones from pg_stat_replication, plus, as
  * `stopped`, those whose slot exists but is unused, lagging by the WAL the slot
  * holds back (confirmed_flush_lsn for a logical slot, restart_lsn for a
  * physical one). Temporary slots die with their user, and an active slot with
- * no walsender is SQL-level logical decoding: neither is a replica.
+ * no walsender is SQL-level logical decoding: neither is a replica. A
+ * walsender without a slot streams physical WAL.
  */
 const PRIMARY_SQL = `
 SELECT coalesce(r.application_name, s.slot_name) AS name,
        coalesce(r.state, 'stopped') AS state,
        r.sync_state,
+       coalesce(s.slot_type, 'physical') AS kind,
+       s.slot_name AS slot,
+       s.wal_status,
        pg_wal_lsn_diff(pg_current_wal_lsn(),
          CASE WHEN r.pid IS NOT NULL THEN r.replay_lsn
               ELSE coalesce(s.confirmed_flush_lsn, s.restart_lsn) END)::float8 AS lag_bytes,
@@ -79,7 +87,8 @@ SELECT w.status, w.sender_host, w.sender_port,
  * `meridian.dev/database` annotation, looked up in `regions.databases`, and
  * only when config binds that node to the region (otherwise the sample fails
  * naming the binding, and no connection is made). On a primary it reads
- * `pg_stat_replication` and the replication slots; on a standby, its WAL
+ * `pg_stat_replication` and the replication slots (physical and logical,
+ * with their `wal_status`) and its logical subscriptions; on a standby, its WAL
  * receiver and replay position; on both, what the node says of itself
  * (system identifier, timeline, writable, fenced) for the split-brain guard.
  * Needs only a role with `pg_monitor`.
@@ -211,6 +220,7 @@ async function sampleNode(
     };
   }
   const { rows } = await client.query<ReplicaRow>(PRIMARY_SQL);
+  const subscriptions = await readSubscriptions(client);
   return {
     sampledAt,
     nodeRole: 'primary',
@@ -220,7 +230,11 @@ async function sampleNode(
       ...(row.sync_state ? { syncState: row.sync_state } : {}),
       lagBytes: row.lag_bytes,
       lagSeconds: lagSecondsOf(row),
+      kind: row.kind,
+      ...(row.slot ? { slot: row.slot } : {}),
+      ...(row.wal_status ? { walStatus: row.wal_status } : {}),
     })),
+    subscriptions,
     database,
     node,
   };

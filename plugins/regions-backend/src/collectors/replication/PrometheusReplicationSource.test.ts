@@ -65,8 +65,15 @@ describe('PrometheusReplicationSource against Prometheus-shaped answers', () => 
 
   type Series = [labels: Record<string, string>, value: string];
 
-  /** Answers each query with the series of the metric it starts with, as Prometheus 2.x would. */
-  function prometheusWith(seriesByMetric: Record<string, Series[]>) {
+  /**
+   * Answers each range query (`metric{...}[600s]`) with the series of the
+   * metric it starts with, as Prometheus 2.x would, each last scraped
+   * `ageSeconds` ago.
+   */
+  function prometheusWith(
+    seriesByMetric: Record<string, Series[]>,
+    ageSeconds = 1,
+  ) {
     const queries: string[] = [];
     const authorizations: (string | null)[] = [];
     server.use(
@@ -78,10 +85,10 @@ describe('PrometheusReplicationSource against Prometheus-shaped answers', () => 
         return HttpResponse.json({
           status: 'success',
           data: {
-            resultType: 'vector',
+            resultType: 'matrix',
             result: (seriesByMetric[metric] ?? []).map(([labels, value]) => ({
               metric: { __name__: metric, ...labels },
-              value: [1763860000.123, value],
+              values: [[Date.now() / 1000 - ageSeconds, value]],
             })),
           },
         });
@@ -162,7 +169,7 @@ describe('PrometheusReplicationSource against Prometheus-shaped answers', () => 
         },
       ],
     });
-    expect(queries).toContain(`pg_up${SELECTOR}`);
+    expect(queries).toContain(`pg_up${SELECTOR}[600s]`);
     expect(authorizations).toEqual(
       queries.map(
         () => `Basic ${Buffer.from('scraper:hunter2').toString('base64')}`,
@@ -176,7 +183,7 @@ describe('PrometheusReplicationSource against Prometheus-shaped answers', () => 
       baseUrl: BASE_URL,
       selectors: { 'studio-norte': '{server="studio-norte-db"}' },
     }).sample(regionSelecting('studio-norte'), { signal: noSignal() });
-    expect(queries).toContain('pg_up{server="studio-norte-db"}');
+    expect(queries).toContain('pg_up{server="studio-norte-db"}[600s]');
   });
 
   it('reports a primary with no replicas attached as having none', async () => {
@@ -249,6 +256,31 @@ describe('PrometheusReplicationSource against Prometheus-shaped answers', () => 
       );
     });
 
+    it('when the node series were last scraped more than two scrape intervals ago', async () => {
+      prometheusWith(primaryWithTwoReplicas, 45);
+      await expect(
+        sourceFor({ baseUrl: BASE_URL, scrapeInterval: '15s' }).sample(
+          sulRegion,
+          { signal: noSignal() },
+        ),
+      ).rejects.toThrow(
+        /pg_up\{instance="10.16.0.10:9187"\} is stale since \d{4}-\d\d-\d\dT[\d:.]+Z \(last scraped 45 s ago, more than twice the 15 s scrape interval\)/,
+      );
+    });
+
+    it('when a selector is more than label matchers, before asking Prometheus anything', async () => {
+      const { queries } = prometheusWith(primaryWithTwoReplicas);
+      await expect(
+        sourceFor({ baseUrl: BASE_URL }).sample(
+          regionSelecting('studio-sul', '{a="b"} or vector(0)'),
+          { signal: noSignal() },
+        ),
+      ).rejects.toThrow(
+        'region studio-sul: metadata.annotations.meridian.dev/prometheus-selector "{a=\\"b\\"} or vector(0)" is not a list of label matchers like {instance="10.16.0.10:9187"}: unexpected "or vector(0)" after }',
+      );
+      expect(queries).toEqual([]);
+    });
+
     it('when an exporter before 0.13 lacks the pg_replication query', async () => {
       prometheusWith({ pg_up: [[node, '1']] });
       expect(await failureOf()).toMatch(
@@ -288,7 +320,7 @@ describe('PrometheusReplicationSource against Prometheus-shaped answers', () => 
         ),
       );
       expect(await failureOf()).toMatch(
-        /answered HTTP 400 to pg_(up|replication_is_replica)\{.*\}: bad_data: 1:6: parse error: unexpected "}"/,
+        /answered HTTP 400 to pg_(up|replication_is_replica)\{.*\}\[600s\]: bad_data: 1:6: parse error: unexpected "}"/,
       );
     });
 
@@ -313,7 +345,7 @@ describe('PrometheusReplicationSource against Prometheus-shaped answers', () => 
     it('when a value is NaN', async () => {
       prometheusWith({ ...primaryWithTwoReplicas, pg_up: [[node, 'NaN']] });
       expect(await failureOf()).toMatch(
-        /pg_up\{.*\} has the value NaN, not a number/,
+        /pg_up\{.*\}\[600s\] has the value NaN, not a number/,
       );
     });
 

@@ -1,5 +1,6 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { Config } from '@backstage/config';
+import { Config, readDurationFromConfig } from '@backstage/config';
+import { durationToMilliseconds } from '@backstage/types';
 import {
   ANNOTATION_PROMETHEUS_SELECTOR,
   RegionEntity,
@@ -9,22 +10,34 @@ import {
   ReplicationObservation,
   ReplicationSource,
 } from '@meridian/plugin-regions-node';
-import { PrometheusClient, PrometheusReading } from '../../lib/prometheus';
+import { parseLabelMatchers } from '../../lib/labelMatchers';
+import { PrometheusClient, TimedPrometheusReading } from '../../lib/prometheus';
 
 /** Cap on one sample (all its queries), whatever the caller's signal allows. */
 const SAMPLE_TIMEOUT_MS = 5_000;
 
-type Reading = PrometheusReading;
+/** Prometheus' own default `scrape_interval`. */
+const DEFAULT_SCRAPE_INTERVAL_MS = 60_000;
+
+type Reading = TimedPrometheusReading;
 
 /**
  * Samples replication from Prometheus, as postgres_exporter reports it: useful
  * where the backend cannot reach the database but Prometheus scrapes it.
+ * Thanos Query (or any server of Prometheus' query API) works as the base URL.
  *
- * Each region names the exporter's series of its node with a PromQL label
- * selector, from its `meridian.dev/prometheus-selector` annotation or, failing
- * that, from `regions.prometheus.selectors.<region name>` (e.g.
+ * Each region names the exporter's series of its node with label matchers,
+ * from its `meridian.dev/prometheus-selector` annotation or, failing that,
+ * from `regions.prometheus.selectors.<region name>` (e.g.
  * `{instance="10.16.0.10:9187"}`). There is no default selector: a guessed one
- * could match another node's series and report its lag as this region's.
+ * could match another node's series and report its lag as this region's. A
+ * selector is parsed as label matchers and nothing else: an entity cannot
+ * inject PromQL (`{a="b"} or vector(0)`) to fake its lag.
+ *
+ * Every value is read with the time it was scraped: a node-level series older
+ * than twice `regions.prometheus.scrapeInterval` makes the sample fail as
+ * stale (a dead exporter's last value is not the current state), and a
+ * replica's stale series is a replica that left.
  *
  * Both generations of postgres_exporter metrics are read: byte lag per replica
  * from `pg_stat_replication_pg_wal_lsn_diff` (or `..._pg_xlog_location_diff`
@@ -51,9 +64,15 @@ export class PrometheusReplicationSource implements ReplicationSource {
     for (const name of selectorsConfig?.keys() ?? []) {
       selectors.set(name, selectorsConfig!.getString(name));
     }
+    const scrapeIntervalMs = prometheusConfig.has('scrapeInterval')
+      ? durationToMilliseconds(
+          readDurationFromConfig(prometheusConfig, { key: 'scrapeInterval' }),
+        )
+      : DEFAULT_SCRAPE_INTERVAL_MS;
     return new PrometheusReplicationSource(
       prometheusConfig.getString('baseUrl'),
       selectors,
+      scrapeIntervalMs,
       options.logger,
     );
   }
@@ -63,6 +82,7 @@ export class PrometheusReplicationSource implements ReplicationSource {
   private constructor(
     baseUrl: string,
     private readonly selectors: Map<string, string>,
+    private readonly scrapeIntervalMs: number,
     private readonly logger: LoggerService,
   ) {
     this.prometheus = new PrometheusClient(baseUrl);
@@ -76,17 +96,16 @@ export class PrometheusReplicationSource implements ReplicationSource {
     region: RegionEntity,
     options: { signal: AbortSignal },
   ): Promise<ReplicationObservation> {
-    const selector = this.selectorOf(region);
-    if (!selector) {
+    const written = this.selectorOf(region);
+    if (!written) {
       throw new Error(
         `region ${region.metadata.name} has no ${ANNOTATION_PROMETHEUS_SELECTOR} annotation and no regions.prometheus.selectors entry`,
       );
     }
-    if (!/^\{.*\}$/s.test(selector)) {
-      throw new Error(
-        `region ${region.metadata.name}: the Prometheus selector ${selector} is not a label selector like {instance="10.16.0.10:9187"}`,
-      );
-    }
+    const selector = parseLabelMatchers(
+      written.selector,
+      `region ${region.metadata.name}: ${written.field}`,
+    );
     const signal = AbortSignal.any([
       options.signal,
       AbortSignal.timeout(SAMPLE_TIMEOUT_MS),
@@ -107,11 +126,25 @@ export class PrometheusReplicationSource implements ReplicationSource {
     }
   }
 
-  private selectorOf(region: RegionEntity): string | undefined {
-    return (
-      region.metadata.annotations?.[ANNOTATION_PROMETHEUS_SELECTOR]?.trim() ||
-      this.selectors.get(region.metadata.name)
-    );
+  /** The selector as written, and where: the annotation wins over config. */
+  private selectorOf(
+    region: RegionEntity,
+  ): { selector: string; field: string } | undefined {
+    const annotated =
+      region.metadata.annotations?.[ANNOTATION_PROMETHEUS_SELECTOR]?.trim();
+    if (annotated) {
+      return {
+        selector: annotated,
+        field: `metadata.annotations.${ANNOTATION_PROMETHEUS_SELECTOR}`,
+      };
+    }
+    const configured = this.selectors.get(region.metadata.name);
+    return configured
+      ? {
+          selector: configured,
+          field: `regions.prometheus.selectors.${region.metadata.name}`,
+        }
+      : undefined;
   }
 
   private async sampleNode(
@@ -123,7 +156,7 @@ export class PrometheusReplicationSource implements ReplicationSource {
       this.query(`pg_up${selector}`, signal),
       this.query(`pg_replication_is_replica${selector}`, signal),
     ]);
-    if (onlyValue(up, `pg_up${selector}`) !== 1) {
+    if (this.onlyValue(up, `pg_up${selector}`) !== 1) {
       throw new Error(
         `postgres_exporter cannot reach the database (pg_up${selector} is 0)`,
       );
@@ -135,7 +168,9 @@ export class PrometheusReplicationSource implements ReplicationSource {
         `no series match pg_replication_is_replica${selector}: postgres_exporter before 0.13 needs the pg_replication custom query`,
       );
     }
-    if (onlyValue(isReplica, `pg_replication_is_replica${selector}`) === 1) {
+    if (
+      this.onlyValue(isReplica, `pg_replication_is_replica${selector}`) === 1
+    ) {
       return {
         sampledAt,
         nodeRole: 'standby',
@@ -143,9 +178,15 @@ export class PrometheusReplicationSource implements ReplicationSource {
         standby: await this.standbyView(selector, signal),
       };
     }
-    const lags = await this.query(
-      `pg_stat_replication_pg_wal_lsn_diff${selector} or pg_stat_replication_pg_xlog_location_diff${selector}`,
-      signal,
+    const [current, legacy] = await Promise.all([
+      this.query(`pg_stat_replication_pg_wal_lsn_diff${selector}`, signal),
+      this.query(
+        `pg_stat_replication_pg_xlog_location_diff${selector}`,
+        signal,
+      ),
+    ]);
+    const lags = (current.length > 0 ? current : legacy).filter(
+      reading => !this.isStale(reading),
     );
     return {
       sampledAt,
@@ -180,7 +221,7 @@ export class PrometheusReplicationSource implements ReplicationSource {
       this.query(`pg_replication_lag${selector}`, signal),
     ]);
     if (current.length > 0) {
-      const lagSeconds = onlyValue(
+      const lagSeconds = this.onlyValue(
         current,
         `pg_replication_lag_seconds${selector}`,
       );
@@ -192,27 +233,46 @@ export class PrometheusReplicationSource implements ReplicationSource {
       );
     }
     return standbyState(
-      onlyValue(legacy, `pg_replication_lag${selector}`),
+      this.onlyValue(legacy, `pg_replication_lag${selector}`),
       false,
     );
   }
 
-  private query(query: string, signal: AbortSignal): Promise<Reading[]> {
-    return this.prometheus.query(query, signal);
+  /** The latest sample of every matching series within ten scrape intervals (at least 5 minutes, Prometheus' lookback). */
+  private query(selector: string, signal: AbortSignal): Promise<Reading[]> {
+    const windowSeconds = Math.max(300, (10 * this.scrapeIntervalMs) / 1000);
+    return this.prometheus.queryLatest(selector, windowSeconds, signal);
   }
-}
 
-/** The value of the single series a node-level query must return. */
-function onlyValue(readings: Reading[], query: string): number {
-  if (readings.length === 0) {
-    throw new Error(`no series match ${query}`);
+  private isStale(reading: Reading): boolean {
+    return Date.now() - reading.at.getTime() > 2 * this.scrapeIntervalMs;
   }
-  if (readings.length > 1) {
-    throw new Error(
-      `${readings.length} series match ${query}; the selector must pick one node`,
-    );
+
+  /**
+   * The value of the single fresh series a node-level query must return; a
+   * series that only has samples older than two scrape intervals is stale.
+   */
+  private onlyValue(readings: Reading[], query: string): number {
+    if (readings.length === 0) {
+      throw new Error(`no series match ${query}`);
+    }
+    const fresh = readings.filter(reading => !this.isStale(reading));
+    if (fresh.length > 1) {
+      throw new Error(
+        `${fresh.length} series match ${query}; the selector must pick one node`,
+      );
+    }
+    if (fresh.length === 0) {
+      const at = new Date(Math.max(...readings.map(r => r.at.getTime())));
+      const ageSeconds = Math.round((Date.now() - at.getTime()) / 1000);
+      throw new Error(
+        `${query} is stale since ${at.toISOString()} (last scraped ${ageSeconds} s ago, more than twice the ${
+          this.scrapeIntervalMs / 1000
+        } s scrape interval)`,
+      );
+    }
+    return fresh[0].value;
   }
-  return readings[0].value;
 }
 
 function standbyState(lagSeconds: number, caughtUp: boolean): StandbyState {

@@ -7,7 +7,8 @@ import {
 import { region } from '../../__testUtils__/region';
 import { DatabaseRegionsStore } from '../../database/DatabaseRegionsStore';
 import { ReplicationStore } from '../../database/ReplicationStore';
-import { formatLag, ReplicationCollector } from './ReplicationCollector';
+import { formatLag } from './judgeObservation';
+import { ReplicationCollector } from './ReplicationCollector';
 
 jest.setTimeout(60_000);
 

@@ -12,15 +12,9 @@ import {
 } from '@backstage/config';
 import { toError } from '@backstage/errors';
 import { durationToMilliseconds, HumanDuration } from '@backstage/types';
-import {
-  ObservedRole,
-  RegionEntity,
-  replicationStatusOf,
-  ReplicationStatus,
-} from '@meridian/plugin-regions-common';
+import { RegionEntity } from '@meridian/plugin-regions-common';
 import {
   NodeUnreachableError,
-  ObservedNodeFacts,
   ReplicationObservation,
   ReplicationSource,
 } from '@meridian/plugin-regions-node';
@@ -29,10 +23,11 @@ import {
   DEFAULT_REPLICATION_RETENTION,
   ReplicationRetention,
   ReplicationSample,
-  ReplicationSampleRow,
   ReplicationState,
   ReplicationStore,
 } from '../../database/ReplicationStore';
+import { judgeObservation } from './judgeObservation';
+import { linkLogicalReplication } from './logicalLinks';
 
 /** The scheduler task id of the replication collector. */
 export const REPLICATION_COLLECTOR_TASK_ID = 'regions-replication-collector';
@@ -136,59 +131,103 @@ export class ReplicationCollector {
     return this.options.sources.find(source => source.observes(region));
   }
 
-  /** Takes one sample of every observed region, hands them to `afterTick`, then prunes old samples. */
+  /**
+   * Takes one sample of every observed region, joins their logical
+   * replication across regions, records them, hands them to `afterTick`,
+   * then prunes old samples.
+   */
   async run(signal?: AbortSignal): Promise<void> {
     const { regions } = await this.options.regions.getSnapshot();
-    const previous = this.options.afterTick
-      ? await this.options.store.getLatestStates()
-      : new Map<string, ReplicationState>();
+    const previous = await this.options.store.getLatestStates();
+    const outcomes = (
+      await Promise.all(
+        regions.map(async region => {
+          const source = this.sourceOf(region);
+          return source
+            ? [
+                {
+                  region,
+                  source,
+                  ...(await this.attempt(region, source, signal)),
+                },
+              ]
+            : [];
+        }),
+      )
+    ).flat();
+    const linked = linkLogicalReplication(
+      regions,
+      new Map(
+        outcomes.flatMap(outcome =>
+          outcome.observation
+            ? [[stringifyEntityRef(outcome.region), outcome.observation]]
+            : [],
+        ),
+      ),
+      new Map(
+        [...previous].map(([ref, state]) => [ref, state.subscriptions ?? []]),
+      ),
+    );
     const samples = await Promise.all(
-      regions.map(async region => {
-        const source = this.sourceOf(region);
-        return source ? [await this.sampleRegion(region, source, signal)] : [];
+      outcomes.map(({ region, source, error }) => {
+        const observation = linked.get(stringifyEntityRef(region));
+        return this.record(
+          observation
+            ? judgeObservation(region, source.id, observation)
+            : this.failedSample(region, source, error),
+        );
       }),
     );
-    await this.options.afterTick?.(samples.flat(), previous, signal);
+    await this.options.afterTick?.(samples, previous, signal);
     await this.options.store.prune();
   }
 
-  private async sampleRegion(
+  private async attempt(
     region: RegionEntity,
     source: ReplicationSource,
     runSignal?: AbortSignal,
-  ): Promise<ReplicationSample> {
-    const { store, logger } = this.options;
-    const regionRef = stringifyEntityRef(region);
-    let sample: ReplicationSample;
+  ): Promise<{ observation?: ReplicationObservation; error?: unknown }> {
     try {
-      const observation = await this.observe(region, source, runSignal);
-      sample = judgeObservation(region, source.id, observation);
+      return { observation: await this.observe(region, source, runSignal) };
     } catch (error) {
-      const reason = toError(error).message;
-      logger.warn(
-        `Could not sample the replication of ${regionRef} with source '${source.id}': ${reason}`,
-      );
-      sample = {
-        regionRef,
-        sampledAt: new Date(),
-        status: 'unknown',
-        reason,
-        source: source.id,
-        lagBytes: null,
-        lagSeconds: null,
-        rows: [],
-        replicas: [],
-        observedRole:
-          toError(error).name === 'NodeUnreachableError'
-            ? 'unreachable'
-            : 'unknown',
-      };
+      return { error };
     }
+  }
+
+  private failedSample(
+    region: RegionEntity,
+    source: ReplicationSource,
+    error: unknown,
+  ): ReplicationSample {
+    const regionRef = stringifyEntityRef(region);
+    const reason = toError(error).message;
+    this.options.logger.warn(
+      `Could not sample the replication of ${regionRef} with source '${source.id}': ${reason}`,
+    );
+    return {
+      regionRef,
+      sampledAt: new Date(),
+      status: 'unknown',
+      reason,
+      source: source.id,
+      lagBytes: null,
+      lagSeconds: null,
+      rows: [],
+      replicas: [],
+      subscriptions: [],
+      observedRole:
+        toError(error).name === 'NodeUnreachableError'
+          ? 'unreachable'
+          : 'unknown',
+    };
+  }
+
+  private async record(sample: ReplicationSample): Promise<ReplicationSample> {
     try {
-      await store.writeSample(sample);
+      await this.options.store.writeSample(sample);
     } catch (error) {
-      logger.error(
-        `Could not store the replication sample of ${regionRef}: ${
+      this.options.logger.error(
+        `Could not store the replication sample of ${sample.regionRef}: ${
           toError(error).message
         }`,
       );
@@ -225,184 +264,4 @@ export class ReplicationCollector {
       runSignal?.removeEventListener('abort', onRunAbort);
     }
   }
-}
-
-const STATUS_ORDER: ReplicationStatus[] = [
-  'unknown',
-  'ok',
-  'warning',
-  'breach',
-];
-
-function atLeast(
-  status: ReplicationStatus,
-  floor: ReplicationStatus,
-): ReplicationStatus {
-  return STATUS_ORDER.indexOf(status) >= STATUS_ORDER.indexOf(floor)
-    ? status
-    : floor;
-}
-
-function rpoText(rpoSeconds: number | undefined) {
-  return rpoSeconds === undefined ? 'no RPO declared' : `RPO ${rpoSeconds} s`;
-}
-
-function verdictOf(lagSeconds: number, rpoSeconds: number | undefined) {
-  const status = replicationStatusOf(lagSeconds, rpoSeconds);
-  if (status === 'breach') {
-    return { status, text: `above the ${rpoText(rpoSeconds)}` };
-  }
-  if (status === 'warning') {
-    return { status, text: `at least half the ${rpoText(rpoSeconds)}` };
-  }
-  return { status, text: rpoText(rpoSeconds) };
-}
-
-/** Lag for a sentence: `85 ms`, `2.5 s`, `61 s`; sub-millisecond lag of a busy loopback pair reads `< 1 ms`. */
-export function formatLag(seconds: number): string {
-  if (seconds < 0.001) {
-    return seconds === 0 ? '0 s' : '< 1 ms';
-  }
-  if (seconds < 1) {
-    return `${Math.round(seconds * 1000)} ms`;
-  }
-  return `${Number(seconds.toFixed(seconds < 10 ? 1 : 0))} s`;
-}
-
-/**
- * Turns what a source saw into a status and a reason: the worst replica's lag
- * against the region's RPO for a primary, the region's own view for a standby.
- */
-function judgeObservation(
-  region: RegionEntity,
-  sourceId: string,
-  observation: ReplicationObservation,
-): ReplicationSample {
-  const rpoSeconds = region.spec.replication?.rpoSeconds;
-  const base = {
-    regionRef: stringifyEntityRef(region),
-    sampledAt: observation.sampledAt,
-    source: sourceId,
-    database: observation.database,
-    replicas: observation.replicas,
-    standby: observation.standby,
-    node: observation.node,
-    observedRole: observedRoleOf(observation.nodeRole, observation.node),
-  };
-
-  if (observation.nodeRole === 'standby' && !observation.standby) {
-    return {
-      ...base,
-      status: 'unknown',
-      reason: `source '${sourceId}' found a standby but reported nothing of its state`,
-      lagBytes: null,
-      lagSeconds: null,
-      rows: [],
-    };
-  }
-  if (observation.nodeRole === 'standby' && observation.standby) {
-    const standby = observation.standby;
-    const backlog = standby.replayBacklogBytes;
-    let lagSeconds: number | null = null;
-    let status: ReplicationStatus = 'unknown';
-    let reason = `the standby's WAL receiver is ${standby.receiverStatus} and how far it is behind is unknown`;
-    if (standby.caughtUp) {
-      lagSeconds = 0;
-      status = 'ok';
-      reason =
-        standby.lastReplayAgeSeconds !== null &&
-        standby.lastReplayAgeSeconds > 0
-          ? `caught up; the primary has had no writes for ${Math.round(
-              standby.lastReplayAgeSeconds,
-            )} s`
-          : 'caught up';
-    } else if (backlog !== null && backlog > 0) {
-      lagSeconds = standby.lastReplayAgeSeconds;
-      if (lagSeconds !== null) {
-        const verdict = verdictOf(lagSeconds, rpoSeconds);
-        status = verdict.status;
-        reason = `${backlog} bytes wait to be replayed, ${Math.round(
-          lagSeconds,
-        )} s behind (${verdict.text})`;
-      }
-    }
-    if (status !== 'unknown' && standby.receiverStatus !== 'streaming') {
-      status = atLeast(status, 'warning');
-      reason = `the standby's WAL receiver is ${standby.receiverStatus}; ${reason}`;
-    }
-    const row: ReplicationSampleRow = {
-      replica: '',
-      state: standby.receiverStatus,
-      lagBytes: backlog,
-      lagSeconds,
-    };
-    return {
-      ...base,
-      status,
-      reason,
-      lagBytes: backlog,
-      lagSeconds,
-      rows: [row],
-    };
-  }
-
-  const replicas = observation.replicas;
-  const rows: ReplicationSampleRow[] = replicas.map(replica => ({
-    replica: replica.name,
-    state: replica.state,
-    syncState: replica.syncState,
-    lagBytes: replica.lagBytes,
-    lagSeconds: replica.lagSeconds,
-  }));
-  const lagBytes = maxOf(replicas.map(r => r.lagBytes));
-  const worst = replicas
-    .filter(r => r.lagSeconds !== null)
-    .reduce<(typeof replicas)[number] | undefined>(
-      (max, r) =>
-        max === undefined || r.lagSeconds! > max.lagSeconds! ? r : max,
-      undefined,
-    );
-  let status: ReplicationStatus = 'unknown';
-  let reason =
-    replicas.length === 0
-      ? 'the primary reports no replicas'
-      : 'no replica reports its lag';
-  if (worst) {
-    const verdict = verdictOf(worst.lagSeconds!, rpoSeconds);
-    status = verdict.status;
-    reason = `worst replica ${worst.name} is ${formatLag(
-      worst.lagSeconds!,
-    )} behind (${verdict.text})`;
-  }
-  const stopped = replicas.filter(r => r.state === 'stopped');
-  if (stopped.length > 0) {
-    status = atLeast(status, 'warning');
-    reason = `${stopped.map(r => `replica ${r.name}`).join(', ')} ${
-      stopped.length === 1 ? 'is' : 'are'
-    } stopped; ${reason}`;
-  }
-  return {
-    ...base,
-    status,
-    reason,
-    lagBytes,
-    lagSeconds: worst?.lagSeconds ?? null,
-    rows,
-  };
-}
-
-/** What the node says it is: a primary its fence holds is `fenced`. */
-function observedRoleOf(
-  nodeRole: 'primary' | 'standby',
-  node: ObservedNodeFacts | undefined,
-): ObservedRole {
-  if (nodeRole === 'standby') {
-    return 'standby';
-  }
-  return node?.fenced ? 'fenced' : 'primary';
-}
-
-function maxOf(values: (number | null)[]): number | null {
-  const known = values.filter((v): v is number => v !== null);
-  return known.length > 0 ? Math.max(...known) : null;
 }

@@ -17,7 +17,11 @@ import { createComponentsDeployedCheck } from './deployment';
 import { runbookCheck } from './documentation';
 import { catalogValidCheck, hubAndLatencyTargetsCheck } from './infrastructure';
 import { availabilityTargetCheck } from './observability';
-import { createOwnerKnownCheck, residencyDeclaredCheck } from './security';
+import {
+  createOwnerKnownCheck,
+  residencyDeclaredCheck,
+  residencyRespectedCheck,
+} from './security';
 
 const now = new Date('2026-12-01T12:00:00.000Z');
 const syncedAt = new Date('2026-12-01T11:59:50.000Z');
@@ -481,6 +485,35 @@ describe('runbook', () => {
       result: 'failed',
       evidence:
         'no backstage.io/techdocs-ref or backstage.io/techdocs-entity annotation and no runbook in metadata.links',
+    });
+  });
+});
+
+describe('residency-respected', () => {
+  const residencyConflict: RegionConflict = {
+    type: 'residency',
+    regions: ['region:default/studio-sul'],
+    entities: ['component:default/checkout'],
+    field: 'metadata.annotations.meridian.dev/residency',
+    message:
+      'component:default/checkout must keep its data under GDPR (meridian.dev/residency) but meridian.dev/regions deploys it in region:default/studio-sul, whose spec.residency lacks GDPR',
+  };
+
+  it('passes a region no residency conflict names', async () => {
+    expect(await judge(residencyRespectedCheck, sul)).toMatchObject({
+      result: 'passed',
+    });
+  });
+
+  it('fails counting the residency conflicts, which catalog-valid leaves to it', async () => {
+    const context = { conflicts: [residencyConflict, residencyConflict] };
+    expect(await judge(residencyRespectedCheck, sul, context)).toEqual({
+      result: 'failed',
+      evidence: `2 residency conflicts: ${residencyConflict.message}; ${residencyConflict.message}`,
+      evidenceAt: syncedAt,
+    });
+    expect(await judge(catalogValidCheck, sul, context)).toMatchObject({
+      result: 'passed',
     });
   });
 });

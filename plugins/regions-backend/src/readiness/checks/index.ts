@@ -24,7 +24,11 @@ import {
   createHealthProbesCheck,
   createReplicationObservedCheck,
 } from './observability';
-import { createOwnerKnownCheck, residencyDeclaredCheck } from './security';
+import {
+  createOwnerKnownCheck,
+  residencyDeclaredCheck,
+  residencyRespectedCheck,
+} from './security';
 
 /** What the built-in checks read their facts from. */
 export interface BuiltInReadinessCheckDeps {
@@ -63,6 +67,7 @@ export function createBuiltInReadinessChecks(
     createComponentsDeployedCheck(deps),
     createOwnerKnownCheck(deps),
     residencyDeclaredCheck,
+    residencyRespectedCheck,
     drPlanDeclaredCheck,
     createLagWithinRpoCheck({
       store: deps.replication.store,

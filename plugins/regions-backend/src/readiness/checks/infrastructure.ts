@@ -18,7 +18,11 @@ export const catalogValidCheck: ReadinessCheck = {
     'Fix the fields the problems name in the Region entity; the next catalog sync clears them.',
   evaluate({ region, conflicts, syncedAt }) {
     const problems = validateRegionEntity(region).map(p => p.message);
-    const found = [...problems, ...conflicts.map(c => c.message)];
+    // Residency conflicts count in security (residency-respected).
+    const found = [
+      ...problems,
+      ...conflicts.filter(c => c.type !== 'residency').map(c => c.message),
+    ];
     if (found.length > 0) {
       return {
         result: 'failed',

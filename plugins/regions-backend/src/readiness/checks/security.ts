@@ -150,3 +150,34 @@ export const residencyDeclaredCheck: ReadinessCheck = {
     };
   },
 };
+
+/**
+ * No residency conflict names the region: nothing deployed in it needs a
+ * regime its `spec.residency` lacks, and it replicates no data from a region
+ * under one it lacks.
+ */
+export const residencyRespectedCheck: ReadinessCheck = {
+  id: 'residency-respected',
+  title: 'Data kept under its residency',
+  category: 'security',
+  remediation:
+    'Deploy the entities the conflicts name only in regions whose spec.residency lists their regimes, or replicate only from regions under the same regimes.',
+  evaluate({ conflicts, syncedAt }) {
+    const found = conflicts.filter(conflict => conflict.type === 'residency');
+    if (found.length > 0) {
+      return {
+        result: 'failed',
+        evidence: `${found.length} residency ${
+          found.length === 1 ? 'conflict' : 'conflicts'
+        }: ${found.map(conflict => conflict.message).join('; ')}`,
+        evidenceAt: syncedAt,
+      };
+    }
+    return {
+      result: 'passed',
+      evidence:
+        'no residency conflict: what it runs and replicates stays under its regimes',
+      evidenceAt: syncedAt,
+    };
+  },
+};

@@ -3,8 +3,6 @@ import {
   InfoCard,
   Progress,
   ResponseErrorPanel,
-  Table,
-  TableColumn,
   WarningPanel,
 } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
@@ -16,23 +14,27 @@ import Alert from '@material-ui/lab/Alert';
 import {
   ANNOTATION_REGION_DATABASE,
   REPLICATION_WINDOWS,
-  ReplicaState,
   ReplicationResponse,
   ReplicationWindow,
   StandbyState,
   isRegionEntity,
-  replicationStatusOf,
 } from '@meridian/plugin-regions-common';
 import { useWindowParam, WindowSelector } from '../WindowSelector';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import useInterval from 'react-use/esm/useInterval';
 import { regionsApiRef } from '../../api';
 import { formatAge, formatBytes, formatLagSeconds } from '../../lib/format';
+import { orDash } from './orDash';
 import { DetailField, DetailSection } from '../RegionOverview/DetailField';
 import { ObservedRoleChip } from '../ObservedRole';
 import { LagChart } from './LagChart';
 import { ReplicationStatusChip } from './ReplicationStatusChip';
 import { RoleDriftAlert } from './RoleDriftAlert';
+import {
+  DirectionsTable,
+  ReplicasTable,
+  SubscriptionsTable,
+} from './ReplicationTables';
 
 /** The collector samples every 10 s by default; refreshing as often shows each sample. */
 const REFRESH_INTERVAL_MS = 10_000;
@@ -44,13 +46,6 @@ const WINDOW_LABELS: Record<ReplicationWindow, string> = {
   '7d': '7 d',
   '30d': '30 d',
 };
-
-function orDash(
-  value: number | null | undefined,
-  format: (v: number) => string,
-) {
-  return typeof value === 'number' ? format(value) : '—';
-}
 
 function ReplicationFacts(props: {
   replication: ReplicationResponse;
@@ -85,59 +80,6 @@ function ReplicationFacts(props: {
         </span>
       </DetailField>
     </DetailSection>
-  );
-}
-
-function ReplicasTable(props: {
-  replicas: ReplicaState[];
-  rpoSeconds?: number;
-}) {
-  const { replicas, rpoSeconds } = props;
-  const columns: TableColumn<ReplicaState>[] = [
-    { title: 'Replica', field: 'name', highlight: true },
-    { title: 'State', field: 'state' },
-    { title: 'Sync state', render: replica => replica.syncState ?? '—' },
-    {
-      title: 'Lag (bytes)',
-      render: replica => orDash(replica.lagBytes, formatBytes),
-      customSort: (a, b) => (a.lagBytes ?? -1) - (b.lagBytes ?? -1),
-    },
-    {
-      title: 'Lag (time)',
-      render: replica => orDash(replica.lagSeconds, formatLagSeconds),
-      customSort: (a, b) => (a.lagSeconds ?? -1) - (b.lagSeconds ?? -1),
-    },
-    {
-      title: 'Status',
-      render: replica => (
-        <ReplicationStatusChip
-          status={replicationStatusOf(replica.lagSeconds, rpoSeconds)}
-        />
-      ),
-    },
-    {
-      title: 'Sampled',
-      render: replica => (
-        <span title={new Date(replica.sampledAt).toLocaleString()}>
-          {formatAge(replica.sampledAt)}
-        </span>
-      ),
-    },
-  ];
-  return (
-    <Table<ReplicaState>
-      title={`Replicas (${replicas.length})`}
-      columns={columns}
-      data={replicas}
-      options={{ padding: 'dense', paging: false, search: false }}
-      emptyContent={
-        <Box p={2}>
-          <Typography variant="body2">
-            No replicas attached: no standby streams from this database.
-          </Typography>
-        </Box>
-      }
-    />
   );
 }
 
@@ -191,8 +133,10 @@ function StandbyPanel(props: { standby: StandbyState }) {
  * The Replication tab of a Region entity: its database's declared role next
  * to the role its node says it has (with the drift between them and how to
  * make the catalog say so), mode and RPO, a status against the RPO, its
- * replicas (or, for a standby, its own view of the stream and the region it
- * really streams from) and the lag history over a window kept in the URL
+ * replicas by kind (physical standbys, logical slots, CDC slots marked not
+ * counted), its logical subscriptions, each direction of an `active` region
+ * (or, for a standby, its own view of the stream and the region it really
+ * streams from) and the lag history over a window kept in the URL
  * (`?window=7d`). Refreshes every 10 seconds.
  *
  * @public
@@ -303,9 +247,25 @@ export function ReplicationTab() {
           <StandbyPanel standby={value.standby} />
         </Grid>
       )}
+      {value.directions && (
+        <Grid item xs={12}>
+          <DirectionsTable
+            directions={value.directions}
+            rpoSeconds={rpoSeconds}
+          />
+        </Grid>
+      )}
       {showReplicas && (
         <Grid item xs={12}>
           <ReplicasTable replicas={value.replicas} rpoSeconds={rpoSeconds} />
+        </Grid>
+      )}
+      {value.subscriptions.length > 0 && (
+        <Grid item xs={12}>
+          <SubscriptionsTable
+            subscriptions={value.subscriptions}
+            rpoSeconds={rpoSeconds}
+          />
         </Grid>
       )}
       <Grid item xs={12}>
