@@ -8,7 +8,7 @@ import {
   ReplicationWindow,
 } from '@meridian/plugin-regions-common';
 import { Knex } from 'knex';
-import { MAX_HISTORY_POINTS, RAW_WINDOWS, WINDOW_MS } from './ReplicationStore';
+import { RAW_WINDOWS, WINDOW_MS } from './ReplicationStore';
 import { historySlot, TimestampValue, toDate } from './rows';
 
 const migrationsDir = resolvePackagePath(
@@ -22,6 +22,12 @@ const STATE = 'region_probe_state';
 
 // Rows per insert: well under SQLite's bound-variable limit.
 const CHUNK = 500;
+
+/**
+ * The most points of one probe's series: a region has several probes on one
+ * chart, and 200 points a line are as fine as a card shows.
+ */
+export const MAX_SERIES_POINTS = 200;
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -47,7 +53,7 @@ export const DEFAULT_PROBE_RETENTION: ProbeRetention = {
 };
 
 // The 24 h and 7 d windows read 5-minute buckets; 30 d hourly ones, as a
-// 500-point chart of 30 days shows 1.4 h per point anyway, and a tenth of the
+// 200-point line of 30 days shows 3.6 h per point anyway, and a tenth of the
 // rows keeps the answer fast with many probes.
 const FIVE_MINUTES = 5 * 60_000;
 const ROLLUP_WIDTH_MS: Record<Exclude<ReplicationWindow, '1h'>, number> = {
@@ -191,7 +197,7 @@ export class ProbeStore {
 
   /**
    * Each probe's checks over a window ending now, oldest first, in at most
-   * 500 points per probe. The hour reads the raw checks, 24 h and 7 d the
+   * 200 points per probe. The hour reads the raw checks, 24 h and 7 d the
    * 5-minute rollups, 30 d the hourly ones.
    */
   async getSeries(
@@ -206,8 +212,7 @@ export class ProbeStore {
     const granularity = fromRaw ? 1000 : rollupWidth;
     // one bucket less than the limit: the window touches one more than it spans
     const width =
-      Math.ceil(windowMs / (MAX_HISTORY_POINTS - 1) / granularity) *
-      granularity;
+      Math.ceil(windowMs / (MAX_SERIES_POINTS - 1) / granularity) * granularity;
     const raw = this.db.raw.bind(this.db);
     const query = fromRaw
       ? this.db(CHECKS)

@@ -37,7 +37,8 @@ const EAST = 'region:default/us-east';
 const WEST = 'region:default/us-west';
 const usEast = region('us-east', {
   userLatencyTargetMs: 5000,
-  links: [{ to: WEST, latencyTargetMs: 5000 }],
+  // any measured latency is over it
+  links: [{ to: WEST, latencyTargetMs: 0 }],
 });
 const usWest = region('us-west');
 
@@ -98,7 +99,7 @@ describe('the health route', () => {
     url.password = 's3cret';
     url.pathname = '/healthz';
     url.search = '?token=t0ken';
-    const { get, runTask, taskOf } = await startRegionsBackend({
+    const { get, runTask, taskOf, sent } = await startRegionsBackend({
       readiness: { threshold: 0 },
       probes: {
         'us-east-api': {
@@ -195,10 +196,20 @@ describe('the health route', () => {
     );
     // measured from us-west to us-east: a round trip stands for both ways
     expect(link?.latency).toMatchObject({
-      targetMs: 5000,
+      targetMs: 0,
       measuredMs: expect.any(Number),
+      breached: true,
       source: 'probes',
     });
+    expect(
+      sent.map(n => [n.payload.title, n.payload.topic, n.recipients]),
+    ).toEqual([
+      [
+        'Link us-east → us-west is over its latency target',
+        'regions-latency',
+        { type: 'entity', entityRef: [EAST, WEST] },
+      ],
+    ]);
   });
 
   it('answers 404 for a region not in the catalog and 400 for an unknown window', async () => {
