@@ -44,7 +44,7 @@ import {
 } from './collectors/cost/CostCollector';
 import {
   createCostRouter,
-  readCostCurrency,
+  readCostSettings,
 } from './collectors/cost/costRouter';
 import { OpenCostCostSource } from './collectors/cost/OpenCostCostSource';
 import { createAllocationRouter } from './allocation/router';
@@ -75,6 +75,7 @@ import {
   READINESS_EVALUATION_TASK_ID,
   readReadinessSchedule,
   readReadinessSettings,
+  readLagEvidenceMs,
 } from './readiness/config';
 import { ReadinessEvaluator } from './readiness/ReadinessEvaluator';
 import { createRouter } from './service/router';
@@ -342,6 +343,7 @@ export const regionsPlugin = createBackendPlugin({
             failoverHistory: failoverStore,
             linkLatency: linkLatencyStore,
             plans: planStore,
+            lagEvidenceMs: readLagEvidenceMs(config),
             replication: {
               store: replicationStore,
               sourceOf: region => replicationCollector.sourceOf(region)?.id,
@@ -396,7 +398,7 @@ export const regionsPlugin = createBackendPlugin({
             regions: store,
             store: costStore,
             collector: costCollector,
-            currency: readCostCurrency(config),
+            ...readCostSettings(config),
           }),
         );
 

@@ -42,6 +42,8 @@ export interface BuiltInReadinessCheckDeps {
   linkLatency?: { list(): Promise<LinkMeasurement[]> };
   /** The scheduled validations of failover plans. */
   plans: PlanValidations;
+  /** How long the lag must be observed for full credit; default a day. */
+  lagEvidenceMs?: number;
 }
 
 /** The checks of the seed scorecard, in the order the tab shows them. */
@@ -63,6 +65,7 @@ export function createBuiltInReadinessChecks(
     createLagWithinRpoCheck({
       store: deps.replication.store,
       sampleIntervalMs: deps.replication.staleAfterMs / 3,
+      fullEvidenceMs: deps.lagEvidenceMs,
     }),
     createRecentDrillCheck(deps),
     createFailoverPlanValidatedCheck(deps),
