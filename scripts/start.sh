@@ -40,15 +40,15 @@ if [ "$DEMO" = 0 ]; then catalog_only "$@"; fi
 export MERIDIAN_DEMO_DIR=${MERIDIAN_DEMO_DIR:-/tmp/meridian-demo}
 export MERIDIAN_DEMO_APP_PORT=${MERIDIAN_DEMO_APP_PORT:-3000}
 export MERIDIAN_DEMO_BACKEND_PORT=${MERIDIAN_DEMO_BACKEND_PORT:-7007}
-export MERIDIAN_DEMO_US_EAST_PORT=${MERIDIAN_DEMO_US_EAST_PORT:-55432}
-export MERIDIAN_DEMO_US_WEST_PORT=${MERIDIAN_DEMO_US_WEST_PORT:-55433}
-export MERIDIAN_DEMO_STUDIO_PRIMARY_PORT=${MERIDIAN_DEMO_STUDIO_PRIMARY_PORT:-55434}
-export MERIDIAN_DEMO_STUDIO_SUL_PORT=${MERIDIAN_DEMO_STUDIO_SUL_PORT:-55435}
+export MERIDIAN_DEMO_US_EAST_PORT=${MERIDIAN_DEMO_US_EAST_PORT:-25432}
+export MERIDIAN_DEMO_US_WEST_PORT=${MERIDIAN_DEMO_US_WEST_PORT:-25433}
+export MERIDIAN_DEMO_STUDIO_PRIMARY_PORT=${MERIDIAN_DEMO_STUDIO_PRIMARY_PORT:-25434}
+export MERIDIAN_DEMO_STUDIO_SUL_PORT=${MERIDIAN_DEMO_STUDIO_SUL_PORT:-25435}
 export MERIDIAN_DEMO_DNS_PORT=${MERIDIAN_DEMO_DNS_PORT:-5354}
 export MERIDIAN_DEMO_PDNS_API_PORT=${MERIDIAN_DEMO_PDNS_API_PORT:-8081}
-export MERIDIAN_DEMO_PROMETHEUS_PORT=${MERIDIAN_DEMO_PROMETHEUS_PORT:-59090}
-export MERIDIAN_DEMO_OPENCOST_PORT=${MERIDIAN_DEMO_OPENCOST_PORT:-59003}
-export MERIDIAN_DEMO_EXPORTER_PORTS=${MERIDIAN_DEMO_EXPORTER_PORTS:-59187 59188}
+export MERIDIAN_DEMO_PROMETHEUS_PORT=${MERIDIAN_DEMO_PROMETHEUS_PORT:-29090}
+export MERIDIAN_DEMO_OPENCOST_PORT=${MERIDIAN_DEMO_OPENCOST_PORT:-29003}
+export MERIDIAN_DEMO_EXPORTER_PORTS=${MERIDIAN_DEMO_EXPORTER_PORTS:-29187 29188}
 SERVICES="$ROOT/scripts/lib/demo-services.sh"
 
 # The binaries of the services, from Debian's packages, only when missing.
@@ -64,9 +64,16 @@ if ! install_services; then
 fi
 
 PORTAL_PID=""
+SERVICES_PID=""
 cleanup() {
   trap - INT TERM EXIT
   log "stopping what the demo started"
+  # interrupted while the services were starting: stop the starter first
+  if [ -n "$SERVICES_PID" ] && kill -0 "$SERVICES_PID" 2>/dev/null; then
+    pkill -TERM -P "$SERVICES_PID" 2>/dev/null || true
+    kill -TERM "$SERVICES_PID" 2>/dev/null || true
+    wait "$SERVICES_PID" 2>/dev/null || true
+  fi
   if [ -n "$PORTAL_PID" ]; then
     kill -TERM -- "-$PORTAL_PID" 2>/dev/null || true
     # the dev servers may linger over their children: 20 s, then SIGKILL
@@ -90,7 +97,10 @@ for port in "$MERIDIAN_DEMO_APP_PORT" "$MERIDIAN_DEMO_BACKEND_PORT"; do
     exit 1
   fi
 done
-if ! "$SERVICES" up; then
+# in the background, so that Ctrl-C is handled at once even while they start
+"$SERVICES" up &
+SERVICES_PID=$!
+if ! wait "$SERVICES_PID"; then
   log "the demo services could not start (see above and $MERIDIAN_DEMO_DIR/logs)"
   trap - INT TERM EXIT
   catalog_only "$@"

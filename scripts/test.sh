@@ -19,7 +19,7 @@ export BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING="${BACKSTAGE_TEST_DA
 
 results="$ROOT/node_modules/.cache"
 mkdir -p "$results"
-rm -f "$results/jest-results.json" "$results/e2e-results.json"
+rm -f "$results/jest-results.json" "$results/e2e-results.json" "$results/e2e-demo-results.json"
 
 echo "== type check, lint, formatting"
 yarn tsc
@@ -33,5 +33,8 @@ CI=true yarn backstage-cli repo test --json --outputFile="$results/jest-results.
 echo "== end-to-end (backend + frontend + Chromium)"
 CI=true yarn playwright test || status=$?
 
-node "$ROOT/scripts/lib/summarize-results.js" "$results/jest-results.json" "$results/e2e-results.json"
+echo "== end-to-end of the first command (scripts/start.sh, playwright.demo.config.ts)"
+CI=true yarn playwright test -c playwright.demo.config.ts || status=$?
+
+node "$ROOT/scripts/lib/summarize-results.js" "$results/jest-results.json" "$results/e2e-results.json" "$results/e2e-demo-results.json"
 exit $status

@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # The machine services of the live demo (scripts/start.sh), on loopback:
-#   us-east  PostgreSQL 15 primary            127.0.0.1:$MERIDIAN_DEMO_US_EAST_PORT (55432)
-#   us-west  its streaming standby            :$MERIDIAN_DEMO_US_WEST_PORT (55433)
+#   us-east  PostgreSQL 15 primary            127.0.0.1:$MERIDIAN_DEMO_US_EAST_PORT (25432)
+#   us-west  its streaming standby            :$MERIDIAN_DEMO_US_WEST_PORT (25433)
 #   PowerDNS api.meridian.test. -> us-east    DNS :$MERIDIAN_DEMO_DNS_PORT (5354), API :$MERIDIAN_DEMO_PDNS_API_PORT (8081)
 #   studio-primary / studio-sul, a second pair read through Prometheus:
-#            nodes :$MERIDIAN_DEMO_STUDIO_PRIMARY_PORT (55434) and :$MERIDIAN_DEMO_STUDIO_SUL_PORT (55435),
-#            a postgres_exporter each, Prometheus :$MERIDIAN_DEMO_PROMETHEUS_PORT (59090)
-#   the demo OpenCost                          :$MERIDIAN_DEMO_OPENCOST_PORT (59003)
+#            nodes :$MERIDIAN_DEMO_STUDIO_PRIMARY_PORT (25434) and :$MERIDIAN_DEMO_STUDIO_SUL_PORT (25435),
+#            a postgres_exporter each, Prometheus :$MERIDIAN_DEMO_PROMETHEUS_PORT (29090)
+#   the demo OpenCost                          :$MERIDIAN_DEMO_OPENCOST_PORT (29003)
 #   a writer committing a row every 2 s on whichever node of each pair takes writes
 #
 # Usage: demo-services.sh up | down
@@ -23,11 +23,11 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 SELF="$ROOT/scripts/lib/demo-services.sh"
 
 DEMO_DIR=${MERIDIAN_DEMO_DIR:-/tmp/meridian-demo}
-: "${MERIDIAN_DEMO_US_EAST_PORT:=55432}" "${MERIDIAN_DEMO_US_WEST_PORT:=55433}"
-: "${MERIDIAN_DEMO_STUDIO_PRIMARY_PORT:=55434}" "${MERIDIAN_DEMO_STUDIO_SUL_PORT:=55435}"
+: "${MERIDIAN_DEMO_US_EAST_PORT:=25432}" "${MERIDIAN_DEMO_US_WEST_PORT:=25433}"
+: "${MERIDIAN_DEMO_STUDIO_PRIMARY_PORT:=25434}" "${MERIDIAN_DEMO_STUDIO_SUL_PORT:=25435}"
 : "${MERIDIAN_DEMO_DNS_PORT:=5354}" "${MERIDIAN_DEMO_PDNS_API_PORT:=8081}"
-: "${MERIDIAN_DEMO_PROMETHEUS_PORT:=59090}" "${MERIDIAN_DEMO_OPENCOST_PORT:=59003}"
-: "${MERIDIAN_DEMO_EXPORTER_PORTS:=59187 59188}"
+: "${MERIDIAN_DEMO_PROMETHEUS_PORT:=29090}" "${MERIDIAN_DEMO_OPENCOST_PORT:=29003}"
+: "${MERIDIAN_DEMO_EXPORTER_PORTS:=29187 29188}"
 PGBIN=/usr/lib/postgresql/15/bin
 PG_OS_USER=postgres # initdb and postgres refuse to run as root
 PG_DIR=$DEMO_DIR/pg
@@ -74,13 +74,20 @@ spawn() {
   printf '%s %s\n' "$pid" "$(cat "/proc/$pid/comm" 2>/dev/null || echo gone)" >"$RUN/$name.pid"
 }
 
-wait_until() { # wait_until WHAT SECONDS COMMAND...
-  local what=$1 seconds=$2; shift 2
-  for _ in $(seq 1 $((seconds * 5))); do
+# wait_until NAME SECONDS COMMAND...: until COMMAND succeeds; fails at once
+# when the process spawned as NAME (if any) has exited
+wait_until() {
+  local name=$1 seconds=$2 deadline pid=""; shift 2
+  deadline=$((SECONDS + seconds))
+  if [ -f "$RUN/$name.pid" ]; then read -r pid _ <"$RUN/$name.pid"; fi
+  while [ $SECONDS -lt $deadline ]; do
     "$@" >/dev/null 2>&1 && return 0
-    sleep 0.2
+    if [ -n "$pid" ] && [ ! -d "/proc/$pid" ]; then
+      die "$name exited: $(tail -n 3 "$LOGS/$name.log" 2>/dev/null)"
+    fi
+    sleep 0.5
   done
-  die "$what: not within $seconds s (logs in $LOGS)"
+  die "$name: not ready within $seconds s (logs in $LOGS)"
 }
 
 # ------------------------------------------------------------------ stopping
@@ -152,7 +159,7 @@ EOF
   PGPASSWORD=$MERIDIAN_DEMO_REPLICATION_PASSWORD pg pg_basebackup -D "$PG_DIR/$standby" \
     -d "host=127.0.0.1 port=$(port_of "$primary") user=replicator" -R -C -S "$slot" -X stream -c fast
   start_node "$standby"
-  wait_until "$standby streaming from $primary" 30 \
+  wait_until "$standby-streaming" 60 \
     test "$(sql "$primary" "SELECT state FROM pg_stat_replication WHERE application_name = '$slot'")" = streaming
   log "$standby is streaming from $primary"
 }
@@ -183,7 +190,7 @@ EOF
   chmod 600 "$DEMO_DIR/pdns/pdns.conf"
   log "PowerDNS on 127.0.0.1:$MERIDIAN_DEMO_DNS_PORT (DNS) and :$MERIDIAN_DEMO_PDNS_API_PORT (API)"
   spawn pdns /usr/sbin/pdns_server --config-dir="$DEMO_DIR/pdns"
-  wait_until "PowerDNS API" 20 curl -fsS -o /dev/null -H "X-API-Key: $MERIDIAN_DEMO_PDNS_API_KEY" "$api"
+  wait_until pdns 30 curl -fsS -o /dev/null -H "X-API-Key: $MERIDIAN_DEMO_PDNS_API_KEY" "$api"
   if [ "$1" = fresh ]; then
     curl -fsS -o /dev/null -X POST -H "X-API-Key: $MERIDIAN_DEMO_PDNS_API_KEY" "$api/zones" \
       -d "{\"name\": \"meridian.test.\", \"kind\": \"Native\", \"nameservers\": [\"ns1.meridian.test.\"],
@@ -225,7 +232,7 @@ EOF
   spawn prometheus /usr/bin/prometheus "--config.file=$DEMO_DIR/prometheus.yml" \
     "--storage.tsdb.path=$DEMO_DIR/prometheus" \
     "--web.listen-address=127.0.0.1:$MERIDIAN_DEMO_PROMETHEUS_PORT"
-  wait_until "Prometheus" 60 curl -fsS -o /dev/null "http://127.0.0.1:$MERIDIAN_DEMO_PROMETHEUS_PORT/-/ready"
+  wait_until prometheus 90 curl -fsS -o /dev/null "http://127.0.0.1:$MERIDIAN_DEMO_PROMETHEUS_PORT/-/ready"
 }
 
 # ------------------------------------------------------------------ the rest
@@ -234,7 +241,7 @@ start_opencost() {
   # shellcheck disable=SC2016 # node resolves the require from the repository
   spawn opencost env -C "$ROOT" node --require @backstage/cli/config/nodeTransform.cjs \
     scripts/demo-opencost.ts "$MERIDIAN_DEMO_OPENCOST_PORT"
-  wait_until "demo OpenCost" 120 curl -fsS -o /dev/null \
+  wait_until opencost 180 curl -fsS -o /dev/null \
     "http://127.0.0.1:$MERIDIAN_DEMO_OPENCOST_PORT/allocation?window=2026-01-01T00:00:00Z,2026-01-02T00:00:00Z"
 }
 
@@ -309,8 +316,11 @@ up() {
   "$SELF" check-ports
   if [ "${MERIDIAN_DEMO_CLEAN:-}" != 1 ] && [ -f "$SECRETS" ]; then
     if "$SELF" resume; then return 0; fi
-    log "could not resume: starting afresh"
     "$SELF" down
+    local aside
+    aside="$DEMO_DIR.unresumable-$(date +%Y%m%d-%H%M%S)"
+    mv "$DEMO_DIR" "$aside"
+    log "could not resume: starting afresh (the old state is kept in $aside)"
   fi
   if ! "$SELF" fresh; then
     "$SELF" down
