@@ -40,9 +40,9 @@ async function main() {
   const clusters = demoClustersOf(readRegions(regionFiles));
   const server = await startDemoOpenCost({ clusters, port });
   process.stderr.write(
-    `demo OpenCost on ${server.url}/allocation: ${clusters.length} clusters (${clusters
-      .map(c => c.name)
-      .join(', ')})\n`,
+    `demo OpenCost on ${server.url}/allocation: ${
+      clusters.length
+    } clusters (${clusters.map(c => c.name).join(', ')})\n`,
   );
   const stop = () => {
     server.close().then(() => process.exit(0));
