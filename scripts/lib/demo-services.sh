@@ -255,12 +255,18 @@ start_writer() {
     $psql -p \$p -c 'INSERT INTO orders DEFAULT VALUES' >/dev/null 2>&1 || true; done; done"
 }
 
+# The passwords and API key, and the nodes' ports: a standby's
+# primary_conninfo names its primary's port, so a resumed node keeps its own.
 write_secrets() {
   umask 077
   cat >"$SECRETS" <<EOF
 export MERIDIAN_DEMO_PG_PASSWORD=$(random_hex 12)
 export MERIDIAN_DEMO_REPLICATION_PASSWORD=$(random_hex 12)
 export MERIDIAN_DEMO_PDNS_API_KEY=$(random_hex 16)
+export MERIDIAN_DEMO_US_EAST_PORT=$MERIDIAN_DEMO_US_EAST_PORT
+export MERIDIAN_DEMO_US_WEST_PORT=$MERIDIAN_DEMO_US_WEST_PORT
+export MERIDIAN_DEMO_STUDIO_PRIMARY_PORT=$MERIDIAN_DEMO_STUDIO_PRIMARY_PORT
+export MERIDIAN_DEMO_STUDIO_SUL_PORT=$MERIDIAN_DEMO_STUDIO_SUL_PORT
 EOF
 }
 
@@ -313,6 +319,10 @@ check_ports() {
 
 up() {
   "$SELF" down # what a run killed without Ctrl-C left
+  if [ "${MERIDIAN_DEMO_CLEAN:-}" != 1 ] && [ -f "$SECRETS" ]; then
+    # shellcheck disable=SC1090 # the nodes keep the ports they were created with
+    source "$SECRETS"
+  fi
   "$SELF" check-ports
   if [ "${MERIDIAN_DEMO_CLEAN:-}" != 1 ] && [ -f "$SECRETS" ]; then
     if "$SELF" resume; then return 0; fi
