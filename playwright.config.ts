@@ -6,6 +6,8 @@ import { defineConfig } from '@playwright/test';
  */
 export default defineConfig({
   testDir: 'packages/app/e2e-tests',
+  // the first command's own stack: playwright.demo.config.ts
+  testIgnore: 'demo.test.ts',
   timeout: 120_000,
   expect: { timeout: 45_000 },
   forbidOnly: !!process.env.CI,

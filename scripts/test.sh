@@ -43,7 +43,7 @@ export BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING="${BACKSTAGE_TEST_DA
 
 results="$ROOT/node_modules/.cache"
 mkdir -p "$results"
-rm -f "$results/jest-results.json" "$results/e2e-results.json"
+rm -f "$results/jest-results.json" "$results/e2e-results.json" "$results/e2e-demo-results.json"
 
 echo "== type check, lint, formatting"
 yarn tsc
@@ -59,9 +59,13 @@ end_stage "jest"
 echo "== end-to-end (backend + frontend + Chromium)"
 CI=true yarn playwright test || status=$?
 end_stage "e2e"
+
+echo "== end-to-end of the first command (scripts/start.sh, playwright.demo.config.ts)"
+CI=true yarn playwright test -c playwright.demo.config.ts || status=$?
+end_stage "e2e of the first command"
 trap - EXIT
 print_stages
 
 # the closing line; it fails the run on any failed or flaky test too
-node "$ROOT/scripts/lib/summarize-results.js" "$results/jest-results.json" "$results/e2e-results.json" || status=1
+node "$ROOT/scripts/lib/summarize-results.js" "$results/jest-results.json" "$results/e2e-results.json" "$results/e2e-demo-results.json" || status=1
 exit $status

@@ -137,6 +137,12 @@ export interface Config {
       };
       /** ISO 4217 code of the prices OpenCost uses; it does not convert currencies. Default `USD`. */
       currency?: string;
+      /**
+       * True when the configured OpenCost serves generated demo data (the
+       * one `scripts/start.sh` starts): the cost answers carry `demo: true`
+       * and every cost view is labelled "demo data". Default false.
+       */
+      demo?: boolean;
     };
 
     /**
@@ -387,6 +393,14 @@ export interface Config {
     readiness?: {
       /** The score (0–100) from which a region counts as ready. Default 94. */
       threshold?: number;
+      /**
+       * How long a standby's replication lag must be observed within its RPO
+       * for the lag check to earn full credit, e.g. `{ hours: 24 }` (the
+       * default). A pass over a shorter span earns that share of the check's
+       * weight, shown with the span on the Readiness tab. At least a minute;
+       * the demo (scripts/start.sh) uses a few minutes.
+       */
+      lagEvidence?: Duration;
       /** How much each category and check counts; every weight defaults to 1. */
       weights?: {
         /**

@@ -25,7 +25,7 @@ test('the sidebar leads to the Regions page, which lists every example region', 
       table.getByRole('link', { name, exact: true }).first(),
     ).toBeVisible();
   }
-  await expect(table.getByRole('row')).toHaveCount(14); // 12 examples, 1 e2e fixture, header
+  await expect(table.getByRole('row')).toHaveCount(16); // 14 examples, 1 e2e fixture, header
   await expect(table.getByText('10.16.0.0/16')).toBeVisible();
   // MERIDIAN_SCREENSHOT=path refreshes the README's picture of this page
   if (process.env.MERIDIAN_SCREENSHOT) {

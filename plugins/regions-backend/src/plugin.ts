@@ -50,6 +50,7 @@ import {
   READINESS_EVALUATION_TASK_ID,
   readReadinessSchedule,
   readReadinessSettings,
+  readLagEvidenceMs,
 } from './readiness/config';
 import { ReadinessEvaluator } from './readiness/ReadinessEvaluator';
 import { createRouter } from './service/router';
@@ -266,6 +267,7 @@ export const regionsPlugin = createBackendPlugin({
             linkLatency: measuredLinks,
             plans: planStore,
             health: probes.configured ? probes.health : undefined,
+            lagEvidenceMs: readLagEvidenceMs(config),
             replication: {
               store: replicationStore,
               sourceOf: region => replicationCollector.sourceOf(region)?.id,

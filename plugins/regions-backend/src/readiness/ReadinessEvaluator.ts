@@ -149,6 +149,15 @@ export class ReadinessEvaluator {
           evidence: verdict.evidence,
           evidenceAt: isoTimeOf(verdict.evidenceAt),
           ...(remediation ? { remediation } : {}),
+          ...(verdict.credit !== undefined ? { credit: verdict.credit } : {}),
+          ...(verdict.observed
+            ? {
+                observed: {
+                  from: verdict.observed.from.toISOString(),
+                  to: verdict.observed.to.toISOString(),
+                },
+              }
+            : {}),
           weight: settings.checkWeights[check.id] ?? check.weight ?? 1,
           evaluatedAt: now.toISOString(),
         };
@@ -212,6 +221,14 @@ export class ReadinessEvaluator {
           `answered ${JSON.stringify(
             verdict,
           )}, not a verdict with a result of passed, failed or unknown and an evidence`,
+        );
+      }
+      if (
+        verdict.credit !== undefined &&
+        !(verdict.credit >= 0 && verdict.credit <= 1)
+      ) {
+        throw new Error(
+          `answered a credit of ${verdict.credit}, not a share between 0 and 1`,
         );
       }
       return verdict;

@@ -2,7 +2,12 @@ import {
   readSchedulerServiceTaskScheduleDefinitionFromConfig,
   SchedulerServiceTaskScheduleDefinition,
 } from '@backstage/backend-plugin-api';
-import { Config, ConfigReader } from '@backstage/config';
+import {
+  Config,
+  ConfigReader,
+  readDurationFromConfig,
+} from '@backstage/config';
+import { durationToMilliseconds } from '@backstage/types';
 import { InputError } from '@backstage/errors';
 import {
   READINESS_CATEGORIES,
@@ -116,4 +121,25 @@ export function readReadinessSettings(
   }
 
   return { threshold, categoryWeights, checkWeights };
+}
+
+/**
+ * Reads `regions.readiness.lagEvidence`: how long a standby's lag must be
+ * observed for the lag check to earn full credit; undefined for the default
+ * (a day). Throws naming the key for a duration under a minute.
+ */
+export function readLagEvidenceMs(config: Config): number | undefined {
+  const key = 'regions.readiness.lagEvidence';
+  if (!config.has(key)) {
+    return undefined;
+  }
+  const ms = durationToMilliseconds(readDurationFromConfig(config, { key }));
+  if (!(ms >= 60_000)) {
+    throw new InputError(
+      `${key} must be at least a minute, got ${JSON.stringify(
+        config.get(key),
+      )}`,
+    );
+  }
+  return ms;
 }

@@ -34,8 +34,8 @@ function weightedScore(
 
 /**
  * Groups check outcomes into the six categories and weighs them: a category
- * scores the weighted share of its checks that passed (failed and unknown
- * count nothing), the region the weighted mean of its categories. A category
+ * scores the weighted share of its checks that passed (a pass on little
+ * evidence counts its credit; failed and unknown count nothing), the region the weighted mean of its categories. A category
  * without applicable checks (or whose checks weigh 0) scores 100 and does not
  * count toward the region's score.
  */
@@ -50,7 +50,7 @@ export function scoreScorecard(
     const score = weightedScore(
       checks.map(check => ({
         weight: check.weight,
-        score: check.result === 'passed' ? 100 : 0,
+        score: check.result === 'passed' ? 100 * (check.credit ?? 1) : 0,
       })),
     );
     if (score !== undefined) {

@@ -119,11 +119,15 @@ export interface CostResponse {
   idleEstimated: boolean;
   /** For a hub: each spoke's month so far. */
   spokes: RegionCostSummary[];
+  /** True when the costs are generated demo data (`regions.opencost.demo`), not a real OpenCost's. */
+  demo?: boolean;
 }
 
 /** Answer of `GET /api/regions/costs`: every region's month so far. @public */
 export interface CostSummaryResponse {
   currency: string;
+  /** True when the costs are generated demo data (`regions.opencost.demo`), not a real OpenCost's. */
+  demo?: boolean;
   regions: RegionCostSummary[];
   /** Sums over `regions`. */
   total: { monthToDate: number; forecast: number };

@@ -30,6 +30,14 @@ export interface ReadinessCheckOutcome {
   evidenceAt?: string | null;
   /** How to fix a failing or unknown check. */
   remediation?: string;
+  /**
+   * For a check that grades its evidence: the share (0–1) of its weight a
+   * pass earns, less than 1 while there is little evidence. Absent: a pass
+   * earns it all.
+   */
+  credit?: number;
+  /** The span the evidence was observed over, ISO times, when it has one. */
+  observed?: { from: string; to: string };
   weight: number;
   /** ISO time of the evaluation. */
   evaluatedAt: string;

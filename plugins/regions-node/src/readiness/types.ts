@@ -41,6 +41,14 @@ export interface ReadinessCheckVerdict {
   evidenceAt?: Date | null;
   /** How to fix it; defaults to the check's own `remediation`. */
   remediation?: string;
+  /**
+   * For a check that grades its evidence: the share (0–1) of its weight a
+   * pass earns, e.g. 0.25 after 6 of the 24 hours it wants observed. Default
+   * 1 for a pass; failed and unknown earn nothing whatever it says.
+   */
+  credit?: number;
+  /** The span the evidence was observed over, shown with it. */
+  observed?: { from: Date; to: Date };
 }
 
 /**

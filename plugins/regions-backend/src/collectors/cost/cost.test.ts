@@ -15,7 +15,7 @@ import { CostStore } from '../../database/CostStore';
 import { DatabaseRegionsStore } from '../../database/DatabaseRegionsStore';
 import { ClusterDayFields, openCostHandler } from './__testUtils__/openCost';
 import { CostCollector } from './CostCollector';
-import { createCostRouter } from './costRouter';
+import { createCostRouter, readCostSettings } from './costRouter';
 import { OpenCostCostSource } from './OpenCostCostSource';
 
 jest.setTimeout(120_000);
@@ -129,7 +129,7 @@ describe('region costs', () => {
             regions: regionsStore,
             store,
             collector,
-            currency: 'USD',
+            ...readCostSettings(config),
             clock,
           }),
         )
@@ -298,6 +298,18 @@ describe('region costs', () => {
       expect(body.month.collectedAt).toBe('2026-11-20T12:00:00.000Z');
     });
 
+    it('labels the answer demo data only when regions.opencost.demo says so', async () => {
+      const real = await setUp();
+      await real.collect();
+      expect((await real.cost('studio-primary')).body.demo).toBe(false);
+
+      const demo = await setUp({ ...opencostConfig, demo: true });
+      await demo.collect();
+      const body: CostResponse = (await demo.cost('studio-primary')).body;
+      expect(body.demo).toBe(true);
+      expect(body.month.monthToDate).toBeCloseTo(3000, 6);
+    });
+
     it("cannot judge a budget in another currency than OpenCost's", async () => {
       const { collect, cost } = await setUp();
       await collect();
@@ -325,12 +337,14 @@ describe('region costs', () => {
             logger,
           }),
           currency: 'USD',
+          demo: true,
           clock,
         }),
       );
 
       const body: CostSummaryResponse = (await request(app).get('/costs')).body;
       expect(body.currency).toBe('USD');
+      expect(body.demo).toBe(true);
       expect(
         Object.fromEntries(body.regions.map(r => [r.region, r.status])),
       ).toEqual({

@@ -41,6 +41,21 @@ export function readCostCurrency(config: Config): string {
   return currency;
 }
 
+/**
+ * Reads `regions.opencost`'s settings the cost routes answer with: the
+ * currency, and whether the configured OpenCost serves demo data
+ * (`regions.opencost.demo`), which every cost view then labels as such.
+ */
+export function readCostSettings(config: Config): {
+  currency: string;
+  demo: boolean;
+} {
+  return {
+    currency: readCostCurrency(config),
+    demo: config.getOptionalBoolean('regions.opencost.demo') ?? false,
+  };
+}
+
 function readWindow(value: unknown): CostWindow {
   if (value === undefined) {
     return '30d';
@@ -63,9 +78,12 @@ export async function createCostRouter(options: {
   store: CostStore;
   collector: CostCollector;
   currency: string;
+  /** True when the costs are demo data (`regions.opencost.demo`). */
+  demo?: boolean;
   clock?: () => Date;
 }): Promise<express.Router> {
   const { regions, store, collector, currency } = options;
+  const demo = options.demo ?? false;
   const now = () => options.clock?.() ?? new Date();
   const router = Router();
 
@@ -135,8 +153,8 @@ export async function createCostRouter(options: {
           spokes.map(spoke => stringifyEntityRef(spoke)),
         ),
       ]);
-    res.json(
-      buildCostResponse({
+    res.json({
+      ...buildCostResponse({
         region,
         regionRef,
         window,
@@ -153,7 +171,8 @@ export async function createCostRouter(options: {
         spokes: spokeSummaries,
         now: at,
       }),
-    );
+      demo,
+    });
   });
 
   router.get('/costs', async (_req, res) => {
@@ -161,6 +180,7 @@ export async function createCostRouter(options: {
     const listed = await summaries(all, now());
     const body: CostSummaryResponse = {
       currency,
+      demo,
       regions: listed,
       total: {
         monthToDate: listed.reduce((sum, r) => sum + r.monthToDate, 0),

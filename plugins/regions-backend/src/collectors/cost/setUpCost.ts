@@ -14,7 +14,7 @@ import {
   readCostCollectorDepth,
   readCostCollectorSchedule,
 } from './CostCollector';
-import { createCostRouter, readCostCurrency } from './costRouter';
+import { createCostRouter, readCostSettings } from './costRouter';
 import { OpenCostCostSource } from './OpenCostCostSource';
 
 /**
@@ -49,6 +49,6 @@ export async function setUpCost(deps: {
     regions,
     store,
     collector,
-    currency: readCostCurrency(config),
+    ...readCostSettings(config),
   });
 }

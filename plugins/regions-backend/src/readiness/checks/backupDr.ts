@@ -17,7 +17,7 @@ import { hasObservableReplication } from './observability';
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
-/** The window the lag must stay within the RPO over. */
+/** The window the lag must stay within the RPO over, and by default the span observed for full credit. */
 export const LAG_WINDOW_MS = DAY;
 /** The share of that window it must. */
 export const LAG_WITHIN_RPO_REQUIRED = 0.99;
@@ -102,16 +102,26 @@ export const drPlanDeclaredCheck: ReadinessCheck = {
 
 /**
  * The replication lag stayed within the RPO in at least 99 % of the samples
- * of the last 24 hours.
+ * of the last 24 hours (or of the evidence span, when longer), graded on the
+ * evidence there is: a pass over less than `fullEvidenceMs` of observation
+ * earns that share of the check's weight, and says so with the span. A
+ * standby watched for minutes is thus neither refused outright nor taken as
+ * proven; one that already misses the bar fails at once.
  */
 export function createLagWithinRpoCheck(deps: {
   store: ReplicationStore;
-  /** How often the collector samples, to tell a full day of samples from a partial one. */
+  /** How often the collector samples, to tell a full span of samples from a partial one. */
   sampleIntervalMs: number;
+  /** How long the lag must be observed to earn full credit (`regions.readiness.lagEvidence`). */
+  fullEvidenceMs?: number;
 }): ReadinessCheck {
+  const fullEvidenceMs = deps.fullEvidenceMs ?? LAG_WINDOW_MS;
+  const windowMs = Math.max(LAG_WINDOW_MS, fullEvidenceMs);
   return {
     id: 'lag-within-rpo',
-    title: 'Lag within RPO for 99 % of the last 24 h',
+    title: `Lag within RPO for 99 % of ${formatDuration(
+      fullEvidenceMs,
+    )} observed`,
     category: 'backup-dr',
     remediation:
       'Find what holds the standby back (network, replay conflicts, long transactions on the primary) or revise spec.replication.rpoSeconds.',
@@ -120,7 +130,7 @@ export function createLagWithinRpoCheck(deps: {
       region.spec.replication?.rpoSeconds !== undefined,
     async evaluate({ region, regionRef, now }) {
       const rpoSeconds = region.spec.replication!.rpoSeconds!;
-      const since = new Date(now.getTime() - LAG_WINDOW_MS);
+      const since = new Date(now.getTime() - windowMs);
       const compliance = await deps.store.getRpoCompliance(
         regionRef,
         rpoSeconds,
@@ -131,14 +141,12 @@ export function createLagWithinRpoCheck(deps: {
         return {
           result: 'unknown',
           evidence: `no replication sample in the last ${formatDuration(
-            LAG_WINDOW_MS,
+            windowMs,
           )}`,
           remediation:
             'Make a replication source observe the region (see “Replication source configured and fresh”).',
         };
       }
-      // The oldest sample must reach back to the window's start, give or
-      // take two collector intervals of scheduling jitter.
       const covered = now.getTime() - compliance.firstAt.getTime();
       // Ticks with no sample (the source was down or timed out) prove nothing
       // about the lag: they count as not within. Up to 1 % of the ticks may
@@ -152,30 +160,44 @@ export function createLagWithinRpoCheck(deps: {
       )} of ${compliance.samples + missed} samples${
         missed ? ` (${missed} missed: the source did not answer)` : ''
       }`;
-      if (covered < LAG_WINDOW_MS - 2 * deps.sampleIntervalMs) {
-        // Already below the bar over the part observed: it cannot pass.
-        if (share < LAG_WITHIN_RPO_REQUIRED) {
-          return {
-            result: 'failed',
-            evidence: `${facts} over the ${formatDuration(
-              covered,
-            )} observed so far`,
-            evidenceAt: compliance.lastAt,
-          };
-        }
+      const observed = { from: compliance.firstAt, to: now };
+      // The oldest sample must reach back far enough, give or take two
+      // collector intervals of scheduling jitter.
+      const complete = covered >= fullEvidenceMs - 2 * deps.sampleIntervalMs;
+      if (share < LAG_WITHIN_RPO_REQUIRED) {
         return {
-          result: 'unknown',
-          evidence: `${facts}, but only ${formatDuration(
-            covered,
-          )} of the ${formatDuration(LAG_WINDOW_MS)} needed are observed`,
+          result: 'failed',
+          evidence: complete
+            ? `${facts} over the last ${formatDuration(windowMs)}`
+            : `${facts} over the ${formatDuration(covered)} observed so far`,
           evidenceAt: compliance.lastAt,
-          remediation: 'Wait until the collector has sampled a full day.',
+          observed,
         };
       }
+      if (complete) {
+        return {
+          result: 'passed',
+          evidence: `${facts} over the last ${formatDuration(
+            Math.max(fullEvidenceMs, Math.min(covered, windowMs)),
+          )}`,
+          evidenceAt: compliance.lastAt,
+          observed,
+        };
+      }
+      // Little evidence earns a little: never more than the span observed.
+      const credit = Math.floor((covered / fullEvidenceMs) * 100) / 100;
       return {
-        result: share >= LAG_WITHIN_RPO_REQUIRED ? 'passed' : 'failed',
-        evidence: `${facts} over the last ${formatDuration(LAG_WINDOW_MS)}`,
+        result: 'passed',
+        evidence: `${facts} over the ${formatDuration(
+          covered,
+        )} observed; ${formatDuration(
+          fullEvidenceMs,
+        )} of observation earn full credit, so this earns ${formatPercent(
+          credit,
+        )} of it (full in ${formatDuration(fullEvidenceMs - covered)})`,
         evidenceAt: compliance.lastAt,
+        credit,
+        observed,
       };
     },
   };

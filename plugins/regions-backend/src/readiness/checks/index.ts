@@ -49,6 +49,8 @@ export interface BuiltInReadinessCheckDeps {
   plans: PlanValidations;
   /** The probes' view of regions; the health-probes check is left out without it. */
   health?: { regionProbes(regionRef: string): Promise<ProbeHealth[]> };
+  /** How long the lag must be observed for full credit; default a day. */
+  lagEvidenceMs?: number;
 }
 
 /** The checks of the seed scorecard, in the order the tab shows them. */
@@ -72,6 +74,7 @@ export function createBuiltInReadinessChecks(
     createLagWithinRpoCheck({
       store: deps.replication.store,
       sampleIntervalMs: deps.replication.staleAfterMs / 3,
+      fullEvidenceMs: deps.lagEvidenceMs,
     }),
     createRecentDrillCheck(deps),
     createFailoverPlanValidatedCheck(deps),

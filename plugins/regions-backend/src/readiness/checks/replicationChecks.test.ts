@@ -167,6 +167,10 @@ describe('replication readiness checks', () => {
           evidence:
             'lag within RPO 60 s in 99.5 % of 8640 samples over the last 1 d',
           evidenceAt: now,
+          observed: {
+            from: new Date(now.getTime() - 24 * HOUR + INTERVAL_MS),
+            to: now,
+          },
         });
       });
 
@@ -212,16 +216,53 @@ describe('replication readiness checks', () => {
         });
       });
 
-      it('is unknown without samples, or with less than a day of them', async () => {
+      it('is unknown without samples', async () => {
         expect(await check().evaluate(contextOf())).toMatchObject({
           result: 'unknown',
           evidence: 'no replication sample in the last 1 d',
         });
+      });
+
+      it('passes an hour within the RPO for a share of its weight, saying how much and until when', async () => {
         await fill(HOUR, () => 3);
-        expect(await check().evaluate(contextOf())).toMatchObject({
-          result: 'unknown',
+        const verdict = await check().evaluate(contextOf());
+        expect(verdict).toMatchObject({
+          result: 'passed',
+          // (60 min - 10 s) of the 24 h wanted, rounded down
+          credit: 0.04,
           evidence:
-            'lag within RPO 60 s in 100 % of 360 samples, but only 60 min of the 1 d needed are observed',
+            'lag within RPO 60 s in 100 % of 360 samples over the 60 min observed; 1 d of observation earn full credit, so this earns 4 % of it (full in 23 h)',
+        });
+        expect(verdict.observed).toEqual({
+          from: new Date(now.getTime() - HOUR + INTERVAL_MS),
+          to: now,
+        });
+      });
+
+      it('earns full credit once the configured evidence span is observed', async () => {
+        await fill(10 * MINUTE, () => 3);
+        const graded = createLagWithinRpoCheck({
+          store,
+          sampleIntervalMs: INTERVAL_MS,
+          fullEvidenceMs: 5 * MINUTE,
+        });
+        expect(graded.title).toBe('Lag within RPO for 99 % of 5 min observed');
+        const verdict = await graded.evaluate(contextOf());
+        expect(verdict).toMatchObject({
+          result: 'passed',
+          evidence:
+            'lag within RPO 60 s in 100 % of 60 samples over the last 9.8 min',
+        });
+        expect(verdict.credit).toBeUndefined();
+
+        const stricter = createLagWithinRpoCheck({
+          store,
+          sampleIntervalMs: INTERVAL_MS,
+          fullEvidenceMs: 40 * MINUTE,
+        });
+        expect(await stricter.evaluate(contextOf())).toMatchObject({
+          result: 'passed',
+          credit: 0.24,
         });
       });
 

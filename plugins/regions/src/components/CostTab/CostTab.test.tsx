@@ -61,6 +61,28 @@ function field(label: string) {
 }
 
 describe('CostTab', () => {
+  it('labels the month, its budget and the whole tab "demo data" when the costs are generated', async () => {
+    await renderTab(async (_ref, window) => ({
+      ...hubCost(window),
+      demo: true,
+    }));
+
+    expect(await screen.findByText('within budget')).toBeInTheDocument();
+    // one label on the tab, one next to the month against its budget
+    expect(screen.getAllByText('demo data')).toHaveLength(2);
+    expect(
+      screen.getByText(/Generated costs from the demo OpenCost/),
+    ).toBeInTheDocument();
+    expect(field('Month to date')).toBe('$3,000.00');
+  });
+
+  it('carries no demo label for the costs of a real OpenCost', async () => {
+    await renderTab();
+
+    expect(await screen.findByText('within budget')).toBeInTheDocument();
+    expect(screen.queryByText('demo data')).not.toBeInTheDocument();
+  });
+
   it('shows the month against the budget, efficiency, the comparison and a breakdown that adds up', async () => {
     await renderTab();
 

@@ -32,6 +32,7 @@ import { regionsApiRef } from '../../api';
 import { formatAge } from '../../lib/format';
 import { DetailField, DetailSection } from '../RegionOverview/DetailField';
 import { BudgetStatusChip } from './BudgetStatusChip';
+import { DEMO_DATA_EXPLANATION, DemoDataChip } from './DemoDataChip';
 import { BUCKET_LABELS, CostChart } from './CostChart';
 import { formatChange, formatMoney, formatPercent } from './format';
 
@@ -69,11 +70,12 @@ function DataNotice(props: { cost: CostResponse }) {
 }
 
 function MonthCard(props: { cost: CostResponse }) {
-  const { month, currency } = props.cost;
+  const { month, currency, demo } = props.cost;
   return (
     <InfoCard title="This month">
       <Box display="flex" alignItems="center" mb={2} style={{ gap: 8 }}>
         <BudgetStatusChip status={month.status} />
+        {demo && <DemoDataChip />}
       </Box>
       <DetailSection title="Month against budget">
         <DetailField label="Month to date">
@@ -296,6 +298,16 @@ export function CostTab() {
 
   return (
     <Grid container spacing={3}>
+      {value.demo && (
+        <Grid item xs={12}>
+          <Box display="flex" alignItems="center" style={{ gap: 8 }}>
+            <DemoDataChip />
+            <Typography variant="body2" color="textSecondary">
+              {DEMO_DATA_EXPLANATION}
+            </Typography>
+          </Box>
+        </Grid>
+      )}
       {value.problem && (
         <Grid item xs={12}>
           <DataNotice cost={value} />

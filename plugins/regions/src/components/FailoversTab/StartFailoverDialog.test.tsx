@@ -106,7 +106,7 @@ describe('StartFailoverDialog', () => {
       await target.findByText(/Caught up: nothing received waits/),
     ).toBeInTheDocument();
     expect(target.getByText('streaming, 0 B to replay')).toBeInTheDocument();
-    expect(await target.findByText('77.8 % · not ready')).toBeInTheDocument();
+    expect(await target.findByText('78 % · not ready')).toBeInTheDocument();
     expect(
       target.getByText(/threshold 94 %, evaluated 5 s ago/),
     ).toBeInTheDocument();

@@ -21,7 +21,7 @@ import {
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import useInterval from 'react-use/esm/useInterval';
 import { regionsApiRef } from '../../api';
-import { formatAge } from '../../lib/format';
+import { formatAge, formatSeconds } from '../../lib/format';
 import { formatScore, ReadinessChip } from './ReadinessChip';
 import { ScoreTrendChart } from './ScoreTrendChart';
 
@@ -43,6 +43,31 @@ function CheckResult(props: { result: ReadinessCheckOutcome['result'] }) {
     <StatusError>{label}</StatusError>
   ) : (
     <StatusPending>{label}</StatusPending>
+  );
+}
+
+/**
+ * The span a graded check's evidence covers, and the share of its weight it
+ * earns while that span is short: a pass on little evidence is said to be one.
+ */
+function ObservedSpan(props: { check: ReadinessCheckOutcome }) {
+  const { observed, credit, result } = props.check;
+  if (!observed) {
+    return null;
+  }
+  const seconds = Math.round(
+    (Date.parse(observed.to) - Date.parse(observed.from)) / 1000,
+  );
+  const partial = result === 'passed' && credit !== undefined && credit < 1;
+  return (
+    <Typography variant="body2" color="textSecondary">
+      Observed over {formatSeconds(seconds)}, from{' '}
+      {new Date(observed.from).toLocaleString()}
+      {partial &&
+        ` · partial credit: ${Math.round(
+          credit * 100,
+        )} % of this check's weight until the full span is observed`}
+    </Typography>
   );
 }
 
@@ -69,6 +94,7 @@ function CheckItem(props: { check: ReadinessCheckOutcome }) {
             </Typography>
           )}
         </Typography>
+        {check.observed && <ObservedSpan check={check} />}
         {check.remediation && (
           <Typography variant="body2" color="textSecondary">
             To fix: {check.remediation}

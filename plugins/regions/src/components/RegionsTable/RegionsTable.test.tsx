@@ -12,7 +12,7 @@ import { sulDrift, switchedOverTopology } from '../../testing/driftFixtures';
 import { RegionsTable } from './RegionsTable';
 
 // Material Table re-renders thirteen columns per filter change on a shared 2-core machine.
-jest.setTimeout(20_000);
+jest.setTimeout(60_000);
 
 /** The region name: the link in the first cell (the title stands under it). */
 function nameOf(row: HTMLElement) {
@@ -197,6 +197,30 @@ describe('RegionsTable', () => {
     expect(
       screen.getByText('Month to date across the regions listed: $3,000.00'),
     ).toBeInTheDocument();
+    // real OpenCost costs carry no demo label
+    expect(screen.queryByText('demo data')).not.toBeInTheDocument();
+  });
+
+  it('labels every month-to-date cost and the total "demo data" when the costs are generated', async () => {
+    renderInTestApp(
+      <RegionsTable
+        entities={allRegions}
+        topology={backendTopology()}
+        costs={{ ...costSummary(), demo: true }}
+      />,
+      { mountedRoutes },
+    );
+
+    await screen.findByRole('columnheader', { name: 'Month to date' });
+    for (const name of ['studio-primary', 'studio-sul', 'studio-pelotas']) {
+      expect(within(rowOf(name)).getByText('demo data')).toBeInTheDocument();
+    }
+    // no cost, nothing to label
+    expect(
+      within(rowOf('us-east')).queryByText('demo data'),
+    ).not.toBeInTheDocument();
+    const total = screen.getByText(/Month to date across the regions listed/);
+    expect(within(total).getByText('demo data')).toBeInTheDocument();
   });
 
   it('shows no cost column nor total while no region has been read from OpenCost', async () => {

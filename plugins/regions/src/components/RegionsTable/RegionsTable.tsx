@@ -22,6 +22,7 @@ import { formatTier } from '../../lib/format';
 import { ReplicationStatusChip } from '../ReplicationTab/ReplicationStatusChip';
 import { ReadinessChip } from '../ReadinessTab/ReadinessChip';
 import { BudgetStatusChip } from '../CostTab/BudgetStatusChip';
+import { DemoDataChip } from '../CostTab/DemoDataChip';
 import { ObservedRoleChip } from '../ObservedRole';
 import { formatMoney } from '../CostTab/format';
 import { RegionRow, toRows } from './regionRows';
@@ -243,6 +244,7 @@ export function RegionsTable(props: {
         costs && row.monthToDate !== undefined ? (
           <>
             {formatMoney(row.monthToDate, costs.currency)}{' '}
+            {costs.demo && <DemoDataChip />}{' '}
             {row.budgetStatus && row.budgetStatus !== 'unknown' && (
               <BudgetStatusChip status={row.budgetStatus} />
             )}
@@ -317,7 +319,8 @@ export function RegionsTable(props: {
           {formatMoney(
             visible.reduce((sum, row) => sum + (row.monthToDate ?? 0), 0),
             costs.currency,
-          )}
+          )}{' '}
+          {costs.demo && <DemoDataChip />}
         </Typography>
       )}
       <Table<RegionRow>
