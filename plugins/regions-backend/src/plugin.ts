@@ -264,7 +264,9 @@ export const regionsPlugin = createBackendPlugin({
             catalog,
             auth,
             failoverHistory: failoverStore,
-            linkLatency: measuredLinks,
+            // judged only where something measures latency: scores elsewhere keep
+            linkLatency:
+              prometheusLatency || probes.configured ? measuredLinks : undefined,
             plans: planStore,
             health: probes.configured ? probes.health : undefined,
             lagEvidenceMs: readLagEvidenceMs(config),
