@@ -64,27 +64,23 @@ async function request(
 }
 
 function connect(probe: ProbeDefinition, signal?: AbortSignal) {
+  const timeout = AbortSignal.timeout(probe.timeoutMs);
+  const abort = signal ? AbortSignal.any([signal, timeout]) : timeout;
   return new Promise<void>((resolve, reject) => {
     const socket = net.connect({
       host: probe.url.hostname.replace(/^\[|\]$/g, ''),
       port: Number(probe.url.port),
+      signal: abort,
     });
-    const finish = (error?: Error) => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
+    socket.once('connect', () => {
       socket.destroy();
-      if (error) reject(error);
-      else resolve();
-    };
-    const timer = setTimeout(
-      () =>
-        finish(Object.assign(new Error('timeout'), { name: 'TimeoutError' })),
-      probe.timeoutMs,
-    );
-    const onAbort = () => finish(new Error('the check was cancelled'));
-    signal?.addEventListener('abort', onAbort, { once: true });
-    socket.once('connect', () => finish());
-    socket.once('error', error => finish(error));
+      resolve();
+    });
+    socket.once('error', error => {
+      socket.destroy();
+      // an abort says why: the timeout (TimeoutError) or the task's end
+      reject(abort.aborted ? abort.reason : error);
+    });
   });
 }
 

@@ -88,10 +88,6 @@ describe('readProbesConfig', () => {
     ],
   ])('refuses %j', (probe, message) => {
     expect(() => read({ p: probe })).toThrow(message);
-    try {
-      read({ p: probe });
-    } catch (error) {
-      expect(String(error)).not.toContain('s3cret');
-    }
+    expect(() => read({ p: probe })).not.toThrow(/s3cret/);
   });
 });
