@@ -9,6 +9,7 @@ import {
   FailoverRunsResponse,
   FailoverStartResponse,
   CostResponse,
+  RegionConflict,
   CostSummaryResponse,
   CostWindow,
   DriftFixResponse,
@@ -37,6 +38,12 @@ export interface RegionsApi {
   getRegion(
     ref: Pick<CompoundEntityRef, 'namespace' | 'name'>,
   ): Promise<RegionSummaryResponse | undefined>;
+
+  /**
+   * The conflicts that name a Component, Resource or System besides regions
+   * (e.g. `residency`: it is deployed where its data may not go).
+   */
+  getEntityConflicts(entityRef: string): Promise<RegionConflict[]>;
 
   /**
    * The replication of one region's database: its status against the RPO, its

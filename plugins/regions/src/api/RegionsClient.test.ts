@@ -112,6 +112,28 @@ describe('RegionsClient', () => {
     expect(error.cause.message).toBe('No region default/nowhere');
   });
 
+  it('reads the conflicts of an entity by its ref, encoded', async () => {
+    const conflicts = [
+      {
+        type: 'residency',
+        regions: ['region:default/us-east'],
+        entities: ['component:default/checkout'],
+        field: 'metadata.annotations.meridian.dev/residency',
+        message: 'component:default/checkout must keep its data under LGPD',
+      },
+    ];
+    fetchApi.fetch.mockResolvedValue(
+      jsonResponse(200, { conflicts, syncedAt: null }),
+    );
+
+    await expect(
+      client.getEntityConflicts('component:default/checkout'),
+    ).resolves.toEqual(conflicts);
+    expect(fetchApi.fetch).toHaveBeenCalledWith(
+      'http://backstage:7007/api/regions/conflicts?entity=component%3Adefault%2Fcheckout',
+    );
+  });
+
   it("fixes a region's drift by posting to its drift/fix route, encoded", async () => {
     const entity = { kind: 'Region', metadata: { name: 'são paulo' } };
     fetchApi.fetch.mockResolvedValue(jsonResponse(200, { entity }));

@@ -15,6 +15,7 @@ import {
   DriftFixResponse,
   RegionSummaryResponse,
   ReadinessResponse,
+  RegionConflict,
   ReplicationResponse,
   ReplicationWindow,
   TopologyResponse,
@@ -61,6 +62,16 @@ export class RegionsClient implements RegionsApi {
       throw await ResponseError.fromResponse(response);
     }
     return response.json();
+  }
+
+  async getEntityConflicts(entityRef: string): Promise<RegionConflict[]> {
+    const response = await this.request(
+      `/conflicts?entity=${encodeURIComponent(entityRef)}`,
+    );
+    if (!response.ok) {
+      throw await ResponseError.fromResponse(response);
+    }
+    return (await response.json()).conflicts;
   }
 
   async getReplication(

@@ -333,6 +333,7 @@ export function fakeRegionsApi(
         }
       );
     },
+    getEntityConflicts: async () => [],
     getReplication: async ({ name }, window) => {
       if (name === 'studio-primary') {
         return primaryReplication(window);

@@ -3,18 +3,34 @@ import { renderInTestApp } from '@backstage/frontend-test-utils';
 import { EntityProvider, catalogApiRef } from '@backstage/plugin-catalog-react';
 import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
 import { screen, within } from '@testing-library/react';
-import { allRegions, checkout, mountedRoutes } from '../../testing/fixtures';
+import { RegionsApi, regionsApiRef } from '../../api';
+import {
+  allRegions,
+  checkout,
+  fakeRegionsApi,
+  mountedRoutes,
+} from '../../testing/fixtures';
 import { EntityRegionsCard } from './EntityRegionsCard';
+
+// The first render of a file loads the app's lazy parts on a shared 2-core machine.
+jest.setTimeout(20_000);
 
 function renderCard(
   entity: Entity,
   catalogApi = catalogApiMock({ entities: allRegions }),
+  regionsApi: RegionsApi = fakeRegionsApi(),
 ) {
   return renderInTestApp(
     <EntityProvider entity={entity}>
       <EntityRegionsCard />
     </EntityProvider>,
-    { mountedRoutes, apis: [[catalogApiRef, catalogApi]] },
+    {
+      mountedRoutes,
+      apis: [
+        [catalogApiRef, catalogApi],
+        [regionsApiRef, regionsApi],
+      ],
+    },
   );
 }
 
@@ -35,6 +51,47 @@ describe('EntityRegionsCard', () => {
     ).toHaveAttribute('href', '/catalog/default/region/us-east');
     expect(usEast).toHaveTextContent('Ashburn, US');
     expect(usEast).toHaveTextContent('planned');
+  });
+
+  it('shows the residency conflicts of where the entity is deployed, asking by its ref', async () => {
+    const message =
+      'component:default/checkout must keep its data under LGPD (meridian.dev/residency) but meridian.dev/regions deploys it in region:default/us-east, whose spec.residency lacks LGPD';
+    const asked: string[] = [];
+    renderCard(
+      checkout,
+      undefined,
+      fakeRegionsApi({
+        getEntityConflicts: async ref => {
+          asked.push(ref);
+          return [
+            {
+              type: 'residency',
+              regions: ['region:default/us-east'],
+              entities: [ref],
+              field: 'metadata.annotations.meridian.dev/residency',
+              message,
+            },
+          ];
+        },
+      }),
+    );
+
+    expect(
+      await screen.findByText(/1 data residency conflict/),
+    ).toBeInTheDocument();
+    const list = within(
+      screen.getByRole('list', { name: 'Residency conflicts' }),
+    );
+    expect(list.getByRole('listitem')).toHaveTextContent(message);
+    expect(asked).toEqual([`component:default/${checkout.metadata.name}`]);
+    // the regions are still listed
+    expect(screen.getByRole('table', { name: 'Regions' })).toBeInTheDocument();
+  });
+
+  it('shows no conflict panel when the backend finds none', async () => {
+    renderCard(checkout);
+    await screen.findByRole('table', { name: 'Regions' });
+    expect(screen.queryByText(/residency conflict/)).not.toBeInTheDocument();
   });
 
   it('warns about regions that are not in the catalog', async () => {

@@ -1,4 +1,4 @@
-import { Entity } from '@backstage/catalog-model';
+import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import {
   EmptyState,
   InfoCard,
@@ -21,12 +21,14 @@ import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
 import {
   ANNOTATION_DEPLOYED_REGIONS,
+  RegionConflict,
   RegionEntity,
   regionTier,
   RELATION_DEPLOYED_IN,
 } from '@meridian/plugin-regions-common';
 import { ReactNode } from 'react';
 import useAsync from 'react-use/esm/useAsync';
+import { regionsApiRef } from '../../api';
 import { formatLocation, formatTier } from '../../lib/format';
 
 const REGION_FIELDS = [
@@ -71,9 +73,49 @@ function DeployedRegionsTable(props: { regions: RegionEntity[] }) {
   );
 }
 
+/** The conflicts the regions backend found on this entity, e.g. data deployed outside its residency. */
+function EntityConflicts(props: { entityRef: string }) {
+  const regionsApi = useApi(regionsApiRef);
+  const { value, error } = useAsync(
+    () => regionsApi.getEntityConflicts(props.entityRef),
+    [regionsApi, props.entityRef],
+  );
+  if (error) {
+    return (
+      <Box mb={2}>
+        <WarningPanel
+          title="Could not check this entity's residency"
+          message={`The regions backend did not answer: ${error.message}`}
+        />
+      </Box>
+    );
+  }
+  const conflicts: RegionConflict[] = value ?? [];
+  if (conflicts.length === 0) {
+    return null;
+  }
+  return (
+    <Box mb={2}>
+      <WarningPanel
+        severity="error"
+        defaultExpanded
+        title={`${conflicts.length} data residency ${
+          conflicts.length === 1 ? 'conflict' : 'conflicts'
+        }`}
+      >
+        <ul aria-label="Residency conflicts">
+          {conflicts.map(conflict => (
+            <li key={conflict.message}>{conflict.message}</li>
+          ))}
+        </ul>
+      </WarningPanel>
+    </Box>
+  );
+}
+
 /**
  * The regions a Component, System or Resource is deployed in, from its
- * `deployedIn` relations.
+ * `deployedIn` relations, and the residency conflicts of deploying it there.
  *
  * @public
  */
@@ -127,6 +169,7 @@ export function EntityRegionsCard(props: { variant?: InfoCardVariants }) {
     const missing = value?.missing ?? [];
     content = (
       <>
+        <EntityConflicts entityRef={stringifyEntityRef(entity)} />
         {missing.length > 0 && (
           <Box mb={2}>
             <WarningPanel
