@@ -44,7 +44,8 @@ export default defineConfig({
     url: `http://localhost:${DEMO_PORTS.app}`,
     reuseExistingServer: false,
     timeout: 600_000,
-    stdout: 'pipe',
+    // start.sh's own lines and the portal's errors
+    stdout: 'ignore',
     stderr: 'pipe',
     // Ctrl-C: start.sh stops the portal and every service it started
     gracefulShutdown: { signal: 'SIGINT', timeout: 90_000 },
