@@ -25,7 +25,8 @@ export default defineConfig({
   webServer: {
     command: './scripts/start.sh',
     env: {
-      MERIDIAN_DEMO_DIR: 'node_modules/.cache/e2e-demo',
+      // the postgres OS user must reach it
+      MERIDIAN_DEMO_DIR: '/tmp/meridian-demo-e2e',
       MERIDIAN_DEMO_CLEAN: '1',
       MERIDIAN_DEMO_APP_PORT: String(DEMO_PORTS.app),
       MERIDIAN_DEMO_BACKEND_PORT: String(DEMO_PORTS.backend),
@@ -43,7 +44,8 @@ export default defineConfig({
     url: `http://localhost:${DEMO_PORTS.app}`,
     reuseExistingServer: false,
     timeout: 600_000,
-    stdout: 'pipe',
+    // start.sh's own lines and the portal's errors
+    stdout: 'ignore',
     stderr: 'pipe',
     // Ctrl-C: start.sh stops the portal and every service it started
     gracefulShutdown: { signal: 'SIGINT', timeout: 90_000 },

@@ -37,7 +37,9 @@ catalog_only() {
 }
 if [ "$DEMO" = 0 ]; then catalog_only "$@"; fi
 
-export MERIDIAN_DEMO_DIR=${MERIDIAN_DEMO_DIR:-/tmp/meridian-demo}
+# absolute: the services run from other folders
+MERIDIAN_DEMO_DIR=$(realpath -m "${MERIDIAN_DEMO_DIR:-/tmp/meridian-demo}")
+export MERIDIAN_DEMO_DIR
 export MERIDIAN_DEMO_APP_PORT=${MERIDIAN_DEMO_APP_PORT:-3000}
 export MERIDIAN_DEMO_BACKEND_PORT=${MERIDIAN_DEMO_BACKEND_PORT:-7007}
 export MERIDIAN_DEMO_US_EAST_PORT=${MERIDIAN_DEMO_US_EAST_PORT:-25432}

@@ -149,11 +149,12 @@ export function createLagWithinRpoCheck(deps: {
       }
       const covered = now.getTime() - compliance.firstAt.getTime();
       // Ticks with no sample (the source was down or timed out) prove nothing
-      // about the lag: they count as not within. Up to 1 % of the ticks may
-      // go missing to the scheduler's jitter before they count.
+      // about the lag: they count as not within. Up to 1 % of the ticks, and
+      // at least two, may go missing to the scheduler's jitter before they
+      // count: on a short span one late tick is not an outage.
       const expected = Math.floor(covered / deps.sampleIntervalMs) + 1;
       const missing = Math.max(0, expected - compliance.samples);
-      const missed = missing > expected * 0.01 ? missing : 0;
+      const missed = missing > Math.max(expected * 0.01, 2) ? missing : 0;
       const share = compliance.withinRpo / (compliance.samples + missed);
       const facts = `lag within RPO ${rpoSeconds} s in ${formatPercent(
         share,
