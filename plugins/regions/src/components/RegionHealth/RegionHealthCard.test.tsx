@@ -9,10 +9,7 @@ import {
   studioPelotas,
   studioSul,
 } from '../../testing/fixtures';
-import {
-  degradedHealth,
-  unprobedHealth,
-} from '../../testing/healthFixtures';
+import { degradedHealth, unprobedHealth } from '../../testing/healthFixtures';
 import { RegionHealthCard } from './RegionHealthCard';
 
 function renderCard(entity = studioSul, regionsApi: RegionsApi) {
@@ -33,7 +30,11 @@ describe('RegionHealthCard', () => {
     renderCard(studioSul, fakeRegionsApi());
 
     expect(
-      await screen.findByText('1 of 2 probes down: sul-db (connection refused)', undefined, slow),
+      await screen.findByText(
+        '1 of 2 probes down: sul-db (connection refused)',
+        undefined,
+        slow,
+      ),
     ).toBeInTheDocument();
     const api = screen.getByRole('row', { name: /^sul-api/ });
     expect(within(api).getByText('degraded')).toBeInTheDocument();
@@ -71,7 +72,11 @@ describe('RegionHealthCard', () => {
     );
 
     expect(
-      await screen.findByText(/No probes configured for this region/, undefined, slow),
+      await screen.findByText(
+        /No probes configured for this region/,
+        undefined,
+        slow,
+      ),
     ).toHaveTextContent(
       'No probes configured for this region — add regions.probes.<name> with region: default/studio-pelotas to the app config.',
     );
@@ -90,7 +95,11 @@ describe('RegionHealthCard', () => {
     );
 
     expect(
-      await screen.findByText(/Could not load the region's health/, undefined, slow),
+      await screen.findByText(
+        /Could not load the region's health/,
+        undefined,
+        slow,
+      ),
     ).toBeInTheDocument();
     expect(screen.getByText('probe store unavailable')).toBeInTheDocument();
   });
@@ -101,6 +110,8 @@ describe('RegionHealthCard', () => {
       fakeRegionsApi({ getHealth: () => new Promise(() => {}) }),
     );
 
-    expect(await screen.findByTestId('progress', undefined, slow)).toBeInTheDocument();
+    expect(
+      await screen.findByTestId('progress', undefined, slow),
+    ).toBeInTheDocument();
   });
 });

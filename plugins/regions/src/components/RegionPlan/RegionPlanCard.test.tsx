@@ -36,7 +36,11 @@ describe('RegionPlanCard', () => {
     renderCard(studioPrimary, fakeRegionsApi());
 
     expect(
-      await screen.findByText('Plan failing, validated 15 min ago', undefined, slow),
+      await screen.findByText(
+        'Plan failing, validated 15 min ago',
+        undefined,
+        slow,
+      ),
     ).toBeInTheDocument();
     const plan = screen.getByRole('group', {
       name: 'Plan to region:default/studio-sul',
@@ -94,7 +98,9 @@ describe('RegionPlanCard', () => {
       fakeRegionsApi({ getPlan: async () => unvalidatedPlan() }),
     );
 
-    expect(await screen.findByText('Not validated yet', undefined, slow)).toBeInTheDocument();
+    expect(
+      await screen.findByText('Not validated yet', undefined, slow),
+    ).toBeInTheDocument();
     expect(screen.getByText('Automatic failover: off')).toBeInTheDocument();
     expect(
       screen.queryByRole('list', { name: 'Recent automatic decisions' }),
@@ -112,7 +118,11 @@ describe('RegionPlanCard', () => {
     );
 
     expect(
-      await screen.findByText(/Could not load the failover plan/, undefined, slow),
+      await screen.findByText(
+        /Could not load the failover plan/,
+        undefined,
+        slow,
+      ),
     ).toBeInTheDocument();
     expect(screen.getByText('plan store unavailable')).toBeInTheDocument();
   });

@@ -143,9 +143,9 @@ export function RegionPlanCard(props: { variant?: 'gridItem' }) {
     [regionsApi, ref.namespace, ref.name],
   );
   const runLink = (id: string) =>
-    `${entityLink(stringifyEntityRef(entity))}/failovers?run=${encodeURIComponent(
-      id,
-    )}`;
+    `${entityLink(
+      stringifyEntityRef(entity),
+    )}/failovers?run=${encodeURIComponent(id)}`;
 
   let body;
   if (plan.error) {
