@@ -25,6 +25,8 @@ const entityCards = [
   'entity-card:regions/region-conflicts',
   'entity-card:regions/region-relations',
   'entity-card:regions/region-runbooks',
+  'entity-card:regions/region-health',
+  'entity-card:regions/region-plan',
   'entity-card:regions/deployed-regions',
 ] as const;
 
@@ -42,6 +44,8 @@ describe('regions plugin for the new frontend system', () => {
       'Region details',
       'Hub, replicas and workloads',
       'Runbooks',
+      'Health',
+      'Failover plan',
     ]) {
       expect(await screen.findByText(title)).toBeInTheDocument();
     }

@@ -94,6 +94,28 @@ const regionRelationsCard = EntityCardBlueprint.make({
   },
 });
 
+/** `entity-card:regions/region-health` */
+const regionHealthCard = EntityCardBlueprint.make({
+  name: 'region-health',
+  params: {
+    type: 'content',
+    filter: regionCardFilter,
+    loader: () =>
+      import('./components/RegionHealth').then(m => <m.RegionHealthCard />),
+  },
+});
+
+/** `entity-card:regions/region-plan` */
+const regionPlanCard = EntityCardBlueprint.make({
+  name: 'region-plan',
+  params: {
+    type: 'info',
+    filter: regionCardFilter,
+    loader: () =>
+      import('./components/RegionPlan').then(m => <m.RegionPlanCard />),
+  },
+});
+
 /** `entity-card:regions/region-runbooks` */
 const regionRunbooksCard = EntityCardBlueprint.make({
   name: 'region-runbooks',
@@ -185,6 +207,8 @@ export default createFrontendPlugin({
     regionConflictsCard,
     regionRelationsCard,
     regionRunbooksCard,
+    regionHealthCard,
+    regionPlanCard,
     deployedRegionsCard,
     replicationContent,
     readinessContent,

@@ -8,12 +8,14 @@ import {
   FailoverRun,
   FailoverRunsResponse,
   FailoverStartResponse,
+  HealthResponse,
   CostResponse,
   RegionConflict,
   CostSummaryResponse,
   CostWindow,
   DriftFixResponse,
   RegionSummaryResponse,
+  PlanResponse,
   ReadinessResponse,
   ReplicationResponse,
   ReplicationWindow,
@@ -63,6 +65,25 @@ export interface RegionsApi {
   getReadiness(
     ref: Pick<CompoundEntityRef, 'namespace' | 'name'>,
   ): Promise<ReadinessResponse>;
+
+  /**
+   * The health of one region's probes (`regions.probes`): its status, each
+   * probe's state and the latency series over `window`. Rejects with a
+   * `ResponseError` when the backend does not know the region.
+   */
+  getHealth(
+    ref: Pick<CompoundEntityRef, 'namespace' | 'name'>,
+    window: ReplicationWindow,
+  ): Promise<HealthResponse>;
+
+  /**
+   * The latest scheduled validation of the region's failover plans and the
+   * automatic failover policy's recent decisions. Rejects with a
+   * `ResponseError` when the backend does not know the region.
+   */
+  getPlan(
+    ref: Pick<CompoundEntityRef, 'namespace' | 'name'>,
+  ): Promise<PlanResponse>;
 
   /**
    * Every failover run where the region is the source or the target, newest

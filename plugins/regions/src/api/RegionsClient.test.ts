@@ -1,5 +1,6 @@
 import { ResponseError } from '@backstage/errors';
 import { costSummary, hubCost } from '../testing/costFixtures';
+import { degradedHealth, failingPlan } from '../testing/healthFixtures';
 import { backendTopology, primaryReplication } from '../testing/fixtures';
 import { RegionsClient } from './RegionsClient';
 
@@ -166,6 +167,25 @@ describe('RegionsClient', () => {
     expect(error.cause.message).toBe(
       'region:default/us-east was not landed by the template',
     );
+  });
+
+  it('reads the health of a region over a window, and its plan', async () => {
+    const health = degradedHealth('7d');
+    const plan = failingPlan();
+    fetchApi.fetch
+      .mockResolvedValueOnce(jsonResponse(200, health))
+      .mockResolvedValueOnce(jsonResponse(200, plan));
+
+    await expect(
+      client.getHealth({ namespace: 'default', name: 'studio-sul' }, '7d'),
+    ).resolves.toEqual(health);
+    await expect(
+      client.getPlan({ namespace: 'default', name: 'studio-primary' }),
+    ).resolves.toEqual(plan);
+    expect(fetchApi.fetch.mock.calls.map(call => call[0])).toEqual([
+      'http://backstage:7007/api/regions/regions/default/studio-sul/health?window=7d',
+      'http://backstage:7007/api/regions/regions/default/studio-primary/plan',
+    ]);
   });
 
   it('throws a ResponseError carrying the backend message on failure', async () => {

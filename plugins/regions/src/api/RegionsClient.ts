@@ -9,11 +9,13 @@ import {
   FailoverRun,
   FailoverRunsResponse,
   FailoverStartResponse,
+  HealthResponse,
   CostResponse,
   CostSummaryResponse,
   CostWindow,
   DriftFixResponse,
   RegionSummaryResponse,
+  PlanResponse,
   ReadinessResponse,
   RegionConflict,
   ReplicationResponse,
@@ -91,6 +93,29 @@ export class RegionsClient implements RegionsApi {
     ref: Pick<CompoundEntityRef, 'namespace' | 'name'>,
   ): Promise<ReadinessResponse> {
     const response = await this.request(`${regionPath(ref)}/readiness`);
+    if (!response.ok) {
+      throw await ResponseError.fromResponse(response);
+    }
+    return response.json();
+  }
+
+  async getHealth(
+    ref: Pick<CompoundEntityRef, 'namespace' | 'name'>,
+    window: ReplicationWindow,
+  ): Promise<HealthResponse> {
+    const response = await this.request(
+      `${regionPath(ref)}/health?window=${encodeURIComponent(window)}`,
+    );
+    if (!response.ok) {
+      throw await ResponseError.fromResponse(response);
+    }
+    return response.json();
+  }
+
+  async getPlan(
+    ref: Pick<CompoundEntityRef, 'namespace' | 'name'>,
+  ): Promise<PlanResponse> {
+    const response = await this.request(`${regionPath(ref)}/plan`);
     if (!response.ok) {
       throw await ResponseError.fromResponse(response);
     }

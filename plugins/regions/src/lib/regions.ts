@@ -7,23 +7,39 @@ import {
   topologyEdgesOf,
 } from '@meridian/plugin-regions-common';
 
+function edgeKey(edge: TopologyEdge) {
+  return `${edge.kind}|${edge.from}|${edge.to}`;
+}
+
 /**
- * The topology as the catalog declares it. Conflict counts and what the
- * nodes say (observed role, real upstream, drift, latest sample) come from
- * the backend's view when given: only the backend finds or observes them.
+ * The topology as the catalog declares it. Conflict counts, health, measured
+ * latencies and what the nodes say (observed role, real upstream, drift,
+ * latest sample) come from the backend's view when given: only the backend
+ * finds or observes them.
  */
 export function topologyFromEntities(
   entities: RegionEntity[],
   status?: TopologyRegion[],
+  measuredEdges?: TopologyEdge[],
 ): {
   regions: TopologyRegion[];
   edges: TopologyEdge[];
 } {
   const known = new Map(status?.map(region => [region.ref, region]));
+  const latencies = new Map(
+    measuredEdges
+      ?.filter(edge => edge.latency)
+      .map(edge => [edgeKey(edge), edge.latency]),
+  );
   return {
     regions: entities.map(entity => {
       const backend = known.get(stringifyEntityRef(entity));
-      const region = toTopologyRegion(entity, backend?.conflicts);
+      const region = {
+        ...toTopologyRegion(entity, backend?.conflicts),
+        health: backend?.health,
+        userLatency: backend?.userLatency,
+        readiness: backend?.readiness,
+      };
       if (!backend?.replication) {
         return region;
       }
@@ -37,6 +53,9 @@ export function topologyFromEntities(
         },
       };
     }),
-    edges: entities.flatMap(topologyEdgesOf),
+    edges: entities.flatMap(topologyEdgesOf).map(edge => {
+      const latency = latencies.get(edgeKey(edge));
+      return latency ? { ...edge, latency } : edge;
+    }),
   };
 }

@@ -19,6 +19,7 @@ import {
 } from './failoverFixtures';
 import { costSummary, hubCost } from './costFixtures';
 import { brazilAllocations, brazilPools } from './allocationFixtures';
+import { degradedHealth, failingPlan } from './healthFixtures';
 
 /** Mount entity pages where the catalog does, so links can be asserted. */
 export const mountedRoutes = {
@@ -347,6 +348,8 @@ export function fakeRegionsApi(
       ...sulReadiness(),
       region: `region:${namespace}/${name}`,
     }),
+    getHealth: async (_ref, window) => degradedHealth(window),
+    getPlan: async () => failingPlan(),
     listFailovers: async ({ name }) => ({
       runs: ['studio-primary', 'studio-sul'].includes(name)
         ? [succeededSwitchover(), refusedFailover()]

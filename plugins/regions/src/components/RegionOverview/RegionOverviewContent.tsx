@@ -1,4 +1,6 @@
 import Grid from '@material-ui/core/Grid';
+import { RegionHealthCard } from '../RegionHealth';
+import { RegionPlanCard } from '../RegionPlan';
 import { RegionConflictsCard } from './RegionConflictsCard';
 import { RegionDetailsCard } from './RegionDetailsCard';
 import { RegionRelationsCard } from './RegionRelationsCard';
@@ -25,6 +27,12 @@ export function RegionOverviewContent() {
             <RegionRunbooksCard />
           </Grid>
         </Grid>
+      </Grid>
+      <Grid item xs={12} md={8}>
+        <RegionHealthCard />
+      </Grid>
+      <Grid item xs={12} md={4}>
+        <RegionPlanCard />
       </Grid>
       <Grid item xs={12}>
         <RegionRelationsCard />

@@ -32,41 +32,55 @@ function renderPage(
   });
 }
 
+// the page renders a table and lays out a graph: seconds on a shared 2-core machine
+jest.setTimeout(60_000);
+const slow = { timeout: 20_000 };
+
 describe('RegionsPage', () => {
+  beforeAll(() => {
+    // jsdom lays nothing out; the graph measures each node with getBBox
+    Object.defineProperty(window.SVGElement.prototype, 'getBBox', {
+      configurable: true,
+      value: () => ({ x: 0, y: 0, width: 180, height: 52 }),
+    });
+  });
+
   it('lists the Meridian regions of the catalog with their backend status', async () => {
     renderPage();
 
-    expect(await screen.findByText('Regions (4)')).toBeInTheDocument();
+    expect(
+      await screen.findByText('Regions (4)', undefined, slow),
+    ).toBeInTheDocument();
     expect(await screen.findAllByText('1 conflict')).toHaveLength(2);
     expect(screen.queryByText('not-ours')).not.toBeInTheDocument();
   });
 
   it('switches to the topology view', async () => {
     renderPage();
-    await screen.findByText('Regions (4)');
+    await screen.findByText('Regions (4)', undefined, slow);
 
     await userEvent.click(screen.getByRole('tab', { name: 'Topology' }));
 
     const graph = within(
-      await screen.findByRole('group', { name: 'Region topology' }),
+      await screen.findByRole('group', { name: 'Region topology' }, slow),
     );
-    expect(graph.getAllByRole('link')).toHaveLength(4);
-    expect(graph.getByText('35 ms')).toBeInTheDocument();
+    expect(await graph.findAllByRole('link', undefined, slow)).toHaveLength(4);
+    expect(graph.getByText('target 35 ms')).toBeInTheDocument();
   });
 
   it("draws the catalog's regions with the roles their nodes say they have", async () => {
     renderPage(
       fakeRegionsApi({ getTopology: async () => switchedOverTopology(true) }),
     );
-    await screen.findByText('Regions (4)');
+    await screen.findByText('Regions (4)', undefined, slow);
 
     await userEvent.click(screen.getByRole('tab', { name: 'Topology' }));
 
     const graph = within(
-      await screen.findByRole('group', { name: 'Region topology' }),
+      await screen.findByRole('group', { name: 'Region topology' }, slow),
     );
     expect(
-      graph.getByRole('link', {
+      await graph.findByRole('link', {
         name: /^studio-primary, .*, observed standby \(role drift: declared primary, standby of region:default\/studio-sul/,
       }),
     ).toBeInTheDocument();
@@ -87,16 +101,16 @@ describe('RegionsPage', () => {
     );
 
     expect(
-      await screen.findByText(/Region status is unavailable/),
+      await screen.findByText(/Region status is unavailable/, undefined, slow),
     ).toBeInTheDocument();
     expect(screen.getByText('Regions (4)')).toBeInTheDocument();
     expect(screen.getAllByText('Unknown')).toHaveLength(4);
 
     await userEvent.click(screen.getByRole('tab', { name: 'Topology' }));
     expect(
-      within(
-        await screen.findByRole('group', { name: 'Region topology' }),
-      ).getAllByRole('link'),
+      await within(
+        await screen.findByRole('group', { name: 'Region topology' }, slow),
+      ).findAllByRole('link', undefined, slow),
     ).toHaveLength(4);
   });
 
@@ -111,16 +125,24 @@ describe('RegionsPage', () => {
     );
 
     expect(
-      await screen.findByText(/Could not load regions from the catalog/),
+      await screen.findByText(
+        /Could not load regions from the catalog/,
+        undefined,
+        slow,
+      ),
     ).toBeInTheDocument();
   });
 
   it('says so in both views when there are no regions', async () => {
     renderPage(fakeRegionsApi(), catalogApiMock({ entities: [] }));
 
-    expect(await screen.findByText('No regions yet')).toBeInTheDocument();
+    expect(
+      await screen.findByText('No regions yet', undefined, slow),
+    ).toBeInTheDocument();
     await userEvent.click(screen.getByRole('tab', { name: 'Topology' }));
-    expect(await screen.findByText('No regions to draw')).toBeInTheDocument();
+    expect(
+      await screen.findByText('No regions to draw', undefined, slow),
+    ).toBeInTheDocument();
   });
 
   it('has a Regions header in legacy apps', async () => {
@@ -133,8 +155,10 @@ describe('RegionsPage', () => {
     });
 
     expect(
-      await screen.findByRole('heading', { name: 'Regions' }),
+      await screen.findByRole('heading', { name: 'Regions' }, slow),
     ).toBeInTheDocument();
-    expect(await screen.findByText('Regions (4)')).toBeInTheDocument();
+    expect(
+      await screen.findByText('Regions (4)', undefined, slow),
+    ).toBeInTheDocument();
   });
 });

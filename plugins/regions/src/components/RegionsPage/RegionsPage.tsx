@@ -68,7 +68,11 @@ export function RegionsPageContent() {
   const entities = regions.value ?? [];
   // The catalog decides which regions this user sees, in both views; the
   // backend only adds their status.
-  const graph = topologyFromEntities(entities, topology.value?.regions);
+  const graph = topologyFromEntities(
+    entities,
+    topology.value?.regions,
+    topology.value?.edges,
+  );
 
   return (
     <>
@@ -86,7 +90,20 @@ export function RegionsPageContent() {
         <Tabs
           value={view}
           onChange={(_, next: View) =>
-            setSearchParams(next === 'table' ? {} : { view: next })
+            // the table's filters stay for the way back; the tab replaces
+            // the history entry, so Back leaves the page
+            setSearchParams(
+              current => {
+                const params = new URLSearchParams(current);
+                if (next === 'table') {
+                  params.delete('view');
+                } else {
+                  params.set('view', next);
+                }
+                return params;
+              },
+              { replace: true },
+            )
           }
           indicatorColor="primary"
           aria-label="Regions view"

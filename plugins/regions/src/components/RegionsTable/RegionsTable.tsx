@@ -1,12 +1,4 @@
-import {
-  EmptyState,
-  StatusError,
-  StatusOK,
-  StatusPending,
-  Table,
-  TableColumn,
-} from '@backstage/core-components';
-import { EntityRefLink } from '@backstage/plugin-catalog-react';
+import { EmptyState, Table } from '@backstage/core-components';
 import Box from '@material-ui/core/Box';
 import Typography from '@material-ui/core/Typography';
 import TextField from '@material-ui/core/TextField';
@@ -14,36 +6,24 @@ import { makeStyles } from '@material-ui/core/styles';
 import {
   CostSummaryResponse,
   RegionEntity,
-  ReplicationStatus,
   TopologyResponse,
 } from '@meridian/plugin-regions-common';
-import { ChangeEvent, useMemo, useState } from 'react';
+import { ChangeEvent, useMemo } from 'react';
 import { formatTier } from '../../lib/format';
-import { ReplicationStatusChip } from '../ReplicationTab/ReplicationStatusChip';
-import { ReadinessChip } from '../ReadinessTab/ReadinessChip';
-import { BudgetStatusChip } from '../CostTab/BudgetStatusChip';
 import { DemoDataChip } from '../CostTab/DemoDataChip';
-import { ObservedRoleChip } from '../ObservedRole';
 import { formatMoney } from '../CostTab/format';
+import { DEFAULT_SHOWN, regionColumns } from './regionColumns';
 import { RegionRow, toRows } from './regionRows';
-
-// worst first when sorted descending
-const REPLICATION_SEVERITY: Record<ReplicationStatus, number> = {
-  ok: 0,
-  unknown: 1,
-  warning: 2,
-  breach: 3,
-};
-
-type FilterKey = 'tier' | 'lifecycle' | 'owner' | 'country';
-type Filters = Record<FilterKey, string>;
+import { FILTER_KEYS, FilterKey, useTableParams } from './useTableParams';
 
 const ALL = '';
-const NO_FILTERS: Filters = {
-  tier: ALL,
-  lifecycle: ALL,
-  owner: ALL,
-  country: ALL,
+const PAGE_SIZE = 20;
+
+const FILTER_LABELS: Record<FilterKey, string> = {
+  tier: 'Tier',
+  lifecycle: 'Lifecycle',
+  owner: 'Owner',
+  country: 'Country',
 };
 
 const useStyles = makeStyles(theme => ({
@@ -56,9 +36,6 @@ const useStyles = makeStyles(theme => ({
   filter: {
     minWidth: 180,
   },
-  cidr: {
-    fontFamily: 'monospace',
-  },
 }));
 
 function distinct(rows: RegionRow[], pick: (row: RegionRow) => string) {
@@ -67,21 +44,29 @@ function distinct(rows: RegionRow[], pick: (row: RegionRow) => string) {
   );
 }
 
-function StatusCell(props: { conflicts?: number; text: string }) {
-  if (props.conflicts === undefined) {
-    return <StatusPending>{props.text}</StatusPending>;
-  }
-  return props.conflicts > 0 ? (
-    <StatusError>{props.text}</StatusError>
-  ) : (
-    <StatusOK>{props.text}</StatusOK>
-  );
+function filterOptions(rows: RegionRow[]) {
+  const ownerNames = new Map(rows.map(row => [row.ownerRef, row.ownerName]));
+  const plain = (value: string) => ({ value, label: value });
+  return {
+    tier: distinct(rows, row => String(row.tier)).map(tier => ({
+      value: tier,
+      label: formatTier(Number(tier) as 1 | 2 | 3),
+    })),
+    lifecycle: distinct(rows, row => row.lifecycle).map(plain),
+    owner: distinct(rows, row => row.ownerRef ?? '').map(value => ({
+      value,
+      label: ownerNames.get(value) ?? value,
+    })),
+    country: distinct(rows, row => row.country).map(plain),
+  };
 }
 
 /**
- * Every region with its tier, hub, location, role (as its node says it, with
- * any drift from the catalog flagged), network block, owner, status and
- * replication lag, filterable by tier, lifecycle, owner and country.
+ * Every region with its tier, hub, health, role (as its node says it, with
+ * any drift from the catalog flagged), replication, readiness, cost,
+ * conflicts and owner; location, lifecycle, network block and provider
+ * through the column picker. Filters, search, sort, page and the columns
+ * shown live in the URL.
  *
  * @public
  */
@@ -94,13 +79,38 @@ export function RegionsTable(props: {
 }) {
   const { entities, topology, costs } = props;
   const classes = useStyles();
-  const [filters, setFilters] = useState<Filters>(NO_FILTERS);
+  const [params, setParams] = useTableParams();
+  const { filters } = params;
   const rows = useMemo(
     () => toRows(entities, topology, costs),
     [entities, topology, costs],
   );
   // costs of no region read yet (no OpenCost configured, say) are no costs
-  const costsKnown = costs && rows.some(row => row.monthToDate !== undefined);
+  const costsKnown = Boolean(
+    costs && rows.some(row => row.monthToDate !== undefined),
+  );
+  const options = useMemo(() => filterOptions(rows), [rows]);
+  const visible = useMemo(
+    () =>
+      rows
+        .filter(
+          row =>
+            (!filters.tier || String(row.tier) === filters.tier) &&
+            (!filters.lifecycle || row.lifecycle === filters.lifecycle) &&
+            (!filters.owner || row.ownerRef === filters.owner) &&
+            (!filters.country || row.country === filters.country),
+        )
+        // tier first, so global hubs lead and each topology reads top-down
+        .sort((a, b) => a.tier - b.tier || a.name.localeCompare(b.name)),
+    [rows, filters],
+  );
+  const shown = params.shown ?? DEFAULT_SHOWN;
+  // the table reads its sort, search and page once; the URL keeps them after
+  const columns = useMemo(
+    () => regionColumns({ costs, costsKnown, shown, sort: params.sort }),
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [costs, costsKnown, shown.join(',')],
+  );
 
   if (entities.length === 0) {
     return (
@@ -112,192 +122,22 @@ export function RegionsTable(props: {
     );
   }
 
-  const options: Record<FilterKey, { value: string; label: string }[]> = {
-    tier: distinct(rows, row => String(row.tier)).map(tier => ({
-      value: tier,
-      label: formatTier(Number(tier) as 1 | 2 | 3),
-    })),
-    lifecycle: distinct(rows, row => row.lifecycle).map(value => ({
-      value,
-      label: value,
-    })),
-    owner: distinct(rows, row => row.ownerRef ?? '').map(value => ({
-      value,
-      label: rows.find(row => row.ownerRef === value)!.ownerName,
-    })),
-    country: distinct(rows, row => row.country).map(value => ({
-      value,
-      label: value,
-    })),
-  };
-  const filterLabels: Record<FilterKey, string> = {
-    tier: 'Tier',
-    lifecycle: 'Lifecycle',
-    owner: 'Owner',
-    country: 'Country',
-  };
-  const matches = (row: RegionRow) =>
-    (!filters.tier || String(row.tier) === filters.tier) &&
-    (!filters.lifecycle || row.lifecycle === filters.lifecycle) &&
-    (!filters.owner || row.ownerRef === filters.owner) &&
-    (!filters.country || row.country === filters.country);
-  // tier first, so global hubs lead and each topology reads top-down
-  const visible = rows
-    .filter(matches)
-    .sort((a, b) => a.tier - b.tier || a.name.localeCompare(b.name));
-
-  const columns: TableColumn<RegionRow>[] = [
-    {
-      title: 'Name',
-      field: 'name',
-      highlight: true,
-      cellStyle: { whiteSpace: 'nowrap' },
-      // the title sits under the name, so twelve facts fit a laptop screen
-      render: row => (
-        <>
-          <EntityRefLink entityRef={row.entity}>{row.name}</EntityRefLink>
-          {row.title && (
-            <Typography variant="body2" color="textSecondary">
-              {row.title}
-            </Typography>
-          )}
-        </>
-      ),
-    },
-    // hidden, but still matched by the table's search box
-    { title: 'Title', field: 'title', hidden: true, searchable: true },
-    {
-      title: 'Tier',
-      field: 'tierLabel',
-      customSort: (a, b) => a.tier - b.tier,
-    },
-    {
-      title: 'Hub',
-      field: 'hubName',
-      render: row =>
-        row.hubRef ? (
-          <EntityRefLink entityRef={row.hubRef}>{row.hubName}</EntityRefLink>
-        ) : null,
-    },
-    { title: 'Location', field: 'location' },
-    { title: 'Lifecycle', field: 'lifecycle' },
-    {
-      title: 'Role',
-      field: 'role',
-      cellStyle: { whiteSpace: 'nowrap' },
-      render: row => {
-        if (row.observedRole) {
-          return (
-            <ObservedRoleChip role={row.observedRole} drift={row.roleDrift} />
-          );
-        }
-        return row.declaredRole ? (
-          <Typography variant="body2" color="textSecondary">
-            {row.declaredRole} (declared)
-          </Typography>
-        ) : (
-          '—'
-        );
-      },
-    },
-    {
-      title: 'Replication',
-      field: 'replicationLag',
-      cellStyle: { whiteSpace: 'nowrap' },
-      customSort: (a, b) =>
-        (a.replicationStatus ? REPLICATION_SEVERITY[a.replicationStatus] : -1) -
-        (b.replicationStatus ? REPLICATION_SEVERITY[b.replicationStatus] : -1),
-      render: row =>
-        row.replicationStatus ? (
-          <>
-            <ReplicationStatusChip status={row.replicationStatus} />{' '}
-            {row.replicationLag}
-          </>
-        ) : (
-          '—'
-        ),
-    },
-    {
-      title: 'Readiness',
-      field: 'readiness.score',
-      cellStyle: { whiteSpace: 'nowrap' },
-      customSort: (a, b) =>
-        (a.readiness?.score ?? -1) - (b.readiness?.score ?? -1),
-      render: row =>
-        row.readiness ? (
-          <ReadinessChip
-            score={row.readiness.score}
-            ready={row.readiness.ready}
-          />
-        ) : (
-          '—'
-        ),
-    },
-    {
-      title: 'Month to date',
-      field: 'monthToDate',
-      // no column at all while the backend has no costs to give
-      hidden: !costsKnown,
-      cellStyle: { whiteSpace: 'nowrap' },
-      customSort: (a, b) => (a.monthToDate ?? -1) - (b.monthToDate ?? -1),
-      render: row =>
-        costs && row.monthToDate !== undefined ? (
-          <>
-            {formatMoney(row.monthToDate, costs.currency)}{' '}
-            {costs.demo && <DemoDataChip />}{' '}
-            {row.budgetStatus && row.budgetStatus !== 'unknown' && (
-              <BudgetStatusChip status={row.budgetStatus} />
-            )}
-            {row.spokesMonthToDate !== undefined && (
-              <Typography variant="caption" display="block">
-                spokes {formatMoney(row.spokesMonthToDate, costs.currency)}
-              </Typography>
-            )}
-          </>
-        ) : (
-          '—'
-        ),
-    },
-    {
-      title: 'Conflicts',
-      field: 'status',
-      customSort: (a, b) => (a.conflicts ?? -1) - (b.conflicts ?? -1),
-      render: row => <StatusCell conflicts={row.conflicts} text={row.status} />,
-    },
-    {
-      title: 'CIDR',
-      field: 'cidr',
-      cellStyle: { whiteSpace: 'nowrap' },
-      render: row => <span className={classes.cidr}>{row.cidr}</span>,
-    },
-    {
-      title: 'Owner',
-      field: 'ownerName',
-      render: row =>
-        row.ownerRef ? (
-          <EntityRefLink entityRef={row.ownerRef}>
-            {row.ownerName}
-          </EntityRefLink>
-        ) : (
-          row.ownerName
-        ),
-    },
-    { title: 'Provider', field: 'provider' },
-  ];
-
   return (
     <>
       <Box className={classes.filters}>
-        {(Object.keys(filterLabels) as FilterKey[]).map(key => (
+        {FILTER_KEYS.map(key => (
           <TextField
             key={key}
             id={`regions-filter-${key}`}
             className={classes.filter}
             select
-            label={filterLabels[key]}
+            label={FILTER_LABELS[key]}
             value={filters[key]}
             onChange={(event: ChangeEvent<{ value: unknown }>) =>
-              setFilters({ ...filters, [key]: String(event.target.value) })
+              setParams({
+                filters: { ...filters, [key]: String(event.target.value) },
+                page: 0,
+              })
             }
             SelectProps={{ native: true }}
             InputLabelProps={{ shrink: true }}
@@ -329,9 +169,29 @@ export function RegionsTable(props: {
         data={visible}
         options={{
           padding: 'dense',
-          paging: visible.length > 20,
-          pageSize: 20,
+          paging: visible.length > PAGE_SIZE,
+          pageSize: PAGE_SIZE,
+          pageSizeOptions: [PAGE_SIZE, 50, 100],
+          initialPage: params.page,
           search: true,
+          searchText: params.search,
+          columnsButton: true,
+        }}
+        onSearchChange={search => setParams({ search, page: 0 })}
+        onPageChange={page => setParams({ page })}
+        onOrderChange={(index, direction) => {
+          const field = index >= 0 ? columns[index]?.field : undefined;
+          setParams({
+            sort: field ? { field: String(field), direction } : undefined,
+          });
+        }}
+        onChangeColumnHidden={(column, hidden) => {
+          const field = String(column.field);
+          setParams({
+            shown: hidden
+              ? shown.filter(f => f !== field)
+              : [...shown.filter(f => f !== field), field],
+          });
         }}
         emptyContent={<Box p={2}>No regions match the selected filters.</Box>}
       />

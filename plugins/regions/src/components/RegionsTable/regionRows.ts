@@ -3,6 +3,7 @@ import { humanizeEntityRef } from '@backstage/plugin-catalog-react';
 import {
   BudgetStatus,
   CostSummaryResponse,
+  HealthStatus,
   ObservedRole,
   RegionEntity,
   regionTier,
@@ -44,6 +45,9 @@ export interface RegionRow {
   replicationStatus?: ReplicationStatus;
   /** "2.1 s / 14 KiB", or "—". */
   replicationLag: string;
+  /** The probes' verdict; `unknown` while the backend has none. */
+  health: HealthStatus;
+  healthReason: string;
   /** Undefined until the backend has scored the region. */
   readiness?: { score: number; ready: boolean };
   /** Month-to-date spend; undefined while the backend has no cost of the region. */
@@ -124,6 +128,9 @@ export function toRows(
       role: observedRole ?? declaredRole ?? '',
       replicationStatus: replication?.status,
       replicationLag: formatLag(replication?.lagSeconds, replication?.lagBytes),
+      health: known.get(id)?.health?.status ?? 'unknown',
+      healthReason:
+        known.get(id)?.health?.reason ?? 'no probe has checked this region',
       readiness: known.get(id)?.readiness,
       // a region never read has no cost yet, rather than a cost of nothing
       monthToDate: costOf.get(id)?.collectedAt

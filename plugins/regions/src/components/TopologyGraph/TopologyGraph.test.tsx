@@ -1,13 +1,14 @@
 import { renderInTestApp } from '@backstage/frontend-test-utils';
 import { TopologyEdge, TopologyRegion } from '@meridian/plugin-regions-common';
-import { screen, within } from '@testing-library/react';
-import {
-  allRegions,
-  backendTopology,
-  mountedRoutes,
-} from '../../testing/fixtures';
+import { fireEvent, screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { backendTopology, mountedRoutes } from '../../testing/fixtures';
 import { sulDrift, switchedOverTopology } from '../../testing/driftFixtures';
 import { TopologyGraph } from './TopologyGraph';
+
+// rendering an app and laying out a graph under the shared machine's load takes seconds
+jest.setTimeout(60_000);
+const slow = { timeout: 20_000 };
 
 function renderGraph(regions: TopologyRegion[], edges: TopologyEdge[]) {
   return renderInTestApp(<TopologyGraph regions={regions} edges={edges} />, {
@@ -15,206 +16,186 @@ function renderGraph(regions: TopologyRegion[], edges: TopologyEdge[]) {
   });
 }
 
-function layer(name: string) {
-  return within(screen.getByRole('group', { name }));
-}
-
-function node(ref: string, tier: 1 | 2 | 3): TopologyRegion {
-  const name = ref.split('/')[1];
+function region(name: string, tier: 1 | 2 | 3, hub?: string): TopologyRegion {
   return {
-    ref,
+    ref: `region:default/${name}`,
     namespace: 'default',
     name,
     type: (['global-hub', 'regional-hub', 'edge'] as const)[tier - 1],
     tier,
     lifecycle: 'production',
     owner: 'group:default/sre',
+    hub: hub && `region:default/${hub}`,
     status: 'ok',
     conflicts: 0,
   };
 }
 
+/** Three hubs with 30 spokes each: more than the first drawing shows. */
+function threeHubs() {
+  const regions = ['north', 'south', 'west'].flatMap(hub => [
+    region(hub, 2),
+    ...Array.from({ length: 30 }, (_, i) => ({
+      ...region(`${hub}-${i}`, 3, hub),
+      health:
+        i === 0
+          ? { status: 'down' as const, reason: 'probe down' }
+          : { status: 'up' as const, reason: 'all probes up' },
+    })),
+  ]);
+  const edges = regions
+    .filter(r => r.hub)
+    .map(r => ({ from: r.ref, to: r.hub!, kind: 'hub' as const }));
+  return { regions, edges };
+}
+
+function healthOf(link: HTMLElement) {
+  return link.querySelector('rect')?.getAttribute('data-health');
+}
+
 describe('TopologyGraph', () => {
-  it('draws one node per region in the layer of its tier', async () => {
-    const { regions, edges } = backendTopology();
-    renderGraph(regions, edges);
+  beforeAll(() => {
+    // jsdom lays nothing out; the graph measures each node with getBBox
+    Object.defineProperty(window.SVGElement.prototype, 'getBBox', {
+      configurable: true,
+      value: () => ({ x: 0, y: 0, width: 180, height: 52 }),
+    });
+  });
 
+  it('draws every region linking to its page, coloured by its health', async () => {
+    const topology = backendTopology();
+    const regions = topology.regions.map(r =>
+      r.name === 'studio-sul'
+        ? {
+            ...r,
+            health: { status: 'down' as const, reason: 'all probes down' },
+          }
+        : r,
+    );
+    renderGraph(regions, topology.edges);
+
+    const sul = await screen.findByRole(
+      'link',
+      { name: /^studio-sul, .*health down/ },
+      slow,
+    );
+    expect(sul).toHaveAttribute('href', '/catalog/default/region/studio-sul');
+    expect(healthOf(sul)).toBe('down');
+    expect(sul.querySelector('title')).toHaveTextContent(
+      'Health: all probes down',
+    );
+    const pelotas = screen.getByRole('link', { name: /^studio-pelotas,/ });
+    expect(healthOf(pelotas)).toBe('unknown');
     expect(
-      await screen.findByRole('group', { name: 'Region topology' }),
-    ).toBeInTheDocument();
-    expect(
-      layer('Tier 1 · global hubs')
+      screen
         .getAllByRole('link')
-        .map(link => link.getAttribute('aria-label')),
-    ).toEqual([
-      'studio-primary, Studio Primary, São Paulo, BR, observed primary',
-    ]);
+        .filter(link => link.getAttribute('href')?.startsWith('/catalog')),
+    ).toHaveLength(regions.length);
     expect(
-      layer('Tier 2 · regional hubs')
-        .getAllByRole('link')
-        .map(link => link.getAttribute('aria-label')),
-    ).toEqual([
-      'studio-sul, Studio-Sul (Porto Alegre), Porto Alegre, BR, observed standby, 1 conflict',
-      'us-east, US East, Ashburn, US, 1 conflict',
-    ]);
-    expect(
-      layer('Tier 3 · edges')
-        .getAllByRole('link')
-        .map(link => link.getAttribute('aria-label')),
-    ).toEqual(['studio-pelotas, Studio Pelotas, Pelotas, BR']);
-    expect(screen.getAllByRole('link')).toHaveLength(allRegions.length);
-  });
-
-  it('links every node to its region page', async () => {
-    const { regions, edges } = backendTopology();
-    renderGraph(regions, edges);
-
-    expect(
-      await screen.findByRole('link', { name: /^studio-sul,/ }),
-    ).toHaveAttribute('href', '/catalog/default/region/studio-sul');
-    expect(
-      screen.getByRole('link', { name: /^studio-pelotas,/ }),
-    ).toHaveAttribute('href', '/catalog/default/region/studio-pelotas');
-  });
-
-  it('draws solid hub edges, dashed links labelled with their latency target and replication edges', async () => {
-    const { regions, edges } = backendTopology();
-    renderGraph(regions, edges);
-
-    const hubEdges = within(
-      await screen.findByRole('group', { name: 'Hub edges' }),
-    );
-    const spoke = hubEdges.getByLabelText(
-      'Studio Pelotas is a spoke of Studio-Sul (Porto Alegre)',
-    );
-    expect(spoke).not.toHaveAttribute('stroke-dasharray');
-    expect(
-      hubEdges.getByLabelText(
-        'Studio-Sul (Porto Alegre) is a spoke of Studio Primary',
-      ),
-    ).toBeInTheDocument();
-    expect(
-      hubEdges.getByLabelText('US East is a spoke of Studio Primary'),
-    ).toBeInTheDocument();
-
-    const links = within(screen.getByRole('group', { name: 'Declared links' }));
-    expect(
-      links.getByLabelText(
-        'Link between Studio-Sul (Porto Alegre) and Studio Primary, latency target 35 ms',
-      ),
-    ).toHaveAttribute('stroke-dasharray');
-    expect(links.getByText('35 ms')).toBeInTheDocument();
-    expect(links.getByText('120 ms')).toBeInTheDocument();
-
-    expect(
-      within(
-        screen.getByRole('group', { name: 'Replication edges' }),
-      ).getByLabelText(
-        'Studio-Sul (Porto Alegre) replicates from Studio Primary',
-      ),
+      screen.getByText('4 of 4 regions drawn', { exact: false }),
     ).toBeInTheDocument();
   });
 
-  it('draws a link declared on both ends once, with every distinct latency target', async () => {
-    const regions = [node('region:default/a', 2), node('region:default/b', 2)];
-    renderGraph(regions, [
-      {
-        from: regions[0].ref,
-        to: regions[1].ref,
-        kind: 'link',
-        latencyTargetMs: 40,
-      },
-      {
-        from: regions[1].ref,
-        to: regions[0].ref,
-        kind: 'link',
-        latencyTargetMs: 35,
-      },
-    ]);
-
-    const links = within(
-      await screen.findByRole('group', { name: 'Declared links' }),
+  it('marks a link breaching its latency target and colours replication by its status', async () => {
+    const topology = backendTopology();
+    const edges: TopologyEdge[] = topology.edges.map(edge =>
+      edge.kind === 'link' && edge.latencyTargetMs === 35
+        ? {
+            ...edge,
+            latency: {
+              targetMs: 35,
+              measuredMs: 61.4,
+              breached: true,
+              source: 'prometheus',
+              measuredAt: '2026-09-20T12:00:00.000Z',
+            },
+          }
+        : edge,
     );
-    expect(links.getAllByLabelText(/^Link between/)).toHaveLength(1);
-    expect(links.getByText('35 / 40 ms')).toBeInTheDocument();
+    renderGraph(topology.regions, edges);
+
+    const breached = await screen.findByLabelText(
+      /breaches its latency target/,
+      undefined,
+      slow,
+    );
+    // the link rides on studio-sul's edge to its hub
+    expect(breached).toHaveAttribute(
+      'aria-label',
+      'region:default/studio-sul is a spoke of region:default/studio-primary, and a link, latency 61 ms > 35 ms, breaches its latency target',
+    );
+    expect(screen.getByText('61 ms > 35 ms')).toBeInTheDocument();
+    const replication = screen.getAllByLabelText(/replicates from/)[0];
+    expect(replication).toHaveAttribute('data-kind', 'replication');
+    expect(screen.getByText('Link breaching its latency target')).toBeVisible();
   });
 
-  it('orders each layer by hub so that spokes sit under their hub', async () => {
-    // Names alone would interleave the spokes of the two hubs.
-    const regions = [
-      node('region:default/hub-a', 2),
-      node('region:default/hub-b', 2),
-      { ...node('region:default/a-spoke', 3), hub: 'region:default/hub-b' },
-      { ...node('region:default/b-spoke', 3), hub: 'region:default/hub-a' },
-      { ...node('region:default/c-spoke', 3), hub: 'region:default/hub-b' },
-    ];
-    renderGraph(regions, []);
-
-    expect(
-      (await screen.findAllByRole('link'))
-        .filter(link => link.getAttribute('href')!.includes('spoke'))
-        .map(link => link.getAttribute('aria-label')),
-    ).toEqual(['b-spoke', 'a-spoke', 'c-spoke']);
-  });
-
-  it('keeps unrelated topologies apart and centres each hub over its spokes', async () => {
-    const regions = [
-      node('region:default/alpha-hub', 1),
-      {
-        ...node('region:default/alpha-edge-1', 3),
-        hub: 'region:default/alpha-hub',
-      },
-      {
-        ...node('region:default/alpha-edge-2', 3),
-        hub: 'region:default/alpha-hub',
-      },
-      node('region:default/beta-hub', 1),
-      {
-        ...node('region:default/beta-edge', 3),
-        hub: 'region:default/beta-hub',
-      },
-    ];
-    const edges: TopologyEdge[] = regions
-      .filter(region => region.hub)
-      .map(region => ({ from: region.ref, to: region.hub!, kind: 'hub' }));
+  it('collapses the spokes of large topologies under their hubs, and expands them on demand', async () => {
+    const { regions, edges } = threeHubs();
     renderGraph(regions, edges);
 
-    const x = async (name: string) =>
-      Number(
-        (await screen.findByRole('link', { name }))
-          .querySelector('rect')!
-          .getAttribute('x'),
-      );
-    const [hubA, edgeA1, edgeA2, hubB, edgeB] = await Promise.all(
-      [
-        'alpha-hub',
-        'alpha-edge-1',
-        'alpha-edge-2',
-        'beta-hub',
-        'beta-edge',
-      ].map(x),
+    const north = await screen.findByRole(
+      'link',
+      { name: /^north, .*\+30 regions · 1 down hidden/ },
+      slow,
     );
-    expect(hubA).toBe((edgeA1 + edgeA2) / 2);
-    expect(hubB).toBe(edgeB);
-    expect(Math.max(hubA, edgeA1, edgeA2)).toBeLessThan(Math.min(hubB, edgeB));
-  });
+    // a hub hiding a region that is down is not drawn as healthy
+    expect(healthOf(north)).toBe('degraded');
+    expect(screen.queryByRole('link', { name: /^north-1,/ })).toBeNull();
+    expect(screen.getByText(/3 of 93 regions drawn/)).toBeInTheDocument();
 
-  it('highlights regions with conflicts and explains the drawing in a legend', async () => {
-    const { regions, edges } = backendTopology();
-    renderGraph(regions, edges);
-
-    expect(
-      await screen.findByRole('link', {
-        name: /^us-east, US East.*1 conflict$/,
+    // a click, not userEvent's pointer sequence: d3-zoom owns the pointer
+    fireEvent.click(
+      screen.getByRole('button', {
+        name: 'Expand the 30 regions under north',
       }),
-    ).toBeInTheDocument();
-    expect(screen.getByText('Spoke to hub')).toBeInTheDocument();
+    );
     expect(
-      screen.getByText('Declared link, with its latency target'),
+      await screen.findByRole('link', { name: /^north-1,/ }, slow),
     ).toBeInTheDocument();
-    expect(screen.getByText('Replication from a source')).toBeInTheDocument();
+    expect(screen.getByText(/33 of 93 regions drawn/)).toBeInTheDocument();
+
+    fireEvent.click(
+      screen.getByRole('button', {
+        name: 'Collapse the 30 regions under north',
+      }),
+    );
     expect(
-      screen.getByText('Region with conflicts (count in the badge)'),
+      await screen.findByText(/3 of 93 regions drawn/, undefined, slow),
+    ).toBeInTheDocument();
+  });
+
+  it('focuses a region found by the search, with its hub, and shows all again', async () => {
+    const { regions, edges } = threeHubs();
+    renderGraph(regions, edges);
+    await screen.findByRole('link', { name: /^north,/ }, slow);
+
+    await userEvent.type(
+      screen.getByRole('textbox', { name: 'Find a region' }),
+      'south-12',
+    );
+    await userEvent.click(
+      await screen.findByRole('option', { name: 'south-12' }, slow),
+    );
+
+    expect(
+      await screen.findByText(
+        'south-12 and its neighbours: 2 of 93 regions',
+        undefined,
+        slow,
+      ),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByRole('link', { name: /^south-12,/ }).querySelector('rect'),
+    ).toHaveAttribute('stroke-width', '5');
+    expect(screen.queryByRole('link', { name: /^north,/ })).toBeNull();
+
+    await userEvent.click(
+      screen.getByRole('button', { name: 'Show all regions' }),
+    );
+    // south stays expanded: the search opened it
+    expect(
+      await screen.findByText(/33 of 93 regions drawn/, undefined, slow),
     ).toBeInTheDocument();
   });
 
@@ -222,7 +203,7 @@ describe('TopologyGraph', () => {
     const { regions, edges } = switchedOverTopology(false);
     renderGraph(regions, edges);
 
-    const sul = await screen.findByRole('link', { name: /^studio-sul,/ });
+    const sul = await screen.findByRole('link', { name: /^studio-sul,/ }, slow);
     expect(sul).toHaveAccessibleName(
       `studio-sul, Studio-Sul (Porto Alegre), Porto Alegre, BR, observed primary (role drift: ${
         sulDrift(false).message
@@ -231,41 +212,18 @@ describe('TopologyGraph', () => {
     expect(within(sul).getByText('⚠ primary')).toBeInTheDocument();
     const primary = screen.getByRole('link', { name: /^studio-primary,/ });
     expect(within(primary).getByText('⚠ fenced')).toBeInTheDocument();
-    expect(primary.querySelector('title')).toHaveTextContent(
-      /Role drift: declared primary, fenced since run run-switchover-1/,
-    );
-    // drawn dashed in the warning colour, where no conflict outlines it in red
     expect(primary.querySelector('rect')).toHaveAttribute(
       'stroke-dasharray',
       '6 3',
     );
-    expect(
-      screen.getByText(
-        "Role drift: the node's role (on its edge) contradicts the catalog",
-      ),
-    ).toBeInTheDocument();
-    // a region no node speaks for carries no role
-    expect(
-      within(screen.getByRole('link', { name: /^us-east,/ })).queryByText(
-        /primary|standby/,
-      ),
-    ).not.toBeInTheDocument();
-  });
-
-  it('leaves out edges to regions it does not draw', async () => {
-    const regions = [node('region:default/a', 2)];
-    renderGraph(regions, [
-      { from: 'region:default/a', to: 'region:default/gone', kind: 'hub' },
-    ]);
-
-    expect(await screen.findByRole('link', { name: 'a' })).toBeInTheDocument();
-    expect(screen.queryByLabelText(/is a spoke of/)).not.toBeInTheDocument();
   });
 
   it('says so when there are no regions', async () => {
     renderGraph([], []);
 
-    expect(await screen.findByText('No regions to draw')).toBeInTheDocument();
+    expect(
+      await screen.findByText('No regions to draw', undefined, slow),
+    ).toBeInTheDocument();
     expect(
       screen.queryByRole('group', { name: 'Region topology' }),
     ).not.toBeInTheDocument();

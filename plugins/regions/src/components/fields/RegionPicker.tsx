@@ -1,19 +1,10 @@
-import { stringifyEntityRef } from '@backstage/catalog-model';
 import { useApi } from '@backstage/core-plugin-api';
-import { catalogApiRef } from '@backstage/plugin-catalog-react';
 import type { FieldExtensionComponentProps } from '@backstage/plugin-scaffolder-react';
-import FormControl from '@material-ui/core/FormControl';
-import FormHelperText from '@material-ui/core/FormHelperText';
-import InputLabel from '@material-ui/core/InputLabel';
-import MenuItem from '@material-ui/core/MenuItem';
-import Select from '@material-ui/core/Select';
-import {
-  ReadinessResponse,
-  REGION_KIND,
-  RegionEntity,
-} from '@meridian/plugin-regions-common';
+import TextField from '@material-ui/core/TextField';
+import Autocomplete from '@material-ui/lab/Autocomplete';
+import { TopologyRegion } from '@meridian/plugin-regions-common';
 import useAsync from 'react-use/esm/useAsync';
-import { useRegionsBackendJson } from './useRegionsBackend';
+import { regionsApiRef } from '../../api';
 
 /** `ui:options` of RegionPicker. */
 export interface RegionPickerUiOptions {
@@ -27,18 +18,24 @@ const TIER_LABELS: Record<string, string> = {
   edge: 'edge',
 };
 
-function readinessLabel(readiness: ReadinessResponse | undefined): string {
-  if (!readiness || typeof readiness.score !== 'number') {
-    return 'readiness not evaluated';
-  }
-  return `readiness ${Math.round(readiness.score)} % ${
-    readiness.ready ? '(ready)' : `(below ${readiness.threshold} %)`
-  }`;
+function optionLabel(region: TopologyRegion): string {
+  const { readiness, health } = region;
+  const facts = [
+    TIER_LABELS[region.type] ?? region.type,
+    readiness
+      ? `readiness ${Math.round(readiness.score)} % (${
+          readiness.ready ? 'ready' : 'not ready'
+        })`
+      : 'readiness not evaluated',
+    health && health.status !== 'unknown' && `health ${health.status}`,
+  ].filter(Boolean);
+  return `${region.title ?? region.name} — ${facts.join(', ')}`;
 }
 
 /**
- * A scaffolder field that picks a Region entity, showing each candidate's
- * tier and readiness; its value is the region's entity ref.
+ * A scaffolder field that picks a Region, searchable by name, showing each
+ * candidate's tier, readiness and health; its value is the region's entity
+ * ref. One `/topology` call of the regions backend feeds every option.
  */
 export function RegionPicker(
   props: FieldExtensionComponentProps<string, RegionPickerUiOptions>,
@@ -53,61 +50,40 @@ export function RegionPicker(
     idSchema,
   } = props;
   const types = uiSchema?.['ui:options']?.types;
-  const catalogApi = useApi(catalogApiRef);
+  const regionsApi = useApi(regionsApiRef);
   const regions = useAsync(async () => {
-    const { items } = await catalogApi.getEntities({
-      filter: {
-        kind: REGION_KIND,
-        ...(types?.length ? { 'spec.type': types } : {}),
-      },
-    });
-    return (items as RegionEntity[]).sort((a, b) =>
-      a.metadata.name.localeCompare(b.metadata.name),
-    );
-  }, [catalogApi, (types ?? []).join(',')]);
-  const refs = (regions.value ?? []).map(region => stringifyEntityRef(region));
-  const readiness = useRegionsBackendJson<ReadinessResponse>(
-    refs.map(ref => {
-      const [, namespace, name] = ref.match(/^region:([^/]+)\/(.+)$/)!;
-      return `/regions/${namespace}/${name}/readiness`;
-    }),
-  );
+    const { regions: all } = await regionsApi.getTopology();
+    return all
+      .filter(region => !types?.length || types.includes(region.type))
+      .sort((a, b) => a.name.localeCompare(b.name));
+  }, [regionsApi, (types ?? []).join(',')]);
 
-  const error = regions.error ?? readiness.error;
   let help = schema.description;
-  if (error) {
-    help = `Could not load regions: ${error.message}`;
+  if (regions.error) {
+    help = `Could not load regions: ${regions.error.message}`;
   } else if (regions.loading) {
     help = 'Loading regions…';
   }
-  const id = idSchema?.$id ?? 'region-picker';
+  const options = regions.value ?? [];
   return (
-    <FormControl
-      fullWidth
-      margin="normal"
-      required={required}
-      error={Boolean(rawErrors?.length) || Boolean(error)}
-    >
-      <InputLabel id={`${id}-label`}>{schema.title ?? 'Region'}</InputLabel>
-      <Select
-        labelId={`${id}-label`}
-        value={formData ?? ''}
-        onChange={event => onChange(event.target.value as string)}
-      >
-        {(regions.value ?? []).map((region, index) => {
-          const ref = refs[index];
-          return (
-            <MenuItem key={ref} value={ref}>
-              {region.metadata.title ?? region.metadata.name} —{' '}
-              {TIER_LABELS[region.spec.type] ?? region.spec.type},{' '}
-              {readiness.loading
-                ? 'readiness…'
-                : readinessLabel(readiness.value?.[index])}
-            </MenuItem>
-          );
-        })}
-      </Select>
-      <FormHelperText>{help}</FormHelperText>
-    </FormControl>
+    <Autocomplete
+      id={idSchema?.$id ?? 'region-picker'}
+      options={options}
+      loading={regions.loading}
+      value={options.find(region => region.ref === formData) ?? null}
+      getOptionLabel={optionLabel}
+      getOptionSelected={(option, value) => option.ref === value.ref}
+      onChange={(_, region) => onChange(region?.ref ?? '')}
+      renderInput={params => (
+        <TextField
+          {...params}
+          label={schema.title ?? 'Region'}
+          margin="normal"
+          required={required}
+          error={Boolean(rawErrors?.length) || Boolean(regions.error)}
+          helperText={help}
+        />
+      )}
+    />
   );
 }

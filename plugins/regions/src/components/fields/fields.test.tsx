@@ -1,25 +1,12 @@
 import { discoveryApiRef, fetchApiRef } from '@backstage/core-plugin-api';
 import { renderInTestApp } from '@backstage/frontend-test-utils';
-import { catalogApiRef } from '@backstage/plugin-catalog-react';
-import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
-import {
-  CidrPoolsResponse,
-  ReadinessResponse,
-  RegionEntity,
-} from '@meridian/plugin-regions-common';
+import { CidrPoolsResponse } from '@meridian/plugin-regions-common';
 import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
+import { regionsApiRef } from '../../api';
+import { backendTopology, fakeRegionsApi } from '../../testing/fixtures';
 import { CidrPoolPicker } from './CidrPoolPicker';
 import { RegionPicker } from './RegionPicker';
-
-function region(name: string, type: string, title?: string): RegionEntity {
-  return {
-    apiVersion: 'meridian.dev/v1alpha1',
-    kind: 'Region',
-    metadata: { name, namespace: 'default', ...(title ? { title } : {}) },
-    spec: { type, lifecycle: 'production', owner: 'group:default/sre' },
-  } as RegionEntity;
-}
 
 const pools: CidrPoolsResponse = {
   pools: [
@@ -41,18 +28,6 @@ const pools: CidrPoolsResponse = {
     },
   ],
 };
-
-function readiness(ref: string, score: number): ReadinessResponse {
-  return {
-    region: ref,
-    score,
-    threshold: 94,
-    ready: score >= 94,
-    evaluatedAt: '2026-12-01T12:00:00.000Z',
-    categories: [],
-    history: [],
-  };
-}
 
 /** The regions backend's answers by path, as its routes give them. */
 function regionsBackend(answers: Record<string, unknown>) {
@@ -85,44 +60,69 @@ function fieldProps(overrides: Record<string, unknown>) {
   } as any;
 }
 
+// rendering an app under the shared machine's load takes seconds
+jest.setTimeout(60_000);
+
 describe('RegionPicker', () => {
-  it("lists the hubs with their tier and readiness, and picks the region's ref", async () => {
+  it("finds the hubs with their tier, readiness and health from one topology call, and picks the region's ref", async () => {
     const props = fieldProps({
       uiSchema: { 'ui:options': { types: ['global-hub', 'regional-hub'] } },
     });
+    const topology = backendTopology();
+    topology.regions = topology.regions.map(r =>
+      r.name === 'studio-sul'
+        ? {
+            ...r,
+            readiness: {
+              score: 96.4,
+              ready: true,
+              evaluatedAt: '2026-12-01T12:00:00.000Z',
+            },
+            health: { status: 'degraded', reason: '1 of 2 probes down' },
+          }
+        : r,
+    );
+    const getTopology = jest.fn(async () => topology);
+    const getReadiness = jest.fn();
     await renderInTestApp(<RegionPicker {...props} />, {
+      apis: [[regionsApiRef, fakeRegionsApi({ getTopology, getReadiness })]],
+    });
+
+    await userEvent.click(await screen.findByRole('textbox', { name: /Hub/ }));
+    const options = within(await screen.findByRole('listbox')).getAllByRole(
+      'option',
+    );
+    expect(options.map(o => o.textContent)).toEqual([
+      'Studio Primary — global hub, readiness not evaluated',
+      'Studio-Sul (Porto Alegre) — regional hub, readiness 96 % (ready), health degraded',
+      'US East — regional hub, readiness not evaluated',
+    ]);
+    await userEvent.type(screen.getByRole('textbox', { name: /Hub/ }), 'sul');
+    const found = within(screen.getByRole('listbox')).getAllByRole('option');
+    expect(found).toHaveLength(1);
+    await userEvent.click(found[0]);
+    expect(props.onChange).toHaveBeenCalledWith('region:default/studio-sul');
+    expect(getTopology).toHaveBeenCalledTimes(1);
+    expect(getReadiness).not.toHaveBeenCalled();
+  });
+
+  it('says so when the backend cannot answer', async () => {
+    await renderInTestApp(<RegionPicker {...fieldProps({})} />, {
       apis: [
         [
-          catalogApiRef,
-          catalogApiMock({
-            entities: [
-              region('studio-sul', 'regional-hub', 'Studio-Sul (Porto Alegre)'),
-              region('studio-primary', 'global-hub'),
-              region('studio-n', 'edge'),
-            ],
-          }),
-        ],
-        [discoveryApiRef, discovery],
-        [
-          fetchApiRef,
-          regionsBackend({
-            '/regions/default/studio-sul/readiness': readiness(
-              'region:default/studio-sul',
-              96.4,
-            ),
+          regionsApiRef,
+          fakeRegionsApi({
+            getTopology: async () => {
+              throw new Error('regions backend down');
+            },
           }),
         ],
       ],
     });
 
-    await userEvent.click(screen.getByRole('button'));
-    const options = within(screen.getByRole('listbox')).getAllByRole('option');
-    expect(options.map(o => o.textContent)).toEqual([
-      'studio-primary — global hub, readiness not evaluated',
-      'Studio-Sul (Porto Alegre) — regional hub, readiness 96 % (ready)',
-    ]);
-    await userEvent.click(options[1]);
-    expect(props.onChange).toHaveBeenCalledWith('region:default/studio-sul');
+    expect(
+      await screen.findByText('Could not load regions: regions backend down'),
+    ).toBeInTheDocument();
   });
 });
 

@@ -1,0 +1,2 @@
+export { RegionHealthCard } from './RegionHealthCard';
+export { HealthStatusChip, healthColor } from './HealthStatusChip';

@@ -1,0 +1,1 @@
+export { RegionPlanCard } from './RegionPlanCard';
