@@ -115,6 +115,28 @@ describe('regions plugin for the new frontend system', () => {
     expect(screen.queryByText('Region details')).not.toBeInTheDocument();
   });
 
+  it('puts no regions card on a component that does not say where it runs', async () => {
+    const undeclared = {
+      ...checkout,
+      metadata: { name: 'ledger', namespace: 'default' },
+      relations: [],
+    };
+    renderTestApp({
+      apis,
+      extensions: [
+        createTestEntityPage({ entity: undeclared }),
+        ...entityCards.map(id => regionsPlugin.getExtension(id)),
+      ],
+    });
+
+    // the test entity page draws its title once it has laid out the cards
+    expect(await screen.findByText('ledger')).toBeInTheDocument();
+    expect(screen.queryByText('Regions')).not.toBeInTheDocument();
+    expect(
+      screen.queryByText('Not deployed in any region'),
+    ).not.toBeInTheDocument();
+  });
+
   it('serves the Regions page at /regions, with a sidebar entry', async () => {
     renderTestApp({
       apis,

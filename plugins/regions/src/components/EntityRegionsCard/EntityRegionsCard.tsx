@@ -26,7 +26,8 @@ import {
   RELATION_DEPLOYED_IN,
 } from '@meridian/plugin-regions-common';
 import { ReactNode } from 'react';
-import useAsync from 'react-use/esm/useAsync';
+import { useLiveData } from '../../lib/useLiveData';
+import { StaleBanner } from '../StaleBanner';
 import { formatLocation, formatTier } from '../../lib/format';
 
 const REGION_FIELDS = [
@@ -84,7 +85,7 @@ export function EntityRegionsCard(props: { variant?: InfoCardVariants }) {
     .filter(relation => relation.type === RELATION_DEPLOYED_IN)
     .map(relation => relation.targetRef);
 
-  const { value, loading, error } = useAsync(async () => {
+  const { value, loading, error, stale } = useLiveData(async () => {
     if (refs.length === 0) {
       return { regions: [], missing: [] };
     }
@@ -115,7 +116,7 @@ export function EntityRegionsCard(props: { variant?: InfoCardVariants }) {
     );
   } else if (loading) {
     content = <Progress />;
-  } else if (error) {
+  } else if (error && !value) {
     content = (
       <ResponseErrorPanel
         title="Could not load the regions from the catalog"
@@ -144,6 +145,7 @@ export function EntityRegionsCard(props: { variant?: InfoCardVariants }) {
 
   return (
     <InfoCard title="Regions" variant={props.variant}>
+      <StaleBanner stale={stale} what="regions" />
       {content}
     </InfoCard>
   );

@@ -23,7 +23,7 @@ import { ReplicationStatusChip } from '../ReplicationTab/ReplicationStatusChip';
 import { ReadinessChip } from '../ReadinessTab/ReadinessChip';
 import { BudgetStatusChip } from '../CostTab/BudgetStatusChip';
 import { ObservedRoleChip } from '../ObservedRole';
-import { formatMoney } from '../CostTab/format';
+import { formatMoney } from '../../lib/format';
 import { RegionRow, toRows } from './regionRows';
 
 // worst first when sorted descending

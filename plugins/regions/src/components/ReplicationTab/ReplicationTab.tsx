@@ -24,10 +24,15 @@ import {
   replicationStatusOf,
 } from '@meridian/plugin-regions-common';
 import { useWindowParam, WindowSelector } from '../WindowSelector';
-import useAsyncRetry from 'react-use/esm/useAsyncRetry';
-import useInterval from 'react-use/esm/useInterval';
 import { regionsApiRef } from '../../api';
-import { formatAge, formatBytes, formatLagSeconds } from '../../lib/format';
+import { useLiveData } from '../../lib/useLiveData';
+import { StaleBanner } from '../StaleBanner';
+import {
+  formatAge,
+  formatBytes,
+  formatLagSeconds,
+  formatRpo,
+} from '../../lib/format';
 import { DetailField, DetailSection } from '../RegionOverview/DetailField';
 import { ObservedRoleChip } from '../ObservedRole';
 import { LagChart } from './LagChart';
@@ -67,7 +72,7 @@ function ReplicationFacts(props: {
       </DetailField>
       <DetailField label="Mode">{mode}</DetailField>
       <DetailField label="RPO target">
-        {rpoSeconds !== undefined && `${rpoSeconds} s`}
+        {rpoSeconds !== undefined && formatRpo(rpoSeconds)}
       </DetailField>
       <DetailField label="Database">{replication.database}</DetailField>
       <DetailField label="Source">{replication.source}</DetailField>
@@ -207,13 +212,13 @@ export function ReplicationTab() {
   const namespace = entity.metadata.namespace ?? 'default';
   const name = entity.metadata.name;
 
-  const { value, error, retry } = useAsyncRetry(
+  const { value, error, stale, retry } = useLiveData(
     () => regionsApi.getReplication({ namespace, name }, historyWindow),
     [regionsApi, namespace, name, historyWindow],
+    { pollMs: REFRESH_INTERVAL_MS, keepOnNewDeps: true },
   );
-  useInterval(retry, REFRESH_INTERVAL_MS);
 
-  if (error) {
+  if (error && !value) {
     return (
       <ResponseErrorPanel
         title="Could not load replication from the regions backend"
@@ -263,6 +268,11 @@ export function ReplicationTab() {
 
   return (
     <Grid container spacing={3}>
+      {stale && (
+        <Grid item xs={12}>
+          <StaleBanner stale={stale} what="replication" />
+        </Grid>
+      )}
       {value.drift && (
         <Grid item xs={12}>
           <RoleDriftAlert

@@ -13,6 +13,7 @@ import {
   RegionEntity,
 } from '@meridian/plugin-regions-common';
 import useAsync from 'react-use/esm/useAsync';
+import { formatScore } from '../../lib/format';
 import { useRegionsBackendJson } from './useRegionsBackend';
 
 /** `ui:options` of RegionPicker. */
@@ -31,8 +32,8 @@ function readinessLabel(readiness: ReadinessResponse | undefined): string {
   if (!readiness || typeof readiness.score !== 'number') {
     return 'readiness not evaluated';
   }
-  return `readiness ${Math.round(readiness.score)} % ${
-    readiness.ready ? '(ready)' : `(below ${readiness.threshold} %)`
+  return `readiness ${formatScore(readiness.score)} ${
+    readiness.ready ? '(ready)' : `(below ${formatScore(readiness.threshold)})`
   }`;
 }
 
