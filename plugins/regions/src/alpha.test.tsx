@@ -119,6 +119,27 @@ describe('regions plugin for the new frontend system', () => {
     expect(screen.queryByText('Region details')).not.toBeInTheDocument();
   });
 
+  it('puts no regions card on a component that does not say where it runs', async () => {
+    const undeclared = {
+      ...checkout,
+      metadata: { name: 'ledger', namespace: 'default' },
+      relations: [],
+    };
+    renderTestApp({
+      apis,
+      extensions: [
+        createTestEntityPage({ entity: undeclared }),
+        ...entityCards.map(id => regionsPlugin.getExtension(id)),
+      ],
+    });
+
+    // no card's filter takes the entity: the test page says it is empty
+    expect(await screen.findByTestId('empty-entity-page')).toBeInTheDocument();
+    expect(
+      screen.queryByText('Not deployed in any region'),
+    ).not.toBeInTheDocument();
+  });
+
   it('serves the Regions page at /regions, with a sidebar entry', async () => {
     renderTestApp({
       apis,

@@ -12,7 +12,12 @@ import {
 } from '@backstage/plugin-catalog-react/alpha';
 import PublicIcon from '@material-ui/icons/Public';
 import { RegionsClient, regionsApiRef } from './api';
-import { rootRouteRef } from './routes';
+import { isDeployedInRegions } from './lib/deployedRegions';
+import {
+  rootRouteRef,
+  scaffolderTemplateRouteRef,
+  techdocsReaderRouteRef,
+} from './routes';
 import {
   cidrPoolPickerFormField,
   regionEntityPreviewFormField,
@@ -127,12 +132,15 @@ const regionRunbooksCard = EntityCardBlueprint.make({
   },
 });
 
-/** `entity-card:regions/deployed-regions`, on the entities that can run in a region. */
+/**
+ * `entity-card:regions/deployed-regions`, only on the entities that say which
+ * regions they run in: a page without the annotation gets no empty card.
+ */
 const deployedRegionsCard = EntityCardBlueprint.make({
   name: 'deployed-regions',
   params: {
     type: 'content',
-    filter: { kind: { $in: ['component', 'system', 'resource'] } },
+    filter: isDeployedInRegions,
     loader: () =>
       import('./components/EntityRegionsCard').then(m => (
         <m.EntityRegionsCard />
@@ -200,6 +208,10 @@ export default createFrontendPlugin({
   icon: <PublicIcon fontSize="inherit" />,
   info: { packageJson: () => import('../package.json') },
   routes: { root: rootRouteRef },
+  externalRoutes: {
+    techdocsReader: techdocsReaderRouteRef,
+    scaffolderTemplate: scaffolderTemplateRouteRef,
+  },
   extensions: [
     regionsApi,
     regionsPage,

@@ -20,8 +20,15 @@ export {
   EntityRegionConflictsCard,
   EntityRegionRunbooksCard,
   EntityRegionsCard,
+  HomePageRegionsAtAGlance,
 } from './plugin';
 export * from './api';
+export {
+  rootRouteRef,
+  techdocsReaderRouteRef,
+  scaffolderTemplateRouteRef,
+} from './routes';
+export { isDeployedInRegions } from './lib/deployedRegions';
 export {
   RegionPickerFieldExtension,
   CidrPoolPickerFieldExtension,

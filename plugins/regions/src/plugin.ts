@@ -7,7 +7,11 @@ import {
   fetchApiRef,
 } from '@backstage/core-plugin-api';
 import { RegionsClient, regionsApiRef } from './api';
-import { rootRouteRef } from './routes';
+import {
+  rootRouteRef,
+  scaffolderTemplateRouteRef,
+  techdocsReaderRouteRef,
+} from './routes';
 
 /**
  * The regions plugin for apps on the legacy frontend system. New apps use the
@@ -27,6 +31,10 @@ export const regionsPlugin = createPlugin({
   ],
   routes: {
     root: rootRouteRef,
+  },
+  externalRoutes: {
+    techdocsReader: techdocsReaderRouteRef,
+    scaffolderTemplate: scaffolderTemplateRouteRef,
   },
 });
 
@@ -194,6 +202,22 @@ export const EntityRegionReadinessContent = regionsPlugin.provide(
     name: 'EntityRegionReadinessContent',
     component: {
       lazy: () => import('./components/ReadinessTab').then(m => m.ReadinessTab),
+    },
+  }),
+);
+
+/**
+ * The regions' health at a glance, for a home page: how many breach their
+ * RPO, are not ready, are down and are over budget.
+ *
+ * @public
+ */
+export const HomePageRegionsAtAGlance = regionsPlugin.provide(
+  createComponentExtension({
+    name: 'HomePageRegionsAtAGlance',
+    component: {
+      lazy: () =>
+        import('./components/RegionsAtAGlance').then(m => m.RegionsAtAGlance),
     },
   }),
 );

@@ -27,3 +27,12 @@ global.ResizeObserver = FixedSizeResizeObserver;
 // The lazy extensions of the new frontend system load a large module graph
 // (the scaffolder's form fields among them) on a shared, busy CI machine.
 configure({ asyncUtilTimeout: 5000 });
+
+// LogViewer sizes its list with AutoSizer, which draws nothing at jsdom's
+// 0 × 0: give it the size of a step's log box.
+jest.mock('react-virtualized-auto-sizer', () => ({
+  __esModule: true,
+  default: (props: {
+    children: (size: { height: number; width: number }) => unknown;
+  }) => props.children({ height: 400, width: 800 }),
+}));

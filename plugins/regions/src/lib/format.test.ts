@@ -1,8 +1,15 @@
 import {
   formatAge,
+  formatBudget,
   formatBytes,
+  formatChange,
   formatLag,
   formatLagSeconds,
+  formatMoney,
+  formatNumber,
+  formatPercent,
+  formatRpo,
+  formatScore,
   formatTimeLeft,
 } from './format';
 
@@ -43,5 +50,50 @@ describe('replication formats', () => {
     );
     expect(formatTimeLeft('2026-09-20T12:00:05.000Z', now)).toBe('passed');
     expect(formatTimeLeft('2026-09-20T11:00:00.000Z', now)).toBe('passed');
+  });
+});
+
+describe('units a careful reader compares across pages', () => {
+  it('writes ages past 48 hours in days and hours', () => {
+    const now = Date.parse('2026-09-20T12:00:00.000Z');
+    // 504 h 2 min 3 s
+    expect(formatAge('2026-08-30T11:57:57.000Z', now)).toBe('21 d 0 h ago');
+    expect(formatAge('2026-08-30T08:57:57.000Z', now)).toBe('21 d 3 h ago');
+    expect(formatAge('2026-09-18T12:00:01.000Z', now)).toBe(
+      '47 h 59 min 59 s ago',
+    );
+    expect(formatAge('2026-09-18T12:00:00.000Z', now)).toBe('2 d 0 h ago');
+  });
+
+  it('writes an RPO in one unit whatever its size', () => {
+    expect(formatRpo(300)).toBe('5 min');
+    expect(formatRpo(45)).toBe('45 s');
+    expect(formatRpo(5400)).toBe('1 h 30 min');
+  });
+
+  it("writes money, percentages and scores in the user's locale", () => {
+    // Intl separates with no-break spaces
+    const plain = (text: string) => text.replace(/\s/g, ' ');
+    expect(formatMoney(1234.5, 'USD', { locale: 'en-US' })).toBe('$1,234.50');
+    expect(plain(formatMoney(1234.5, 'EUR', { locale: 'de-DE' }))).toBe(
+      '1.234,50 €',
+    );
+    expect(plain(formatMoney(1234.5, 'BRL', { locale: 'pt-BR' }))).toBe(
+      'R$ 1.234,50',
+    );
+    expect(formatMoney(12, 'euros', { locale: 'en-US' })).toBe('12.00 euros');
+    expect(
+      plain(formatBudget({ monthly: 6000, currency: 'EUR' }, 'fr-FR')),
+    ).toBe('6 000 € per month');
+    expect(formatPercent(0.5923, 'en-US')).toBe('59%');
+    expect(plain(formatPercent(0.5923, 'fr-FR'))).toBe('59 %');
+    expect(formatPercent(null)).toBe('—');
+    expect(formatChange(0.1667, 'en-US')).toBe('+17%');
+    expect(formatChange(-0.05, 'en-US')).toBe('-5%');
+    expect(formatChange(0, 'en-US')).toBe('0%');
+    expect(formatScore(77.84, 'en-US')).toBe('77.8%');
+    expect(formatScore(94, 'en-US')).toBe('94%');
+    expect(formatNumber(1234, 'en-US')).toBe('1,234');
+    expect(formatNumber(1234, 'de-DE')).toBe('1.234');
   });
 });

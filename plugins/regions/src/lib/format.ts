@@ -25,8 +25,18 @@ export function formatLocation(
   return parts.length ? parts.join(', ') : undefined;
 }
 
-/** 45 → "45 s", 300 → "5 min", 5400 → "1 h 30 min". */
+const HOURS_SHOWN_UP_TO = 48;
+
+/**
+ * 45 → "45 s", 300 → "5 min", 5400 → "1 h 30 min"; from 48 h on in days and
+ * hours, 1_814_523 → "21 d 0 h" (minutes no longer matter at that scale).
+ */
 export function formatSeconds(total: number): string {
+  if (total >= HOURS_SHOWN_UP_TO * 3600) {
+    const days = Math.floor(total / 86400);
+    const hoursLeft = Math.floor((total % 86400) / 3600);
+    return `${days} d ${hoursLeft} h`;
+  }
   const hours = Math.floor(total / 3600);
   const minutes = Math.floor((total % 3600) / 60);
   const seconds = Math.round(total % 60);
@@ -38,24 +48,84 @@ export function formatSeconds(total: number): string {
   return parts.join(' ');
 }
 
-/** "$6,000 per month"; falls back to the raw code for unknown currencies. */
+/** An RPO, the same unit on every page: 300 → "5 min", 45 → "45 s". */
+export function formatRpo(seconds: number): string {
+  return formatSeconds(seconds);
+}
+
+/**
+ * "$6,000 per month" (in the user's locale); falls back to the raw code for
+ * unknown currencies.
+ */
 export function formatBudget(
   budget: NonNullable<RegionSpec['budget']>,
+  locale?: string,
 ): string {
   if (budget.monthly === undefined) {
     return budget.currency ? `in ${budget.currency}` : '';
   }
   const currency = budget.currency ?? 'USD';
+  return `${formatMoney(budget.monthly, currency, {
+    locale,
+    maximumFractionDigits: 0,
+  })} per month`;
+}
+
+/**
+ * An amount in a currency in the user's locale: "$1,234.56" (en-US),
+ * "1.234,56 €" (de-DE); the raw code for a currency Intl does not know.
+ */
+export function formatMoney(
+  amount: number,
+  currency: string,
+  options: { locale?: string; maximumFractionDigits?: number } = {},
+): string {
+  const { locale, maximumFractionDigits } = options;
   try {
-    const amount = new Intl.NumberFormat('en-US', {
+    return new Intl.NumberFormat(locale, {
       style: 'currency',
       currency,
-      maximumFractionDigits: 0,
-    }).format(budget.monthly);
-    return `${amount} per month`;
+      ...(maximumFractionDigits === undefined
+        ? {}
+        : { minimumFractionDigits: 0, maximumFractionDigits }),
+    }).format(amount);
   } catch {
-    return `${budget.monthly} ${currency} per month`;
+    return `${amount.toFixed(maximumFractionDigits ?? 2)} ${currency}`;
   }
+}
+
+/** A ratio as a percentage in the user's locale: 0.5923 → "59%"; "—" when unknown. */
+export function formatPercent(ratio: number | null, locale?: string): string {
+  return ratio === null
+    ? '—'
+    : new Intl.NumberFormat(locale, {
+        style: 'percent',
+        maximumFractionDigits: 0,
+      }).format(ratio);
+}
+
+/** A change as a signed percentage: 0.1667 → "+17%", -0.05 → "-5%", 0 → "0%". */
+export function formatChange(change: number, locale?: string): string {
+  return new Intl.NumberFormat(locale, {
+    style: 'percent',
+    maximumFractionDigits: 0,
+    signDisplay: 'exceptZero',
+  }).format(change);
+}
+
+/** A score out of 100 with at most one decimal: 77.84 → "77.8%", 94 → "94%". */
+export function formatScore(score: number, locale?: string): string {
+  return new Intl.NumberFormat(locale, {
+    style: 'percent',
+    maximumFractionDigits: 1,
+  }).format(score / 100);
+}
+
+/** A plain count or measure in the user's locale: 1234 → "1,234". */
+export function formatNumber(value: number, locale?: string): string {
+  return new Intl.NumberFormat(locale, { maximumFractionDigits: 1 }).format(
+    value,
+  );
 }
 
 const SECONDS_PER_30_DAYS = 30 * 24 * 3600;
@@ -63,7 +133,9 @@ const SECONDS_PER_30_DAYS = 30 * 24 * 3600;
 /** "99.9% (43 min 12 s of downtime per 30 days)" */
 export function formatAvailability(target: number): string {
   const downtime = Math.round(((100 - target) / 100) * SECONDS_PER_30_DAYS);
-  return `${target}% (${formatSeconds(downtime)} of downtime per 30 days)`;
+  return `${formatScore(target)} (${formatSeconds(
+    downtime,
+  )} of downtime per 30 days)`;
 }
 
 /** At most one decimal, none when it is zero: 2.14 → "2.1", 14.0 → "14". */

@@ -1,5 +1,5 @@
 import { Entity } from '@backstage/catalog-model';
-import { runbookPath, runbooksSitePath } from './runbooks';
+import { runbookPath, runbooksDocsEntity } from './runbooks';
 
 function regionWith(annotations: Record<string, string>): Entity {
   return {
@@ -9,38 +9,50 @@ function regionWith(annotations: Record<string, string>): Entity {
   };
 }
 
-describe('runbooksSitePath', () => {
+describe('runbooksDocsEntity', () => {
   it("is the region's own site when it has techdocs-ref", () => {
     expect(
-      runbooksSitePath(regionWith({ 'backstage.io/techdocs-ref': 'dir:.' })),
-    ).toBe('/docs/payments/region/us-east');
+      runbooksDocsEntity(regionWith({ 'backstage.io/techdocs-ref': 'dir:.' })),
+    ).toEqual({
+      namespace: 'payments',
+      kind: 'region',
+      name: 'us-east',
+    });
   });
 
   it('is the site of the entity techdocs-entity names, first', () => {
-    const site = runbooksSitePath(
+    const site = runbooksDocsEntity(
       regionWith({
         'backstage.io/techdocs-ref': 'dir:.',
         'backstage.io/techdocs-entity': 'component:default/meridian-runbooks',
       }),
     );
-    expect(site).toBe('/docs/default/component/meridian-runbooks');
-    expect(runbookPath(site!, 'failback')).toBe(
-      '/docs/default/component/meridian-runbooks/runbooks/failback/',
-    );
+    expect(site).toEqual({
+      namespace: 'default',
+      kind: 'component',
+      name: 'meridian-runbooks',
+    });
+    expect(
+      runbookPath('/docs/default/component/meridian-runbooks', 'failback'),
+    ).toBe('/docs/default/component/meridian-runbooks/runbooks/failback/');
   });
 
   it("resolves a techdocs-entity without namespace in the region's", () => {
     expect(
-      runbooksSitePath(
+      runbooksDocsEntity(
         regionWith({ 'backstage.io/techdocs-entity': 'system:runbooks' }),
       ),
-    ).toBe('/docs/payments/system/runbooks');
+    ).toEqual({
+      namespace: 'payments',
+      kind: 'system',
+      name: 'runbooks',
+    });
   });
 
   it('is undefined without docs, or with a techdocs-entity that is no entity ref', () => {
-    expect(runbooksSitePath(regionWith({}))).toBeUndefined();
+    expect(runbooksDocsEntity(regionWith({}))).toBeUndefined();
     expect(
-      runbooksSitePath(
+      runbooksDocsEntity(
         regionWith({ 'backstage.io/techdocs-entity': 'meridian-runbooks' }),
       ),
     ).toBeUndefined();

@@ -1,5 +1,7 @@
 import { Entity, parseEntityRef } from '@backstage/catalog-model';
+import { useRouteRef } from '@backstage/core-plugin-api';
 import { FailoverRunMode } from '@meridian/plugin-regions-common';
+import { techdocsReaderRouteRef } from '../routes';
 
 const TECHDOCS_REF_ANNOTATION = 'backstage.io/techdocs-ref';
 /** Points at another entity whose TechDocs site documents this one. */
@@ -26,16 +28,23 @@ export const RUNBOOK_OF_MODE: Record<FailoverRunMode, RunbookPage> = {
   detected: 'failover',
 };
 
+/** The entity whose TechDocs site holds the runbooks, as the reader route takes it. */
+export interface DocsEntity {
+  namespace: string;
+  kind: string;
+  name: string;
+}
+
 /**
- * The TechDocs reader path (`/docs/:namespace/:kind/:name`) of the site that
- * holds the region's runbooks: the entity `backstage.io/techdocs-entity` names,
- * else the region's own site when it has `backstage.io/techdocs-ref`;
- * undefined when it has neither (or a malformed entity ref).
+ * The entity whose TechDocs site holds the region's runbooks: the one
+ * `backstage.io/techdocs-entity` names, else the region itself when it has
+ * `backstage.io/techdocs-ref`; undefined when it has neither (or a malformed
+ * entity ref).
  */
-export function runbooksSitePath(entity: Entity): string | undefined {
+export function runbooksDocsEntity(entity: Entity): DocsEntity | undefined {
   const annotations = entity.metadata.annotations ?? {};
   const namespace = entity.metadata.namespace ?? 'default';
-  let docsEntity: { kind: string; namespace: string; name: string };
+  let docsEntity: DocsEntity;
   if (annotations[TECHDOCS_ENTITY_ANNOTATION]) {
     try {
       docsEntity = parseEntityRef(annotations[TECHDOCS_ENTITY_ANNOTATION], {
@@ -49,9 +58,7 @@ export function runbooksSitePath(entity: Entity): string | undefined {
   } else {
     return undefined;
   }
-  return `/docs/${docsEntity.namespace}/${docsEntity.kind.toLocaleLowerCase(
-    'en-US',
-  )}/${docsEntity.name}`;
+  return { ...docsEntity, kind: docsEntity.kind.toLocaleLowerCase('en-US') };
 }
 
 /** `/docs/default/region/us-east/runbooks/switchover/` */
@@ -63,11 +70,24 @@ export function runbookPath(site: string, page: RunbookPage): string {
  * Where "Open the runbooks" goes: the site, at the page
  * `backstage.io/techdocs-entity-path` names when the site is another entity's.
  */
-export function runbooksEntryPath(entity: Entity): string | undefined {
-  const site = runbooksSitePath(entity);
+export function runbooksEntryPath(
+  entity: Entity,
+  site: string | undefined,
+): string | undefined {
   const annotations = entity.metadata.annotations ?? {};
   const page = annotations[TECHDOCS_ENTITY_ANNOTATION]
     ? annotations[TECHDOCS_ENTITY_PATH_ANNOTATION] ?? ''
     : '';
   return site && `${site}${page && !page.startsWith('/') ? '/' : ''}${page}`;
+}
+
+/**
+ * The TechDocs reader path of the site that holds the region's runbooks,
+ * e.g. `/docs/default/region/us-east`, through the app's binding of
+ * `techdocsReaderRouteRef`; undefined without docs or without TechDocs.
+ */
+export function useRunbooksSite(entity: Entity): string | undefined {
+  const readerPath = useRouteRef(techdocsReaderRouteRef);
+  const docsEntity = runbooksDocsEntity(entity);
+  return docsEntity && readerPath?.(docsEntity);
 }

@@ -10,6 +10,7 @@ import {
   TopologyResponse,
 } from '@meridian/plugin-regions-common';
 import { RegionsApi } from '../api';
+import { scaffolderTemplateRouteRef, techdocsReaderRouteRef } from '../routes';
 import { topologyFromEntities } from '../lib/regions';
 import { sulReadiness } from './readinessFixtures';
 import {
@@ -24,6 +25,9 @@ import { degradedHealth, failingPlan } from './healthFixtures';
 /** Mount entity pages where the catalog does, so links can be asserted. */
 export const mountedRoutes = {
   '/catalog/:namespace/:kind/:name': entityRouteRef,
+  // where the app binds the external routes
+  '/docs/:namespace/:kind/:name': techdocsReaderRouteRef,
+  '/create/templates/:namespace/:templateName': scaffolderTemplateRouteRef,
 };
 
 function region(

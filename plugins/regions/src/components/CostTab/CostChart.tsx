@@ -11,7 +11,7 @@ import {
   XAxis,
   YAxis,
 } from 'recharts';
-import { formatMoney } from './format';
+import { formatMoney } from '../../lib/format';
 
 /** The buckets as users read them, in the order they stack. */
 export const BUCKET_LABELS: Record<CostBucket, string> = {

@@ -27,16 +27,19 @@ import {
   RegionCostSummary,
 } from '@meridian/plugin-regions-common';
 import { useWindowParam, WindowSelector } from '../WindowSelector';
-import useAsync from 'react-use/esm/useAsync';
 import { regionsApiRef } from '../../api';
+import { useLiveData } from '../../lib/useLiveData';
+import { StaleBanner } from '../StaleBanner';
 import { formatAge } from '../../lib/format';
 import { DetailField, DetailSection } from '../RegionOverview/DetailField';
 import { BudgetStatusChip } from './BudgetStatusChip';
 import { DEMO_DATA_EXPLANATION, DemoDataChip } from './DemoDataChip';
 import { BUCKET_LABELS, CostChart } from './CostChart';
-import { formatChange, formatMoney, formatPercent } from './format';
+import { formatChange, formatMoney, formatPercent } from '../../lib/format';
 
 const DEFAULT_WINDOW: CostWindow = '30d';
+/** The backend reads costs every hour: a few minutes is fresh enough. */
+const REFRESH_INTERVAL_MS = 5 * 60_000;
 
 const WINDOW_LABELS: Record<CostWindow, string> = {
   '7d': '7 days',
@@ -253,12 +256,13 @@ export function CostTab() {
   const namespace = entity.metadata.namespace ?? 'default';
   const name = entity.metadata.name;
 
-  const { value, error } = useAsync(
+  const { value, error, stale } = useLiveData(
     () => regionsApi.getCost({ namespace, name }, costWindow),
     [regionsApi, namespace, name, costWindow],
+    { pollMs: REFRESH_INTERVAL_MS, keepOnNewDeps: true },
   );
 
-  if (error) {
+  if (error && !value) {
     return (
       <ResponseErrorPanel
         title="Could not load costs from the regions backend"
@@ -306,6 +310,11 @@ export function CostTab() {
               {DEMO_DATA_EXPLANATION}
             </Typography>
           </Box>
+        </Grid>
+      )}
+      {stale && (
+        <Grid item xs={12}>
+          <StaleBanner stale={stale} what="costs" />
         </Grid>
       )}
       {value.problem && (

@@ -29,6 +29,8 @@ import {
 import { ReactNode } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import { regionsApiRef } from '../../api';
+import { useLiveData } from '../../lib/useLiveData';
+import { StaleBanner } from '../StaleBanner';
 import { formatLocation, formatTier } from '../../lib/format';
 
 const REGION_FIELDS = [
@@ -126,7 +128,7 @@ export function EntityRegionsCard(props: { variant?: InfoCardVariants }) {
     .filter(relation => relation.type === RELATION_DEPLOYED_IN)
     .map(relation => relation.targetRef);
 
-  const { value, loading, error } = useAsync(async () => {
+  const { value, loading, error, stale } = useLiveData(async () => {
     if (refs.length === 0) {
       return { regions: [], missing: [] };
     }
@@ -157,7 +159,7 @@ export function EntityRegionsCard(props: { variant?: InfoCardVariants }) {
     );
   } else if (loading) {
     content = <Progress />;
-  } else if (error) {
+  } else if (error && !value) {
     content = (
       <ResponseErrorPanel
         title="Could not load the regions from the catalog"
@@ -187,6 +189,7 @@ export function EntityRegionsCard(props: { variant?: InfoCardVariants }) {
 
   return (
     <InfoCard title="Regions" variant={props.variant}>
+      <StaleBanner stale={stale} what="regions" />
       {content}
     </InfoCard>
   );

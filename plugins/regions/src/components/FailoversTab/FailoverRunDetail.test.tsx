@@ -92,8 +92,11 @@ describe('FailoverRunDetail', () => {
     expect(
       refence.getByText('failed · started +1 h, took 900 ms'),
     ).toBeInTheDocument();
+    // a log line in LogViewer, after its time since the run started
     expect(
-      refence.getByText('studio-primary-db answers and is not in recovery'),
+      await refence.findByText(
+        /^\+1 h.* studio-primary-db answers and is not in recovery$/,
+      ),
     ).toBeInTheDocument();
     expect(refence.getByText(error)).toBeInTheDocument();
     // and at the top of the run, since both regions may now take writes
@@ -118,7 +121,7 @@ describe('FailoverRunDetail', () => {
     const run = await expand('run-switchover-1');
     expect(
       run.getByText(
-        'Traffic to studio-sul in steps (canary): 10 % → 25 % → 50 % → 100 %, each held 30 s before its health check.',
+        'Traffic to studio-sul in steps (canary): 10% → 25% → 50% → 100%, each held 30 s before its health check.',
       ),
     ).toBeInTheDocument();
   });

@@ -1,5 +1,7 @@
 import {
   Link,
+  LogViewer,
+  Progress,
   StatusAborted,
   StatusError,
   StatusOK,
@@ -16,8 +18,8 @@ import {
   FailoverStep,
   FailoverStepStatus,
 } from '@meridian/plugin-regions-common';
-import { ReactNode } from 'react';
-import { formatBytes } from '../../lib/format';
+import { ReactNode, Suspense } from 'react';
+import { formatBytes, formatScore } from '../../lib/format';
 import { CancelRun } from './CancelRun';
 import { FailbackOffer } from './FailbackOffer';
 import { PreflightChecklist } from './PreflightChecklist';
@@ -38,20 +40,14 @@ const useStyles = makeStyles(theme => ({
   list: { listStyle: 'none', margin: 0, padding: 0 },
   item: { marginBottom: theme.spacing(1.5) },
   header: { display: 'flex', alignItems: 'baseline', gap: theme.spacing(1) },
-  log: {
-    margin: theme.spacing(0.5, 0, 0, 3),
-    padding: theme.spacing(1),
-    fontFamily: 'monospace',
-    fontSize: theme.typography.caption.fontSize,
-    backgroundColor: theme.palette.background.default,
-    whiteSpace: 'pre-wrap',
-    overflowX: 'auto',
-  },
-  offset: {
-    color: theme.palette.text.secondary,
-    marginRight: theme.spacing(1),
-  },
+  log: { margin: theme.spacing(0.5, 0, 0, 3) },
 }));
+
+/** LogViewer's search bar and each of its lines, in pixels. */
+const LOG_HEADER_PX = 48;
+const LOG_LINE_PX = 20;
+/** A long log scrolls inside the viewer rather than pushing the steps apart. */
+const LOG_MAX_LINES = 15;
 
 const STEP_STATUS_ICONS: Record<
   FailoverStepStatus,
@@ -88,14 +84,23 @@ function StepItem(props: { run: FailoverRun; step: FailoverStep }) {
         </Typography>
       </div>
       {step.log.length > 0 && (
-        <pre className={classes.log}>
-          {step.log.map((line, index) => (
-            <div key={index}>
-              <span className={classes.offset}>{offset(line.t)}</span>
-              {line.message}
-            </div>
-          ))}
-        </pre>
+        <Box
+          className={classes.log}
+          height={
+            LOG_HEADER_PX +
+            LOG_LINE_PX * Math.min(step.log.length, LOG_MAX_LINES) +
+            LOG_LINE_PX
+          }
+        >
+          {/* LogViewer loads lazily: a run expanded by a click waits here */}
+          <Suspense fallback={<Progress />}>
+            <LogViewer
+              text={step.log
+                .map(line => `${offset(line.t)}  ${line.message}`)
+                .join('\n')}
+            />
+          </Suspense>
+        </Box>
       )}
       {step.error && (
         <Box ml={3} mt={0.5}>
@@ -209,9 +214,9 @@ export function FailoverRunDetail(props: {
       {run.canary && (
         <Typography variant="body2" paragraph>
           Traffic to {displayName(run.target)} in steps (canary):{' '}
-          {run.canary.percents.map(percent => `${percent} %`).join(' → ')}, each
-          held {run.canary.pauseSeconds ?? DEFAULT_CANARY_PAUSE_SECONDS} s
-          before its health check.
+          {run.canary.percents.map(percent => formatScore(percent)).join(' → ')}
+          , each held {run.canary.pauseSeconds ?? DEFAULT_CANARY_PAUSE_SECONDS}{' '}
+          s before its health check.
         </Typography>
       )}
       {run.force && (

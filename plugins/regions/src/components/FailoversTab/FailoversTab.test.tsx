@@ -127,15 +127,19 @@ describe('FailoversTab', () => {
       expect(
         fence.getByText('succeeded · started +120 ms, took 520 ms'),
       ).toBeInTheDocument();
-      expect(fence.getByText('+130 ms')).toBeInTheDocument();
+      // each log line in LogViewer, after its time since the run started
       expect(
-        fence.getByText('CHECKPOINT on studio-primary-db'),
+        await fence.findByText('+130 ms CHECKPOINT on studio-primary-db'),
       ).toBeInTheDocument();
       expect(
-        fence.getByText('studio-primary-db stopped (pg_ctl stop -m fast)'),
+        fence.getByText(
+          /^\+\d+ ms studio-primary-db stopped \(pg_ctl stop -m fast\)$/,
+        ),
       ).toBeInTheDocument();
       expect(
-        run.getByText('api-dns: api.example.test A 10.16.0.10 (was 10.0.0.10)'),
+        run.getByText(
+          /api-dns: api.example.test A 10.16.0.10 \(was 10.0.0.10\)$/,
+        ),
       ).toBeInTheDocument();
 
       await userEvent.click(
@@ -320,7 +324,9 @@ describe('FailoversTab', () => {
       expect(stepStatus('Promote the target')).toBe(
         'succeeded · started +400 ms, took 200 ms',
       );
-      expect(run.getByText('pg_promote() returned true')).toBeInTheDocument();
+      expect(
+        await run.findByText(/^\+\d+ ms pg_promote\(\) returned true$/),
+      ).toBeInTheDocument();
 
       progress = 6;
       await act(() => jest.advanceTimersByTimeAsync(1000));

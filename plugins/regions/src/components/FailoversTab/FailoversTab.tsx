@@ -14,11 +14,11 @@ import Button from '@material-ui/core/Button';
 import Grid from '@material-ui/core/Grid';
 import Typography from '@material-ui/core/Typography';
 import { FailoverRun } from '@meridian/plugin-regions-common';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
-import useAsyncRetry from 'react-use/esm/useAsyncRetry';
-import useInterval from 'react-use/esm/useInterval';
 import { regionsApiRef } from '../../api';
+import { useLiveData } from '../../lib/useLiveData';
+import { StaleBanner } from '../StaleBanner';
 import { FailoverRunsTable } from './FailoverRunsTable';
 import { FailoverPreset, StartFailoverDialog } from './StartFailoverDialog';
 import { isRunActive } from './runFormat';
@@ -26,7 +26,7 @@ import { useFailoverPermission } from './useFailoverPermission';
 import {
   RUNBOOK_PAGES,
   runbookPath,
-  runbooksSitePath,
+  useRunbooksSite,
 } from '../../lib/runbooks';
 
 /** A run's steps last from milliseconds to seconds: poll often while one runs. */
@@ -67,7 +67,9 @@ function RunbookLinks(props: { site?: string }) {
  * Resume button); a "Fail over…" button to start one, disabled with the
  * reason for users without `regions.failover.run` on the region; links to the
  * runbooks. Refreshes every second while a run is pending or running, so a
- * run's steps appear as they happen.
+ * run's steps appear as they happen; a failed refresh keeps the runs on
+ * screen, marked stale, and is retried with a growing delay. A `?run=` link
+ * to a run the backend does not know stops being followed, and says so.
  *
  * @public
  */
@@ -78,7 +80,7 @@ export function FailoversTab() {
   const followedRunId = searchParams.get(RUN_PARAM) ?? undefined;
   const namespace = entity.metadata.namespace ?? 'default';
   const name = entity.metadata.name;
-  const runbooksSite = runbooksSitePath(entity);
+  const runbooksSite = useRunbooksSite(entity);
   const permission = useFailoverPermission();
 
   const [dialog, setDialog] = useState<{
@@ -89,9 +91,12 @@ export function FailoversTab() {
     () => new Set(followedRunId ? [followedRunId] : []),
   );
 
-  const list = useAsyncRetry(
+  // whether a run is followed live, from the last render's answers
+  const [live, setLive] = useState(false);
+  const list = useLiveData(
     () => regionsApi.listFailovers({ namespace, name }),
     [regionsApi, namespace, name],
+    { pollMs: live ? LIVE_REFRESH_MS : null },
   );
   // A run just started (or linked to) may not be in the list yet: read it alone.
   const followedMissing = Boolean(
@@ -99,28 +104,25 @@ export function FailoversTab() {
       list.value &&
       !list.value.runs.some(run => run.id === followedRunId),
   );
-  const followed = useAsyncRetry(
+  const followed = useLiveData(
     async () =>
       followedMissing && followedRunId
         ? regionsApi.getFailover(followedRunId)
         : undefined,
     [regionsApi, followedRunId, followedMissing],
+    { pollMs: live ? LIVE_REFRESH_MS : null },
   );
+  // a 404 (or 403): the backend will not show this run, however often asked
+  const followedUnknown = followedMissing && followed.gaveUp;
 
   const runs: FailoverRun[] = list.value ? [...list.value.runs] : [];
   if (followedMissing && followed.value) {
     runs.unshift(followed.value);
   }
-  const live = runs.some(isRunActive) || (followedMissing && !followed.value);
-  useInterval(
-    () => {
-      list.retry();
-      if (followedMissing) {
-        followed.retry();
-      }
-    },
-    live ? LIVE_REFRESH_MS : null,
-  );
+  const nowLive =
+    runs.some(isRunActive) ||
+    (followedMissing && !followed.value && !followedUnknown);
+  useEffect(() => setLive(nowLive), [nowLive]);
 
   const toggle = (runId: string) =>
     setExpanded(previous => {
@@ -174,6 +176,19 @@ export function FailoversTab() {
   );
 
   let body;
+  const followedProblem = followedMissing && followed.error && (
+    <Box mb={2}>
+      <WarningPanel
+        title={
+          followedUnknown
+            ? `Run ${followedRunId} is not known to the regions backend: it is no longer followed`
+            : `Could not read run ${followedRunId} yet; retrying`
+        }
+        message={followed.error.message}
+      />
+    </Box>
+  );
+
   if (list.error && !list.value) {
     const forbidden =
       list.error instanceof ResponseError && list.error.statusCode === 403;
@@ -191,31 +206,21 @@ export function FailoversTab() {
     body = <Progress />;
   } else if (runs.length === 0) {
     body = (
-      <EmptyState
-        missing="data"
-        title="No failover has run for this region yet"
-        description="Run a drill first (Fail over… above, mode Drill): it runs every pre-flight check against the standby and changes nothing."
-      />
+      <>
+        <StaleBanner stale={list.stale} what="the runs" />
+        {followedProblem}
+        <EmptyState
+          missing="data"
+          title="No failover has run for this region yet"
+          description="Run a drill first (Fail over… above, mode Drill): it runs every pre-flight check against the standby and changes nothing."
+        />
+      </>
     );
   } else {
     body = (
       <>
-        {list.error && (
-          <Box mb={2}>
-            <WarningPanel
-              title="Could not refresh the runs; showing the last answer"
-              message={list.error.message}
-            />
-          </Box>
-        )}
-        {followed.error && (
-          <Box mb={2}>
-            <WarningPanel
-              title={`Could not read run ${followedRunId}`}
-              message={followed.error.message}
-            />
-          </Box>
-        )}
+        <StaleBanner stale={list.stale} what="the runs" />
+        {followedProblem}
         <FailoverRunsTable
           runs={runs}
           expanded={expanded}

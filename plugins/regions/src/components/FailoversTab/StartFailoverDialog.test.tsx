@@ -3,6 +3,7 @@ import { FailoverRequest } from '@meridian/plugin-regions-common';
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { RegionsApi } from '../../api';
+import { fact } from '../ReplicationTab/__testUtils__/renderReplicationTab';
 import {
   failoverStartedAt,
   passingPreview,
@@ -25,7 +26,7 @@ import {
 } from './__testUtils__/renderFailoversTab';
 
 // These tests type and click through Material UI on a shared 2-core machine.
-jest.setTimeout(30_000);
+jest.setTimeout(60_000);
 
 /** `palette.error.main` of the test app's light theme. */
 const DANGER_RED = 'rgb(244, 67, 54)';
@@ -91,7 +92,7 @@ describe('StartFailoverDialog', () => {
     jest.restoreAllMocks();
   });
 
-  it("shows the target's replication and readiness", async () => {
+  it("shows the target's observed role, lag, replication and readiness", async () => {
     const getReplication = jest.fn(fakeRegionsApi().getReplication);
     const getReadiness = jest.fn(fakeRegionsApi().getReadiness);
     const dialog = await openDialog(
@@ -106,9 +107,11 @@ describe('StartFailoverDialog', () => {
       await target.findByText(/Caught up: nothing received waits/),
     ).toBeInTheDocument();
     expect(target.getByText('streaming, 0 B to replay')).toBeInTheDocument();
-    expect(await target.findByText('78 % · not ready')).toBeInTheDocument();
+    expect(fact(target, 'Observed role').getByText('standby')).toBeVisible();
+    expect(fact(target, 'Lag').getByText('1 min 30 s / 9 MiB')).toBeVisible();
+    expect(await target.findByText('78% · not ready')).toBeInTheDocument();
     expect(
-      target.getByText(/threshold 94 %, evaluated 5 s ago/),
+      target.getByText(/threshold 94%, evaluated 5 s ago/),
     ).toBeInTheDocument();
     expect(getReplication).toHaveBeenCalledWith(
       { namespace: 'default', name: 'studio-sul' },

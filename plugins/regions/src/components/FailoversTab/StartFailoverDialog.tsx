@@ -1,6 +1,6 @@
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { Link } from '@backstage/core-components';
-import { useApi } from '@backstage/core-plugin-api';
+import { useApi, useRouteRef } from '@backstage/core-plugin-api';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import Checkbox from '@material-ui/core/Checkbox';
@@ -25,6 +25,7 @@ import {
 import { useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import { regionsApiRef } from '../../api';
+import { scaffolderTemplateRouteRef } from '../../routes';
 import {
   CanaryControl,
   CanaryInput,
@@ -44,7 +45,10 @@ import { TargetFacts } from './TargetFacts';
 import { useFailoverPreview } from './useFailoverPreview';
 
 /** The scaffolder template that runs the same action with a task log. */
-const TEMPLATE_PATH = '/create/templates/default/run-failover';
+const FAILOVER_TEMPLATE = {
+  namespace: 'default',
+  templateName: 'run-failover',
+};
 
 /** The backend refuses a shorter `sourceFenced`: it says nothing of what was done. */
 const MIN_ATTESTATION_LENGTH = 10;
@@ -124,6 +128,7 @@ function StartFailoverForm(props: {
   const { entity, preset, onClose, onStarted, onRefused } = props;
   const classes = useStyles();
   const regionsApi = useApi(regionsApiRef);
+  const templatePath = useRouteRef(scaffolderTemplateRouteRef);
   const regionRef = stringifyEntityRef(entity);
   const topology = useAsync(() => regionsApi.getTopology(), [regionsApi]);
   const pairs = topology.value ? failoverPairs(regionRef, topology.value) : [];
@@ -303,12 +308,17 @@ function StartFailoverForm(props: {
             <Alert severity="error">{refusal}</Alert>
           </Box>
         )}
-        <Box mt={2}>
-          <Typography variant="body2" color="textSecondary">
-            Prefer a task log? Run the same from the{' '}
-            <Link to={TEMPLATE_PATH}>“Run a failover” template</Link>.
-          </Typography>
-        </Box>
+        {templatePath && (
+          <Box mt={2}>
+            <Typography variant="body2" color="textSecondary">
+              Prefer a task log? Run the same from the{' '}
+              <Link to={templatePath(FAILOVER_TEMPLATE)}>
+                “Run a failover” template
+              </Link>
+              .
+            </Typography>
+          </Box>
+        )}
       </DialogContent>
       <DialogActions>
         <Button onClick={onClose}>Cancel</Button>

@@ -6,19 +6,38 @@ import {
   ReplicationResponse,
 } from '@meridian/plugin-regions-common';
 import { ReactNode } from 'react';
-import useAsync from 'react-use/esm/useAsync';
 import { regionsApiRef } from '../../api';
-import { formatAge, formatBytes } from '../../lib/format';
+import {
+  formatAge,
+  formatBytes,
+  formatLag,
+  formatScore,
+} from '../../lib/format';
+import { LiveData, useLiveData } from '../../lib/useLiveData';
+import { ObservedRoleChip } from '../ObservedRole';
 import { ReadinessChip } from '../ReadinessTab';
-import { formatScore } from '../ReadinessTab/ReadinessChip';
 import { ReplicationStatusChip } from '../ReplicationTab';
 import { DetailField, DetailSection } from '../RegionOverview/DetailField';
 
-/** A fact still loading, that could not be read, or its rendering. */
+/** The facts change while the dialog is open: read them again this often. */
+const REFRESH_INTERVAL_MS = 10_000;
+
+/** A fact still loading, that could not be read (or not again), or its rendering. */
 function factOf<T>(
-  state: { loading: boolean; error?: Error; value?: T },
+  state: LiveData<T>,
   render: (value: T) => ReactNode,
 ): ReactNode {
+  if (state.stale && state.value !== undefined) {
+    return (
+      <>
+        {render(state.value)}{' '}
+        <Typography component="span" variant="body2" color="error">
+          (read {formatAge(new Date(state.stale.since).toISOString())}; could
+          not read it again: {state.stale.error.message})
+        </Typography>
+      </>
+    );
+  }
   if (state.error) {
     return (
       <Typography component="span" variant="body2" color="error">
@@ -52,6 +71,23 @@ function receiverOf(replication: ReplicationResponse) {
       )} to replay`;
 }
 
+/** The standby's latest lag sample, in time and bytes. */
+function lagOf(replication: ReplicationResponse) {
+  const latest = [...replication.history]
+    .reverse()
+    .find(point => point.lagSeconds !== null || point.lagBytes !== null);
+  return latest ? formatLag(latest.lagSeconds, latest.lagBytes) : 'no sample';
+}
+
+function roleOf(replication: ReplicationResponse) {
+  return (
+    <ObservedRoleChip
+      role={replication.observedRole}
+      drift={replication.drift?.message}
+    />
+  );
+}
+
 function readinessOf(readiness: ReadinessResponse) {
   if (!readiness.evaluatedAt) {
     return 'not evaluated yet';
@@ -66,33 +102,42 @@ function readinessOf(readiness: ReadinessResponse) {
 }
 
 /**
- * What the operator should know of the standby before promoting it: its
- * replication as the Replication tab shows it (status against the RPO, its
- * receiver and replay backlog, the last sample) and its readiness score as
- * the Readiness tab shows it.
+ * What the operator should know of the standby before promoting it: the
+ * role its node says it has, its replication as the Replication tab shows it
+ * (status against the RPO, its latest lag, its receiver and replay backlog,
+ * the last sample) and its readiness score as the Readiness tab shows it.
+ * Read again every 10 s while the dialog is open.
  */
 export function TargetFacts(props: { target: string }) {
   const regionsApi = useApi(regionsApiRef);
   const { namespace, name } = parseEntityRef(props.target);
   // only the latest sample matters here: the shortest window is enough
-  const replication = useAsync(
+  const replication = useLiveData(
     () => regionsApi.getReplication({ namespace, name }, '1h'),
     [regionsApi, namespace, name],
+    { pollMs: REFRESH_INTERVAL_MS },
   );
-  const readiness = useAsync(
+  const readiness = useLiveData(
     () => regionsApi.getReadiness({ namespace, name }),
     [regionsApi, namespace, name],
+    { pollMs: REFRESH_INTERVAL_MS },
   );
 
   return (
     <DetailSection title={`Target ${name}`}>
+      <DetailField label="Observed role" width={3}>
+        {factOf(replication, roleOf)}
+      </DetailField>
       <DetailField label="Replication" width={6}>
         {factOf(replication, replicationOf)}
       </DetailField>
-      <DetailField label="Receiver" width={3}>
+      <DetailField label="Lag" width={3}>
+        {factOf(replication, lagOf)}
+      </DetailField>
+      <DetailField label="Receiver" width={6}>
         {factOf(replication, receiverOf)}
       </DetailField>
-      <DetailField label="Last sample" width={3}>
+      <DetailField label="Last sample" width={6}>
         {factOf(replication, r =>
           r.sampledAt ? formatAge(r.sampledAt) : 'none yet',
         )}

@@ -12,8 +12,12 @@ import {
   CidrAllocation,
   CidrPoolSummary,
 } from '@meridian/plugin-regions-common';
-import useAsync from 'react-use/esm/useAsync';
 import { regionsApiRef } from '../../api';
+import { useLiveData } from '../../lib/useLiveData';
+import { StaleBanner } from '../StaleBanner';
+
+/** Allocations change when a region is provisioned: a minute is fresh enough. */
+const REFRESH_INTERVAL_MS = 60_000;
 
 /** "2026-09-18 09:30 UTC": the backend answers ISO times in UTC. */
 function formatAllocatedAt(iso: string): string {
@@ -73,23 +77,26 @@ const allocationColumns: TableColumn<CidrAllocation>[] = [
  */
 export function NetworkView() {
   const regionsApi = useApi(regionsApiRef);
-  const network = useAsync(async () => {
-    const [pools, allocations] = await Promise.all([
-      regionsApi.getPools(),
-      regionsApi.getAllocations(),
-    ]);
-    return { pools: pools.pools, allocations: allocations.allocations };
-  }, [regionsApi]);
+  const network = useLiveData(
+    async () => {
+      const [pools, allocations] = await Promise.all([
+        regionsApi.getPools(),
+        regionsApi.getAllocations(),
+      ]);
+      return { pools: pools.pools, allocations: allocations.allocations };
+    },
+    [regionsApi],
+    { pollMs: REFRESH_INTERVAL_MS },
+  );
 
-  if (network.loading) {
-    return <Progress />;
-  }
-  if (network.error || !network.value) {
-    return (
+  if (!network.value) {
+    return network.error ? (
       <ResponseErrorPanel
         title="Could not load the CIDR pools and allocations"
-        error={network.error ?? new Error('no answer')}
+        error={network.error}
       />
+    ) : (
+      <Progress />
     );
   }
   const { pools, allocations } = network.value;
@@ -104,6 +111,7 @@ export function NetworkView() {
   }
   return (
     <>
+      <StaleBanner stale={network.stale} what="the pools and allocations" />
       <Box mb={3}>
         <Table<CidrPoolSummary>
           title={`CIDR pools (${pools.length})`}

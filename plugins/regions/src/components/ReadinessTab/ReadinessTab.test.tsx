@@ -46,19 +46,19 @@ describe('ReadinessTab', () => {
     const getReadiness = jest.fn(async () => sulReadiness());
     renderTab(fakeRegionsApi({ getReadiness }));
 
-    expect(await screen.findByText('78 % · not ready')).toBeInTheDocument();
+    expect(await screen.findByText('78% · not ready')).toBeInTheDocument();
     expect(getReadiness).toHaveBeenCalledWith({
       namespace: 'default',
       name: 'studio-sul',
     });
-    expect(screen.getByText(/Ready from 94 %/)).toBeInTheDocument();
+    expect(screen.getByText(/Ready from 94%/)).toBeInTheDocument();
     for (const title of [
-      'Infrastructure · 100 %',
-      'Observability · 100 %',
-      'Deployment · 100 %',
-      'Security · 100 %',
-      'Backup & DR · 68 %',
-      'Documentation · 0 %',
+      'Infrastructure · 100%',
+      'Observability · 100%',
+      'Deployment · 100%',
+      'Security · 100%',
+      'Backup & DR · 68%',
+      'Documentation · 0%',
     ]) {
       expect(screen.getByText(title)).toBeInTheDocument();
     }
@@ -108,7 +108,7 @@ describe('ReadinessTab', () => {
       }),
     );
 
-    expect(await screen.findByText('96.3 % · ready')).toBeInTheDocument();
+    expect(await screen.findByText('96.3% · ready')).toBeInTheDocument();
   });
 
   it('draws the score over time against the threshold', async () => {
@@ -117,7 +117,7 @@ describe('ReadinessTab', () => {
     const chart = within(
       await screen.findByRole('figure', { name: 'Readiness score over time' }),
     );
-    expect(chart.getByText('ready from 94 %')).toBeInTheDocument();
+    expect(chart.getByText('ready from 94%')).toBeInTheDocument();
   });
 
   it('says so before the first evaluation', async () => {
@@ -165,7 +165,7 @@ describe('ReadinessTab', () => {
       ],
     });
 
-    expect(await screen.findByText('78 % · not ready')).toBeInTheDocument();
+    expect(await screen.findByText('78% · not ready')).toBeInTheDocument();
   });
 });
 
@@ -195,8 +195,8 @@ describe('the readiness column of the Regions table', () => {
     const sulRow = screen
       .getAllByRole('row')
       .find(row => within(row).queryByText('studio-sul'))!;
-    expect(within(sulRow).getByText('78 % · not ready')).toBeInTheDocument();
-    expect(screen.getAllByText('78 % · not ready')).toHaveLength(1);
+    expect(within(sulRow).getByText('77.8% · not ready')).toBeInTheDocument();
+    expect(screen.getAllByText('77.8% · not ready')).toHaveLength(1);
   });
 });
 

@@ -18,11 +18,11 @@ import {
   ReadinessCategory,
   ReadinessCheckOutcome,
 } from '@meridian/plugin-regions-common';
-import useAsyncRetry from 'react-use/esm/useAsyncRetry';
-import useInterval from 'react-use/esm/useInterval';
 import { regionsApiRef } from '../../api';
-import { formatAge, formatSeconds } from '../../lib/format';
-import { formatScore, ReadinessChip } from './ReadinessChip';
+import { useLiveData } from '../../lib/useLiveData';
+import { StaleBanner } from '../StaleBanner';
+import { formatAge, formatScore, formatSeconds } from '../../lib/format';
+import { ReadinessChip } from './ReadinessChip';
 import { ScoreTrendChart } from './ScoreTrendChart';
 
 /** The backend evaluates every 5 minutes by default. */
@@ -140,13 +140,13 @@ export function ReadinessTab() {
   const namespace = entity.metadata.namespace ?? 'default';
   const name = entity.metadata.name;
 
-  const { value, error, retry } = useAsyncRetry(
+  const { value, error, stale } = useLiveData(
     () => regionsApi.getReadiness({ namespace, name }),
     [regionsApi, namespace, name],
+    { pollMs: REFRESH_INTERVAL_MS },
   );
-  useInterval(retry, REFRESH_INTERVAL_MS);
 
-  if (error) {
+  if (error && !value) {
     return (
       <ResponseErrorPanel
         title="Could not load readiness from the regions backend"
@@ -169,6 +169,11 @@ export function ReadinessTab() {
 
   return (
     <Grid container spacing={3}>
+      {stale && (
+        <Grid item xs={12}>
+          <StaleBanner stale={stale} what="readiness" />
+        </Grid>
+      )}
       <Grid item xs={12} md={4}>
         <InfoCard title="Readiness">
           <Typography variant="h3" component="p">

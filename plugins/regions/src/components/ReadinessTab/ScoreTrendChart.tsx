@@ -11,7 +11,7 @@ import {
   XAxis,
   YAxis,
 } from 'recharts';
-import { formatScore } from './ReadinessChip';
+import { formatScore } from '../../lib/format';
 
 /** The readiness score over the last 30 days against the threshold line. */
 export function ScoreTrendChart(props: {
@@ -54,7 +54,10 @@ export function ScoreTrendChart(props: {
               })
             }
           />
-          <YAxis domain={[0, 100]} tickFormatter={(v: number) => `${v} %`} />
+          <YAxis
+            domain={[0, 100]}
+            tickFormatter={(v: number) => formatScore(v)}
+          />
           <Tooltip
             labelFormatter={(time: number) => new Date(time).toLocaleString()}
             formatter={(value: number) => formatScore(value)}

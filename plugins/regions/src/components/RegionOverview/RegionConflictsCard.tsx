@@ -18,8 +18,12 @@ import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
 import ErrorOutlineIcon from '@material-ui/icons/ErrorOutline';
 import { RegionConflict } from '@meridian/plugin-regions-common';
-import useAsync from 'react-use/esm/useAsync';
 import { regionsApiRef } from '../../api';
+import { useLiveData } from '../../lib/useLiveData';
+import { StaleBanner } from '../StaleBanner';
+
+/** The backend reads the catalog every few minutes. */
+const REFRESH_INTERVAL_MS = 60_000;
 import { formatAge } from '../../lib/format';
 
 const CONFLICT_TITLES: Record<string, string> = {
@@ -125,9 +129,10 @@ export function RegionConflictsCard(props: { variant?: InfoCardVariants }) {
   const self = stringifyEntityRef(entity);
   const namespace = entity.metadata.namespace ?? 'default';
   const name = entity.metadata.name;
-  const { value, loading, error } = useAsync(
+  const { value, loading, error, stale } = useLiveData(
     () => regionsApi.getRegion({ namespace, name }),
     [regionsApi, namespace, name],
+    { pollMs: REFRESH_INTERVAL_MS },
   );
   // what can lose data now (two writable primaries) comes before the rest
   const conflicts = value
@@ -139,7 +144,7 @@ export function RegionConflictsCard(props: { variant?: InfoCardVariants }) {
   let content;
   if (loading) {
     content = <Progress />;
-  } else if (error) {
+  } else if (error && !value) {
     content = (
       <ResponseErrorPanel
         title="Could not load conflicts from the regions backend"
@@ -193,6 +198,7 @@ export function RegionConflictsCard(props: { variant?: InfoCardVariants }) {
   }
   return (
     <InfoCard title={title} variant={props.variant}>
+      <StaleBanner stale={stale} what="conflicts" />
       {content}
     </InfoCard>
   );

@@ -19,6 +19,7 @@ import {
   formatAvailability,
   formatBudget,
   formatLocation,
+  formatRpo,
   formatSeconds,
   formatTier,
 } from '../../lib/format';
@@ -160,7 +161,7 @@ export function RegionDetailsCard(props: { variant?: InfoCardVariants }) {
           </DetailField>
           <DetailField label="RPO">
             {replication?.rpoSeconds !== undefined &&
-              formatSeconds(replication.rpoSeconds)}
+              formatRpo(replication.rpoSeconds)}
           </DetailField>
           <DetailField label="RTO">
             {replication?.rtoSeconds !== undefined &&

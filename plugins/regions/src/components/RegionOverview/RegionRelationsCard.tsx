@@ -33,7 +33,8 @@ import {
   RegionType,
   regionTier,
 } from '@meridian/plugin-regions-common';
-import useAsync from 'react-use/esm/useAsync';
+import { useLiveData } from '../../lib/useLiveData';
+import { StaleBanner } from '../StaleBanner';
 import { formatTier } from '../../lib/format';
 
 interface RelationGroup {
@@ -122,7 +123,7 @@ export function RegionRelationsCard(props: { variant?: InfoCardVariants }) {
   }));
   const allRefs = [...new Set(groups.flatMap(group => group.refs))];
 
-  const details = useAsync(async () => {
+  const details = useLiveData(async () => {
     if (allRefs.length === 0) {
       return new Map<string, Entity>();
     }
@@ -149,7 +150,8 @@ export function RegionRelationsCard(props: { variant?: InfoCardVariants }) {
   } else {
     content = (
       <>
-        {details.error && (
+        <StaleBanner stale={details.stale} what="related entities" />
+        {details.error && !details.value && (
           <Box mb={2}>
             <WarningPanel
               title="Could not load the related entities' details"

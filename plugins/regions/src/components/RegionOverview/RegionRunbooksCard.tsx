@@ -6,7 +6,7 @@ import {
   RUNBOOK_PAGES,
   runbookPath,
   runbooksEntryPath,
-  runbooksSitePath,
+  useRunbooksSite,
 } from '../../lib/runbooks';
 
 const TECHDOCS_ANNOTATION = 'backstage.io/techdocs-ref';
@@ -20,8 +20,8 @@ const TECHDOCS_ENTITY_ANNOTATION = 'backstage.io/techdocs-entity';
  */
 export function RegionRunbooksCard(props: { variant?: InfoCardVariants }) {
   const { entity } = useEntity();
-  const site = runbooksSitePath(entity);
-  const entry = runbooksEntryPath(entity);
+  const site = useRunbooksSite(entity);
+  const entry = runbooksEntryPath(entity, site);
 
   return (
     <InfoCard title="Runbooks" variant={props.variant}>

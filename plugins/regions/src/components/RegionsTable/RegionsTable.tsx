@@ -11,7 +11,7 @@ import {
 import { ChangeEvent, useMemo } from 'react';
 import { formatTier } from '../../lib/format';
 import { DemoDataChip } from '../CostTab/DemoDataChip';
-import { formatMoney } from '../CostTab/format';
+import { formatMoney } from '../../lib/format';
 import { DEFAULT_SHOWN, regionColumns } from './regionColumns';
 import { RegionRow, toRows } from './regionRows';
 import { FILTER_KEYS, FilterKey, useTableParams } from './useTableParams';

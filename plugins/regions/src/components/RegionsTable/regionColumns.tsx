@@ -11,7 +11,7 @@ import {
   HealthStatus,
   ReplicationStatus,
 } from '@meridian/plugin-regions-common';
-import { formatMoney } from '../CostTab/format';
+import { formatMoney } from '../../lib/format';
 import { BudgetStatusChip } from '../CostTab/BudgetStatusChip';
 import { DemoDataChip } from '../CostTab/DemoDataChip';
 import { HealthStatusChip } from '../RegionHealth';

@@ -16,7 +16,7 @@ import {
   XAxis,
   YAxis,
 } from 'recharts';
-import { formatBytes, formatLagSeconds } from '../../lib/format';
+import { formatBytes, formatLagSeconds, formatRpo } from '../../lib/format';
 
 interface ChartPoint {
   time: number;
@@ -128,7 +128,7 @@ export function LagChart(props: {
               stroke={theme.palette.error.main}
               strokeDasharray="6 3"
               label={{
-                value: `RPO ${rpoSeconds} s`,
+                value: `RPO ${formatRpo(rpoSeconds)}`,
                 position: 'insideTopLeft',
                 fill: theme.palette.error.main,
               }}

@@ -56,7 +56,7 @@ describe('ReplicationTab', () => {
       screen.queryByRole('region', { name: 'Role drift' }),
     ).not.toBeInTheDocument();
     expect(facts.getByText('streaming')).toBeInTheDocument();
-    expect(facts.getByText('60 s')).toBeInTheDocument();
+    expect(facts.getByText('1 min')).toBeInTheDocument();
     expect(facts.getByText('studio-primary-db')).toBeInTheDocument();
     expect(facts.getByText('postgres')).toBeInTheDocument();
     expect(facts.getByText('5 s ago')).toBeInTheDocument();
@@ -218,7 +218,7 @@ describe('ReplicationTab', () => {
     const chart = within(
       await screen.findByRole('figure', { name: 'Replication lag over time' }),
     );
-    expect(chart.getByText('RPO 60 s')).toBeInTheDocument();
+    expect(chart.getByText('RPO 1 min')).toBeInTheDocument();
     expect(chart.getByText('Lag (seconds)')).toBeInTheDocument();
     expect(chart.getByText('Lag (bytes)')).toBeInTheDocument();
   });

@@ -20,10 +20,15 @@ import {
   isRegionEntity,
 } from '@meridian/plugin-regions-common';
 import { useWindowParam, WindowSelector } from '../WindowSelector';
-import useAsyncRetry from 'react-use/esm/useAsyncRetry';
-import useInterval from 'react-use/esm/useInterval';
 import { regionsApiRef } from '../../api';
-import { formatAge, formatBytes, formatLagSeconds } from '../../lib/format';
+import { useLiveData } from '../../lib/useLiveData';
+import { StaleBanner } from '../StaleBanner';
+import {
+  formatAge,
+  formatBytes,
+  formatLagSeconds,
+  formatRpo,
+} from '../../lib/format';
 import { orDash } from './orDash';
 import { DetailField, DetailSection } from '../RegionOverview/DetailField';
 import { ObservedRoleChip } from '../ObservedRole';
@@ -62,7 +67,7 @@ function ReplicationFacts(props: {
       </DetailField>
       <DetailField label="Mode">{mode}</DetailField>
       <DetailField label="RPO target">
-        {rpoSeconds !== undefined && `${rpoSeconds} s`}
+        {rpoSeconds !== undefined && formatRpo(rpoSeconds)}
       </DetailField>
       <DetailField label="Database">{replication.database}</DetailField>
       <DetailField label="Source">{replication.source}</DetailField>
@@ -151,13 +156,13 @@ export function ReplicationTab() {
   const namespace = entity.metadata.namespace ?? 'default';
   const name = entity.metadata.name;
 
-  const { value, error, retry } = useAsyncRetry(
+  const { value, error, stale, retry } = useLiveData(
     () => regionsApi.getReplication({ namespace, name }, historyWindow),
     [regionsApi, namespace, name, historyWindow],
+    { pollMs: REFRESH_INTERVAL_MS, keepOnNewDeps: true },
   );
-  useInterval(retry, REFRESH_INTERVAL_MS);
 
-  if (error) {
+  if (error && !value) {
     return (
       <ResponseErrorPanel
         title="Could not load replication from the regions backend"
@@ -207,6 +212,11 @@ export function ReplicationTab() {
 
   return (
     <Grid container spacing={3}>
+      {stale && (
+        <Grid item xs={12}>
+          <StaleBanner stale={stale} what="replication" />
+        </Grid>
+      )}
       {value.drift && (
         <Grid item xs={12}>
           <RoleDriftAlert

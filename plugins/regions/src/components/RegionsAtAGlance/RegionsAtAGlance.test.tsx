@@ -1,0 +1,143 @@
+import { renderInTestApp } from '@backstage/frontend-test-utils';
+import {
+  CostSummaryResponse,
+  TopologyRegion,
+  TopologyResponse,
+} from '@meridian/plugin-regions-common';
+import { screen, within } from '@testing-library/react';
+import { regionsApiRef } from '../../api';
+import { rootRouteRef } from '../../routes';
+import { fakeRegionsApi, mountedRoutes } from '../../testing/fixtures';
+import { RegionsAtAGlance } from './RegionsAtAGlance';
+
+jest.setTimeout(30_000);
+
+function region(
+  name: string,
+  facts: Partial<TopologyRegion> = {},
+): TopologyRegion {
+  return {
+    ref: `region:default/${name}`,
+    namespace: 'default',
+    name,
+    type: 'edge',
+    tier: 3,
+    lifecycle: 'production',
+    owner: 'group:default/sre',
+    status: 'ok',
+    conflicts: 0,
+    ...facts,
+  };
+}
+
+const ready = {
+  score: 96,
+  ready: true,
+  evaluatedAt: '2026-09-20T12:00:00.000Z',
+};
+const notReady = { ...ready, score: 70, ready: false };
+
+/** 1,200 regions: a few in each kind of trouble. */
+function topology(): TopologyResponse {
+  const regions = Array.from({ length: 1200 }, (_, i) =>
+    region(`edge-${i}`, {
+      readiness: ready,
+      health: { status: 'up', reason: '' },
+    }),
+  );
+  regions[0] = region('breach-a', {
+    replication: { status: 'breach' },
+    readiness: notReady,
+  });
+  regions[1] = region('breach-b', { replication: { status: 'breach' } });
+  regions[2] = region('warning', { replication: { status: 'warning' } });
+  regions[3] = region('down', {
+    readiness: ready,
+    health: { status: 'down', reason: 'all probes fail' },
+  });
+  return { regions, edges: [], conflicts: [], syncedAt: null };
+}
+
+function costs(): CostSummaryResponse {
+  const summary = (name: string, status: 'ok' | 'over' | 'at-risk') => ({
+    region: `region:default/${name}`,
+    monthToDate: 1,
+    forecast: 1,
+    status,
+    collectedAt: null,
+  });
+  return {
+    currency: 'USD',
+    regions: [
+      summary('edge-10', 'over'),
+      summary('edge-11', 'at-risk'),
+      summary('edge-12', 'ok'),
+    ],
+    total: { monthToDate: 3, forecast: 3 },
+  };
+}
+
+function tile(label: string) {
+  return within(screen.getByRole('region', { name: label }));
+}
+
+describe('RegionsAtAGlance', () => {
+  it('counts the regions that breach their RPO, are not ready, are down and are over budget', async () => {
+    await renderInTestApp(<RegionsAtAGlance />, {
+      mountedRoutes: { ...mountedRoutes, '/regions': rootRouteRef },
+      apis: [
+        [
+          regionsApiRef,
+          fakeRegionsApi({
+            getTopology: async () => topology(),
+            getCostSummary: async () => costs(),
+          }),
+        ],
+      ],
+    });
+
+    expect(await screen.findByText('Of 1,200 regions:')).toBeInTheDocument();
+    expect(tile('breach their RPO').getByText('2')).toBeInTheDocument();
+    expect(tile('not ready').getByText('1')).toBeInTheDocument();
+    expect(
+      tile('not ready').getByText(
+        'readiness below the threshold; 2 not evaluated yet',
+      ),
+    ).toBeInTheDocument();
+    expect(tile('down').getByText('1')).toBeInTheDocument();
+    expect(tile('over budget').getByText('1')).toBeInTheDocument();
+    expect(
+      tile('over budget').getByText(
+        'spend above the monthly budget; 1 more forecast to be',
+      ),
+    ).toBeInTheDocument();
+    expect(screen.getByRole('link', { name: 'All regions' })).toHaveAttribute(
+      'href',
+      '/regions',
+    );
+  });
+
+  it('still counts the rest without cost data', async () => {
+    await renderInTestApp(<RegionsAtAGlance />, {
+      mountedRoutes: { ...mountedRoutes, '/regions': rootRouteRef },
+      apis: [
+        [
+          regionsApiRef,
+          fakeRegionsApi({
+            getTopology: async () => topology(),
+            getCostSummary: async () => {
+              throw new Error('OpenCost is not configured');
+            },
+          }),
+        ],
+      ],
+    });
+
+    expect(await screen.findByText('Of 1,200 regions:')).toBeInTheDocument();
+    expect(tile('breach their RPO').getByText('2')).toBeInTheDocument();
+    expect(tile('over budget').getByText('—')).toBeInTheDocument();
+    expect(
+      tile('over budget').getByText('no cost data (OpenCost not configured)'),
+    ).toBeInTheDocument();
+  });
+});

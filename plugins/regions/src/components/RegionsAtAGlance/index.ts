@@ -1,0 +1,1 @@
+export { RegionsAtAGlance } from './RegionsAtAGlance';
