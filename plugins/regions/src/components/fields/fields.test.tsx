@@ -119,7 +119,7 @@ describe('RegionPicker', () => {
     const options = within(screen.getByRole('listbox')).getAllByRole('option');
     expect(options.map(o => o.textContent)).toEqual([
       'studio-primary — global hub, readiness not evaluated',
-      'Studio-Sul (Porto Alegre) — regional hub, readiness 96% (ready)',
+      'Studio-Sul (Porto Alegre) — regional hub, readiness 96.4% (ready)',
     ]);
     await userEvent.click(options[1]);
     expect(props.onChange).toHaveBeenCalledWith('region:default/studio-sul');
