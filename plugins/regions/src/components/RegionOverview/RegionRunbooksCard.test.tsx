@@ -1,7 +1,11 @@
 import { renderInTestApp } from '@backstage/frontend-test-utils';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
 import { screen } from '@testing-library/react';
-import { studioPrimary, studioSul } from '../../testing/fixtures';
+import {
+  mountedRoutes,
+  studioPrimary,
+  studioSul,
+} from '../../testing/fixtures';
 import { RegionRunbooksCard } from './RegionRunbooksCard';
 
 describe('RegionRunbooksCard', () => {
@@ -10,6 +14,7 @@ describe('RegionRunbooksCard', () => {
       <EntityProvider entity={studioSul}>
         <RegionRunbooksCard />
       </EntityProvider>,
+      { mountedRoutes },
     );
 
     expect(
@@ -32,6 +37,7 @@ describe('RegionRunbooksCard', () => {
       <EntityProvider entity={usWest}>
         <RegionRunbooksCard />
       </EntityProvider>,
+      { mountedRoutes },
     );
 
     expect(
@@ -54,6 +60,7 @@ describe('RegionRunbooksCard', () => {
       <EntityProvider entity={studioPrimary}>
         <RegionRunbooksCard />
       </EntityProvider>,
+      { mountedRoutes },
     );
 
     expect(

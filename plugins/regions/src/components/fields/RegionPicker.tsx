@@ -5,6 +5,7 @@ import Autocomplete from '@material-ui/lab/Autocomplete';
 import { TopologyRegion } from '@meridian/plugin-regions-common';
 import useAsync from 'react-use/esm/useAsync';
 import { regionsApiRef } from '../../api';
+import { formatScore } from '../../lib/format';
 
 /** `ui:options` of RegionPicker. */
 export interface RegionPickerUiOptions {
@@ -23,7 +24,7 @@ function optionLabel(region: TopologyRegion): string {
   const facts = [
     TIER_LABELS[region.type] ?? region.type,
     readiness
-      ? `readiness ${Math.round(readiness.score)} % (${
+      ? `readiness ${formatScore(readiness.score)} (${
           readiness.ready ? 'ready' : 'not ready'
         })`
       : 'readiness not evaluated',

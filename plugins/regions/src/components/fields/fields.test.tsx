@@ -94,7 +94,7 @@ describe('RegionPicker', () => {
     );
     expect(options.map(o => o.textContent)).toEqual([
       'Studio Primary — global hub, readiness not evaluated',
-      'Studio-Sul (Porto Alegre) — regional hub, readiness 96 % (ready), health degraded',
+      'Studio-Sul (Porto Alegre) — regional hub, readiness 96.4% (ready), health degraded',
       'US East — regional hub, readiness not evaluated',
     ]);
     await userEvent.type(screen.getByRole('textbox', { name: /Hub/ }), 'sul');
