@@ -64,11 +64,9 @@ test('the Network view shows every CIDR pool and allocation the backend holds, a
   const main = page.getByRole('article');
 
   // every pool, cell by cell, as the backend answers it
-  const poolTable = main
-    .getByRole('table')
-    .filter({
-      has: page.getByRole('columnheader', { name: 'Next free block' }),
-    });
+  const poolTable = main.getByRole('table').filter({
+    has: page.getByRole('columnheader', { name: 'Next free block' }),
+  });
   await expect(
     main.getByRole('heading', { name: `CIDR pools (${pools.length})` }),
   ).toBeVisible();
