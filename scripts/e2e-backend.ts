@@ -1,8 +1,8 @@
 /*
  * The backend of the end-to-end run, on real services: a PostgreSQL primary
  * for the example region us-east with a streaming standby for us-west, and a
- * PowerDNS whose api.meridian.test. points at us-east (the test labs of
- * regions-backend, on free loopback ports), then the backend with
+ * PowerDNS whose api.meridian.test. points at us-east and an OpenCost-shaped
+ * cost server (the test labs of regions-backend, on free loopback ports), then the backend with
  * `regions.databases` and `regions.traffic` pointing at them through
  * environment variables that app-config.e2e.yaml reads. Playwright starts it
  * as a web server and stops it with SIGTERM; the labs stop with it. The tests
@@ -19,9 +19,11 @@ import {
   PostgresPair,
   startPostgresPair,
 } from '../plugins/regions-backend/src/testing/postgresLab';
+import { startOpenCost } from '../plugins/regions-backend/src/testing/openCostLab';
 import { startPowerDns } from '../plugins/regions-backend/src/testing/powerDnsLab';
 import {
   E2E_ADDRESSES,
+  E2E_DAILY_COSTS,
   E2E_RECORD,
   E2E_ZONE,
   stackFile,
@@ -33,10 +35,26 @@ async function main() {
   await dns.createZone(E2E_ZONE, [
     { name: E2E_RECORD, type: 'A', content: E2E_ADDRESSES['us-east'], ttl: 5 },
   ]);
+  // the same costs every day, so that tests can work out the figures shown
+  const openCost = await startOpenCost({
+    clusters: Object.fromEntries(
+      Object.entries(E2E_DAILY_COSTS).map(([cluster, fields]) => [
+        cluster,
+        () => fields,
+      ]),
+    ),
+  });
   const lab = await serveLabControl(pair);
   fs.writeFileSync(
     stackFile,
-    JSON.stringify({ dnsPort: dns.dnsPort, labUrl: lab.url }),
+    JSON.stringify({
+      dnsPort: dns.dnsPort,
+      labUrl: lab.url,
+      databases: {
+        'us-east': pair.primary.superuserConnectionString,
+        'us-west': pair.standby.superuserConnectionString,
+      },
+    }),
   );
   console.log(
     `e2e: us-east-db on 127.0.0.1:${pair.primary.port}, us-west-db on 127.0.0.1:${pair.standby.port}, DNS on 127.0.0.1:${dns.dnsPort}`,
@@ -61,6 +79,7 @@ async function main() {
         MERIDIAN_E2E_US_WEST_DB: pair.standby.superuserConnectionString,
         MERIDIAN_E2E_PDNS_URL: dns.apiUrl,
         MERIDIAN_E2E_PDNS_API_KEY: dns.apiKey,
+        MERIDIAN_E2E_OPENCOST_URL: openCost.baseUrl,
       },
     },
   );
@@ -75,7 +94,7 @@ async function main() {
       // already gone
     }
     lab.server.close();
-    await Promise.all([pair.stop(), dns.stop()]);
+    await Promise.all([pair.stop(), dns.stop(), openCost.stop()]);
     fs.rmSync(stackFile, { force: true });
     process.exit(code);
   };

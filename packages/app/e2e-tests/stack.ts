@@ -23,9 +23,37 @@ export const stackFile = path.resolve(
   '../../../node_modules/.cache/e2e-stack.json',
 );
 
-export function readStack(): { dnsPort: number; labUrl: string } {
+export interface E2eStack {
+  dnsPort: number;
+  labUrl: string;
+  /** Superuser connection strings of each region's node. */
+  databases: Record<keyof typeof E2E_ADDRESSES, string>;
+}
+
+export function readStack(): E2eStack {
   return JSON.parse(fs.readFileSync(stackFile, 'utf8'));
 }
+
+const GIB = 1024 ** 3;
+
+/**
+ * What the OpenCost-shaped server of the run answers for each cluster every
+ * day (a region's cluster is its name): fixed, so tests can work out the
+ * figures the Cost tab must show.
+ */
+export const E2E_DAILY_COSTS = {
+  'us-east': {
+    cpuCost: 40,
+    ramCost: 15,
+    pvCost: 5,
+    networkCost: 2.5,
+    cpuCoreRequestAverage: 4,
+    cpuCoreUsageAverage: 2,
+    ramByteRequestAverage: 8 * GIB,
+    ramByteUsageAverage: 6 * GIB,
+  },
+  'us-west': { cpuCost: 20, ramCost: 10, pvCost: 5 },
+};
 
 /**
  * The failback runbook's manual part, done on the e2e stack: `node` rewound
