@@ -195,8 +195,8 @@ describe('the readiness column of the Regions table', () => {
     const sulRow = screen
       .getAllByRole('row')
       .find(row => within(row).queryByText('studio-sul'))!;
-    expect(within(sulRow).getByText('78 % · not ready')).toBeInTheDocument();
-    expect(screen.getAllByText('78 % · not ready')).toHaveLength(1);
+    expect(within(sulRow).getByText('77.8 % · not ready')).toBeInTheDocument();
+    expect(screen.getAllByText('77.8 % · not ready')).toHaveLength(1);
   });
 });
 
