@@ -30,6 +30,9 @@ const entityCards = [
   'entity-card:regions/deployed-regions',
 ] as const;
 
+// the entity page loads seven cards lazily: seconds on a shared 2-core machine
+jest.setTimeout(60_000);
+
 describe('regions plugin for the new frontend system', () => {
   it('puts the Region overview cards on Region pages only', async () => {
     renderTestApp({

@@ -12,6 +12,7 @@ import Box from '@material-ui/core/Box';
 import Tab from '@material-ui/core/Tab';
 import Tabs from '@material-ui/core/Tabs';
 import { REGION_KIND, isRegionEntity } from '@meridian/plugin-regions-common';
+import { useMemo } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import useAsync from 'react-use/esm/useAsync';
 import { regionsApiRef } from '../../api';
@@ -54,6 +55,18 @@ export function RegionsPageContent() {
   // without costs the table still shows everything else
   const costs = useAsync(() => regionsApi.getCostSummary(), [regionsApi]);
 
+  // The catalog decides which regions this user sees, in both views; the
+  // backend only adds their status. Built once per answer: 1,000 regions.
+  const graph = useMemo(
+    () =>
+      topologyFromEntities(
+        regions.value ?? [],
+        topology.value?.regions,
+        topology.value?.edges,
+      ),
+    [regions.value, topology.value],
+  );
+
   if (regions.loading) {
     return <Progress />;
   }
@@ -66,13 +79,6 @@ export function RegionsPageContent() {
     );
   }
   const entities = regions.value ?? [];
-  // The catalog decides which regions this user sees, in both views; the
-  // backend only adds their status.
-  const graph = topologyFromEntities(
-    entities,
-    topology.value?.regions,
-    topology.value?.edges,
-  );
 
   return (
     <>
