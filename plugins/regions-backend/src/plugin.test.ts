@@ -350,7 +350,10 @@ describe('regionsPlugin', () => {
       const { sync, get } = await startRegionsBackend({
         catalog: catalogServiceMock.factory({
           entities: [
-            { ...studioPrimary, spec: { ...studioPrimary.spec, residency: ['LGPD'] } },
+            {
+              ...studioPrimary,
+              spec: { ...studioPrimary.spec, residency: ['LGPD'] },
+            },
             studioSul,
             checkout,
           ],
@@ -374,7 +377,9 @@ describe('regionsPlugin', () => {
       // the region shows it too, with the standby's own residency conflict
       const sul = await get('/regions/default/studio-sul');
       expect(
-        sul.body.conflicts.filter((c: { type: string }) => c.type === 'residency'),
+        sul.body.conflicts.filter(
+          (c: { type: string }) => c.type === 'residency',
+        ),
       ).toEqual([
         expect.objectContaining({ field: 'spec.residency' }),
         expect.objectContaining({ entities: ['component:default/checkout'] }),

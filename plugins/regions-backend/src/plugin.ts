@@ -266,7 +266,9 @@ export const regionsPlugin = createBackendPlugin({
             failoverHistory: failoverStore,
             // judged only where something measures latency: scores elsewhere keep
             linkLatency:
-              prometheusLatency || probes.configured ? measuredLinks : undefined,
+              prometheusLatency || probes.configured
+                ? measuredLinks
+                : undefined,
             plans: planStore,
             health: probes.configured ? probes.health : undefined,
             lagEvidenceMs: readLagEvidenceMs(config),

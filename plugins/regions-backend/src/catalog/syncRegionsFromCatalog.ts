@@ -93,7 +93,9 @@ export async function syncRegionsFromCatalog(options: {
         },
         { credentials },
       )
-    ).items.filter(entity => entity.metadata.annotations?.[ANNOTATION_RESIDENCY]);
+    ).items.filter(
+      entity => entity.metadata.annotations?.[ANNOTATION_RESIDENCY],
+    );
   } catch (error) {
     logger.error(
       `Could not read regions from the catalog, keeping the previous snapshot: ${

@@ -63,14 +63,26 @@ describe('the demo OpenCost', () => {
     }
     expect(month.days[19].total).toBeLessThan(month.days[18].total * 0.7);
 
-    const gpu = await read('render', '2026-11-01T00:00:00Z', '2026-11-02T00:00:00Z');
+    const gpu = await read(
+      'render',
+      '2026-11-01T00:00:00Z',
+      '2026-11-02T00:00:00Z',
+    );
     expect(gpu.days[0].breakdown.gpu).toBeGreaterThan(0);
   });
 
   it('is deterministic, answers nothing ahead of now, and serves a region of several clusters', async () => {
-    const first = await read('us-east', '2026-11-01T00:00:00Z', '2026-11-03T00:00:00Z');
+    const first = await read(
+      'us-east',
+      '2026-11-01T00:00:00Z',
+      '2026-11-03T00:00:00Z',
+    );
     await new Promise(resolve => setTimeout(resolve, 10));
-    const again = await read('us-east', '2026-11-01T00:00:00Z', '2026-11-03T00:00:00Z');
+    const again = await read(
+      'us-east',
+      '2026-11-01T00:00:00Z',
+      '2026-11-03T00:00:00Z',
+    );
     expect(again.days.map(d => d.total)).toEqual(first.days.map(d => d.total));
 
     const ahead = await read(
@@ -80,9 +92,16 @@ describe('the demo OpenCost', () => {
     );
     expect(ahead.days.map(d => d.date)).toEqual(['2026-11-19', '2026-11-20']);
 
-    const split = await read('split', '2026-11-01T00:00:00Z', '2026-11-02T00:00:00Z');
+    const split = await read(
+      'split',
+      '2026-11-01T00:00:00Z',
+      '2026-11-02T00:00:00Z',
+    );
     expect(split.clusters).toEqual(['split-a', 'split-b']);
-    expect(split.days.map(d => d.cluster).sort()).toEqual(['split-a', 'split-b']);
+    expect(split.days.map(d => d.cluster).sort()).toEqual([
+      'split-a',
+      'split-b',
+    ]);
     expect(split.idleEstimated).toBe(false);
   });
 

@@ -32,8 +32,9 @@ export interface DemoCluster {
  */
 export function demoClustersOf(regions: RegionEntity[]): DemoCluster[] {
   return regions.flatMap(region => {
-    const names = region.metadata.annotations?.[ANNOTATION_OPENCOST_CLUSTERS]
-      ?.split(',')
+    const names = region.metadata.annotations?.[
+      ANNOTATION_OPENCOST_CLUSTERS
+    ]?.split(',')
       .map(c => c.trim())
       .filter(Boolean) ?? [region.metadata.name];
     const budget = region.spec.budget?.monthly ?? 1000;
@@ -162,7 +163,10 @@ export async function startDemoOpenCost(options: {
   const now = () => options.clock?.() ?? new Date();
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
-    if (url.pathname !== '/allocation' && url.pathname !== '/allocation/compute') {
+    if (
+      url.pathname !== '/allocation' &&
+      url.pathname !== '/allocation/compute'
+    ) {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('Not found');
       return;
     }

@@ -180,7 +180,6 @@ export function allocationSets(
   return sets;
 }
 
-
 export interface OpenCostLab {
   /** The `regions.opencost.baseUrl` to configure. */
   baseUrl: string;

@@ -4,12 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
-import {
-  isRoot,
-  logTails,
-  osUser,
-  postmasterPid,
-} from './postgresLab';
+import { isRoot, logTails, osUser, postmasterPid } from './postgresLab';
 import { freePorts } from './ports';
 
 const DEFAULT_BIN_DIR = '/usr/lib/postgresql/15/bin';

@@ -62,7 +62,9 @@ describe('meridian:cidr:allocate against the real regions backend', () => {
     await start();
     await run({ pool: 'tiny', region: 'studio-a' }).done;
     await run({ pool: 'tiny', region: 'studio-b' }).done;
-    await expect(run({ pool: 'tiny', region: 'studio-c' }).done).rejects.toThrow(
+    await expect(
+      run({ pool: 'tiny', region: 'studio-c' }).done,
+    ).rejects.toThrow(
       /^regions backend: pool "tiny" \(192\.168\.0\.0\/23\) is exhausted.*\(HTTP 409\)$/,
     );
     expect((await backend.allocations()).map(a => a.region)).toEqual([

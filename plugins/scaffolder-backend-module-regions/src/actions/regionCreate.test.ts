@@ -157,7 +157,9 @@ describe('meridian:region:create', () => {
 
   it('refuses while the hub is below the threshold, naming its score and failing checks', async () => {
     await backend.stop();
-    backend = await startRegionsBackend({ entities: hubEntities('studio-sul') });
+    backend = await startRegionsBackend({
+      entities: hubEntities('studio-sul'),
+    });
     const { done } = run({
       name: 'studio-s2',
       type: 'edge',

@@ -106,15 +106,19 @@ describe('guarded automatic failover', () => {
             regions: [EAST],
             connection: pair.primary.superuserConnectionString,
             // What a cloud CLI powering the host off does, for a lab node.
-            ...(options.fenceCommand === false ? {} : { fence: {
-              command: [
-                '/bin/sh',
-                '-c',
-                'pid=$(head -1 "$0/postmaster.pid"); pkill -KILL -P "$pid"; kill -KILL "$pid"',
-                pair.primary.dataDir,
-              ],
-              timeoutSeconds: 10,
-            } }),
+            ...(options.fenceCommand === false
+              ? {}
+              : {
+                  fence: {
+                    command: [
+                      '/bin/sh',
+                      '-c',
+                      'pid=$(head -1 "$0/postmaster.pid"); pkill -KILL -P "$pid"; kill -KILL "$pid"',
+                      pair.primary.dataDir,
+                    ],
+                    timeoutSeconds: 10,
+                  },
+                }),
           },
           'us-west-db': {
             regions: [WEST],
@@ -321,7 +325,9 @@ describe('guarded automatic failover', () => {
       const held = await eventually(
         async () => {
           const [newest] = await decisions();
-          return newest?.reason.includes('no standby passes') ? newest : undefined;
+          return newest?.reason.includes('no standby passes')
+            ? newest
+            : undefined;
         },
         { timeoutMs: 90_000, what: 'a decision held for want of a fencer' },
       );
