@@ -1,9 +1,8 @@
-import { Resolver } from 'node:dns/promises';
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
-import { Client } from 'pg';
-import { E2E_ADDRESSES, E2E_RECORD, readStack, signInAsGuest } from './stack';
+import { ensureStreamingPair, resolveRecord, roles } from './pair';
+import { E2E_ADDRESSES, signInAsGuest } from './stack';
 
 // a page of the dev build loads slowly on a loaded machine
 test.describe.configure({ timeout: 300_000 });
@@ -25,38 +24,16 @@ const TEMPLATE = fs.readFileSync(
   'utf8',
 );
 
-type Node = keyof typeof E2E_ADDRESSES;
-
-/** Whether each node is a standby (pg_is_in_recovery), read on the node itself. */
-async function roles(): Promise<Record<Node, 'primary' | 'standby'>> {
-  const { databases } = readStack();
-  const out = {} as Record<Node, 'primary' | 'standby'>;
-  for (const node of Object.keys(databases) as Node[]) {
-    const client = new Client({ connectionString: databases[node] });
-    await client.connect();
-    try {
-      const { rows } = await client.query('select pg_is_in_recovery() as r');
-      out[node] = rows[0].r ? 'standby' : 'primary';
-    } finally {
-      await client.end();
-    }
-  }
-  return out;
-}
-
-async function resolveRecord(): Promise<string[]> {
-  const resolver = new Resolver();
-  resolver.setServers([`127.0.0.1:${readStack().dnsPort}`]);
-  return resolver.resolve4(E2E_RECORD);
-}
-
 test('a dry run of "Run a failover" from the template editor runs the pre-flight only: the databases and DNS are as before', async ({
   page,
+  request,
 }) => {
+  // a switchover earlier in the run leaves us-west the primary
+  const { primary } = await ensureStreamingPair(request);
   const rolesBefore = await roles();
   const dnsBefore = await resolveRecord();
   // the template offers only declared standbys as targets: us-west
-  const eastIsPrimary = rolesBefore['us-east'] === 'primary';
+  const eastIsPrimary = primary === 'us-east';
 
   // The editor's "Load Template Directory" gets a real directory handle: one
   // of the browser's origin-private file system, holding the repository's
@@ -103,20 +80,20 @@ test('a dry run of "Run a failover" from the template editor runs the pre-flight
   await page.getByRole('button', { name: 'Review' }).click();
   await page.getByRole('button', { name: 'Create' }).click();
 
-  // the dry run's result, with the action's own log
-  await expect(
-    page.getByText('Dry-run results', { exact: true }),
-  ).toBeVisible();
-  await page.getByRole('tab', { name: 'Log' }).click();
-  // the log viewer renders the lines in view: its search brings a line up
-  const logLine = async (text: string) => {
-    await page.getByPlaceholder('Search').fill(text);
-    await expect(page.getByText(text).first()).toBeVisible();
-  };
-  await logLine(
-    'Dry run: starting switchover of region:default/us-east to region:default/us-west with dryRun: true — only the pre-flight checks run, nothing is fenced, promoted or switched.',
-  );
   if (eastIsPrimary) {
+    // the dry run's result, with the action's own log
+    await expect(
+      page.getByText('Dry-run results', { exact: true }),
+    ).toBeVisible();
+    await page.getByRole('tab', { name: 'Log' }).click();
+    // the log viewer renders the lines in view: its search brings a line up
+    const logLine = async (text: string) => {
+      await page.getByPlaceholder('Search').fill(text);
+      await expect(page.getByText(text).first()).toBeVisible();
+    };
+    await logLine(
+      'Dry run: starting switchover of region:default/us-east to region:default/us-west with dryRun: true — only the pre-flight checks run, nothing is fenced, promoted or switched.',
+    );
     await logLine('pre-flight passed: Target is a healthy standby');
     // forced past this one only
     await logLine('pre-flight FAILED: Target is production-ready');
@@ -124,8 +101,12 @@ test('a dry run of "Run a failover" from the template editor runs the pre-flight
       'Pre-flight passed: a switchover of region:default/us-east to region:default/us-west could run now. Nothing was changed.',
     );
   } else {
-    // us-west took over earlier in the run: the pre-flight refuses
-    await logLine('pre-flight FAILED: Region is the primary');
+    // us-west took over earlier in the run: the editor shows the refusal
+    await expect(
+      page.getByText(
+        /^Error: Failover run \S+ \(switchover of region:default\/us-east to region:default\/us-west\) refused: refused, nothing changed: /,
+      ),
+    ).toBeVisible();
   }
 
   // nothing was fenced, promoted or switched

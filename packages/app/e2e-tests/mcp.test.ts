@@ -1,4 +1,5 @@
 import { APIRequestContext, expect, test } from '@playwright/test';
+import { ensureStreamingPair } from './pair';
 import { backendUrl, guestHeaders } from './stack';
 
 /*
@@ -68,6 +69,8 @@ async function currentPair(
   request: APIRequestContext,
   headers: Record<string, string>,
 ) {
+  // a switchover earlier in the run leaves the old primary fenced
+  await ensureStreamingPair(request);
   const status: Record<string, Takeover> = {};
   for (const name of ['us-east', 'us-west']) {
     await expect
