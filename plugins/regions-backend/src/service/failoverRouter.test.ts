@@ -338,6 +338,8 @@ describe('failover routes', () => {
       expect(res.status).toBe(200);
       expect(res.body).toEqual({
         ok: true,
+        // by default only an emergency failover waits for an approval
+        approvalsRequired: 0,
         evaluatedAt: expect.any(String),
         checks: expect.arrayContaining([
           expect.objectContaining({ id: 'topology', passed: true }),
