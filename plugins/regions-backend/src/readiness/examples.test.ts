@@ -134,24 +134,14 @@ describe('readiness of the example regions', () => {
         { ...everywhere, ...brazilOrEu, 'dr-plan-declared': 'failed' },
       ],
       'ap-southeast-1': [66.7, { ...everywhere, 'dr-plan-declared': 'failed' }],
-      // tier-3 edges: no standby, nothing deployed on them yet: (100 + 100 + 0 + 100 + 0 + 0) / 6
+      // tier-3 edges: no standby holds their data: (4 × 100 + 0 + 0) / 6
       'studio-pi': [
-        50,
-        {
-          ...everywhere,
-          ...brazilOrEu,
-          'components-deployed': 'failed',
-          'dr-plan-declared': 'failed',
-        },
+        66.7,
+        { ...everywhere, ...brazilOrEu, 'dr-plan-declared': 'failed' },
       ],
       'studio-iot': [
-        50,
-        {
-          ...everywhere,
-          ...brazilOrEu,
-          'components-deployed': 'failed',
-          'dr-plan-declared': 'failed',
-        },
+        66.7,
+        { ...everywhere, ...brazilOrEu, 'dr-plan-declared': 'failed' },
       ],
       // a primary no region replicates from: (100 + 50 + 100 + 100 + 0 + 0) / 6
       'eu-west-1': [
