@@ -26,6 +26,8 @@ test('the sidebar leads to the Regions page, which lists every example region', 
     ).toBeVisible();
   }
   await expect(table.getByRole('row')).toHaveCount(16); // 14 examples, 1 e2e fixture, header
+  // the block is a column picked on demand; a link carries the choice
+  await page.goto('/regions?columns=health,role,readiness.score,cidr');
   await expect(table.getByText('10.16.0.0/16')).toBeVisible();
   // MERIDIAN_SCREENSHOT=path refreshes the README's picture of this page
   if (process.env.MERIDIAN_SCREENSHOT) {
