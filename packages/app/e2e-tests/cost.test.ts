@@ -132,7 +132,7 @@ test('the Cost tab shows the month against the budget, the breakdown, efficiency
   await expect(field(efficiency, 'Idle cost')).toHaveText('$0.00');
   await expect(field(efficiency, 'Total over 30 days')).toHaveText('$1,875.00');
   await expect(field(efficiency, 'Against the period before')).toHaveText(
-    '±0% ($1,875.00 the 30 days before)',
+    '0% ($1,875.00 the 30 days before)',
   );
 
   // another window: a week of the same day
