@@ -66,13 +66,18 @@ test('"Provision a region" filled in the browser previews the block and entity, 
   await page.getByRole('button', { name: 'Next' }).click();
 
   // page 2: the hub, with its readiness, and the pool, with the next block
-  await choose(
-    page,
-    'hub',
-    `Studio-Sul (Porto Alegre) — regional hub, readiness ${Math.round(
-      hub.score,
-    )} % (below ${hub.threshold} %)`,
-  );
+  // the hub picker searches the regions, each with its readiness
+  await page.getByRole('combobox', { name: 'Hub' }).fill('Studio-Sul');
+  await page
+    .getByRole('option', {
+      name: new RegExp(
+        `^Studio-Sul \\(Porto Alegre\\) — .*readiness ${hub.score
+          .toFixed(1)
+          .replace(/\.0$/, '')
+          .replace('.', '\\.')}% \\(not ready\\)`,
+      ),
+    })
+    .click();
   await choose(
     page,
     'pool',

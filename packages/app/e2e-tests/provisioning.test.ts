@@ -169,7 +169,7 @@ test('"Provision a region" runs through the real scaffolder and the region shows
 
   // and the Regions page lists it, provisioning, with its block
   await signInAsGuest(page);
-  await page.goto('/regions');
+  await page.goto('/regions?columns=lifecycle,cidr');
   const row = page
     .getByRole('row')
     .filter({ has: page.getByRole('link', { name, exact: true }) });

@@ -77,7 +77,7 @@ async function readinessWhen(
   return readiness!;
 }
 
-const formatScore = (score: number) => `${Number(score.toFixed(1))} %`;
+const formatScore = (score: number) => `${Number(score.toFixed(1))}%`;
 
 async function expectTab(
   page: Page,
