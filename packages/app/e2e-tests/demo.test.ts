@@ -32,11 +32,15 @@ test("the first command shows us-east's standby streaming with its lag, and a mo
     .getByRole('link', { name: 'Regions', exact: true })
     .waitFor();
 
-  await page.goto('/catalog/default/region/us-east/replication');
+  // the catalog ingests the examples on its own schedule: until then the
+  // page says the entity is not found, and does not look again by itself
   const main = page.getByRole('main');
-  await expect(main.getByRole('heading', { name: 'Replicas (1)' })).toBeVisible(
-    { timeout: 120_000 },
-  );
+  await expect(async () => {
+    await page.goto('/catalog/default/region/us-east/replication');
+    await expect(
+      main.getByRole('heading', { name: 'Replicas (1)' }),
+    ).toBeVisible({ timeout: 15_000 });
+  }).toPass({ timeout: 240_000 });
   const standby = main.getByRole('row').filter({ hasText: 'us_west' });
   await expect(standby).toContainText('streaming');
   // its lag, in time and bytes
