@@ -67,7 +67,7 @@ test('"Provision a region" filled in the browser previews the block and entity, 
 
   // page 2: the hub, with its readiness, and the pool, with the next block
   // the hub picker searches the regions, each with its readiness
-  await page.getByRole('combobox', { name: 'Hub' }).fill('Studio-Sul');
+  await page.getByRole('textbox', { name: 'Hub' }).fill('Studio-Sul');
   await page
     .getByRole('option', {
       name: new RegExp(
