@@ -163,7 +163,7 @@ test('"Provision a region" filled in the browser previews the block and entity, 
   );
   // each check that fails, with its evidence
   expect(refusal).toContain(
-    'Health probes configured and up (failed: no probe of regions.probes checks region:default/studio-sul)',
+    'Replication source configured and fresh (failed: ',
   );
   await expect(
     page
