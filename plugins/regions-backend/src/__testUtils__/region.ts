@@ -18,3 +18,43 @@ export function region(
     },
   };
 }
+
+export const US_EAST = 'region:default/us-east';
+export const US_WEST = 'region:default/us-west';
+
+/**
+ * The pair most tests fail over: us-east, a streaming primary on the node
+ * configured as `us-east-db`, and us-west, its warm standby on `us-west-db`.
+ */
+export function usEastWestPair(
+  options: {
+    type?: RegionSpec['type'];
+    eastAnnotations?: Record<string, string>;
+  } = {},
+): [RegionEntity, RegionEntity] {
+  const type = options.type ? { type: options.type } : {};
+  return [
+    region(
+      'us-east',
+      { ...type, replication: { role: 'primary', mode: 'streaming' } },
+      {
+        annotations: {
+          'meridian.dev/database': 'us-east-db',
+          ...options.eastAnnotations,
+        },
+      },
+    ),
+    region(
+      'us-west',
+      {
+        ...type,
+        replication: {
+          role: 'warm-standby',
+          mode: 'streaming',
+          source: US_EAST,
+        },
+      },
+      { annotations: { 'meridian.dev/database': 'us-west-db' } },
+    ),
+  ];
+}

@@ -1,6 +1,10 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
 import { Client } from 'pg';
-import { region } from '../__testUtils__/region';
+import {
+  usEastWestPair,
+  US_EAST as EAST,
+  US_WEST as WEST,
+} from '../__testUtils__/region';
 import {
   PostgresLabNode,
   PostgresPair,
@@ -15,30 +19,10 @@ import {
 
 jest.setTimeout(120_000);
 
-const EAST = 'region:default/us-east';
-const WEST = 'region:default/us-west';
-const usEast = region(
-  'us-east',
-  { type: 'global-hub', replication: { role: 'primary', mode: 'streaming' } },
-  {
-    annotations: {
-      'meridian.dev/database': 'us-east-db',
-      'meridian.dev/traffic': 'api-dns',
-    },
-  },
-);
-const usWest = region(
-  'us-west',
-  {
-    type: 'global-hub',
-    replication: {
-      role: 'warm-standby',
-      mode: 'streaming',
-      source: 'region:default/us-east',
-    },
-  },
-  { annotations: { 'meridian.dev/database': 'us-west-db' } },
-);
+const [usEast, usWest] = usEastWestPair({
+  type: 'global-hub',
+  eastAnnotations: { 'meridian.dev/traffic': 'api-dns' },
+});
 
 const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
 

@@ -5,7 +5,11 @@ import {
 import { JsonObject } from '@backstage/config';
 import { setupServer } from 'msw/node';
 import { FailoverRun } from '@meridian/plugin-regions-common';
-import { region } from '../__testUtils__/region';
+import {
+  usEastWestPair,
+  US_EAST as EAST,
+  US_WEST as WEST,
+} from '../__testUtils__/region';
 import { PostgresPair, startPostgresPair } from '../testing/postgresLab';
 import { roleDriftOf } from '../service/observedRoles';
 import {
@@ -28,26 +32,10 @@ import { builtInTrafficSwitchFactories } from './traffic';
 
 jest.setTimeout(180_000);
 
-const EAST = 'region:default/us-east';
-const WEST = 'region:default/us-west';
-const usEast = region(
-  'us-east',
-  { type: 'global-hub', replication: { role: 'primary', mode: 'streaming' } },
-  {
-    annotations: {
-      'meridian.dev/database': 'us-east-db',
-      'meridian.dev/traffic': 'api-dns',
-    },
-  },
-);
-const usWest = region(
-  'us-west',
-  {
-    type: 'global-hub',
-    replication: { role: 'warm-standby', mode: 'streaming', source: EAST },
-  },
-  { annotations: { 'meridian.dev/database': 'us-west-db' } },
-);
+const [usEast, usWest] = usEastWestPair({
+  type: 'global-hub',
+  eastAnnotations: { 'meridian.dev/traffic': 'api-dns' },
+});
 
 const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
 

@@ -13,7 +13,12 @@ import {
 } from '@backstage/plugin-notifications-node';
 import { FailoverRun, RegionEntity } from '@meridian/plugin-regions-common';
 import request from 'supertest';
-import { region } from '../__testUtils__/region';
+import {
+  region,
+  usEastWestPair,
+  US_EAST as EAST,
+  US_WEST as WEST,
+} from '../__testUtils__/region';
 import { CATALOG_SYNC_TASK_ID } from '../catalog/syncRegionsFromCatalog';
 import { REPLICATION_COLLECTOR_TASK_ID } from '../collectors/replication/ReplicationCollector';
 import { regionsPlugin } from '../plugin';
@@ -30,19 +35,8 @@ jest.setTimeout(120_000);
 const STARTER = 'user:default/priya.nair';
 const SECOND_OWNER = 'user:default/rafael.costa';
 const STRANGER = 'user:default/lucas.lima';
-const EAST = 'region:default/us-east';
-const WEST = 'region:default/us-west';
 
-const usEast = region(
-  'us-east',
-  { replication: { role: 'primary', mode: 'streaming' } },
-  { annotations: { 'meridian.dev/database': 'us-east-db' } },
-);
-const usWest = region(
-  'us-west',
-  { replication: { role: 'warm-standby', mode: 'streaming', source: EAST } },
-  { annotations: { 'meridian.dev/database': 'us-west-db' } },
-);
+const [usEast, usWest] = usEastWestPair();
 /** us-west as a stale catalog says it after a failover that did not happen: primary. */
 const usWestDeclaredPrimary = region(
   'us-west',

@@ -13,7 +13,11 @@ import {
 } from '@backstage/plugin-notifications-node';
 import { PlanResponse } from '@meridian/plugin-regions-common';
 import request from 'supertest';
-import { region } from '../__testUtils__/region';
+import {
+  usEastWestPair,
+  US_EAST as EAST,
+  US_WEST as WEST,
+} from '../__testUtils__/region';
 import { CATALOG_SYNC_TASK_ID } from '../catalog/syncRegionsFromCatalog';
 import { REPLICATION_COLLECTOR_TASK_ID } from '../collectors/replication/ReplicationCollector';
 import { PlanStore } from '../database/PlanStore';
@@ -30,18 +34,7 @@ import { PostgresPair, startPostgresPair } from '../testing/postgresLab';
 
 jest.setTimeout(120_000);
 
-const EAST = 'region:default/us-east';
-const WEST = 'region:default/us-west';
-const usEast = region(
-  'us-east',
-  { replication: { role: 'primary', mode: 'streaming' } },
-  { annotations: { 'meridian.dev/database': 'us-east-db' } },
-);
-const usWest = region(
-  'us-west',
-  { replication: { role: 'warm-standby', mode: 'streaming', source: EAST } },
-  { annotations: { 'meridian.dev/database': 'us-west-db' } },
-);
+const [usEast, usWest] = usEastWestPair();
 
 describe('the plan route', () => {
   const databases = TestDatabases.create({ ids: ['SQLITE_3'] });

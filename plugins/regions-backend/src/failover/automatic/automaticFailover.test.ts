@@ -20,7 +20,11 @@ import {
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
 import request from 'supertest';
-import { region } from '../../__testUtils__/region';
+import {
+  usEastWestPair,
+  US_EAST as EAST,
+  US_WEST as WEST,
+} from '../../__testUtils__/region';
 import { regionsPlugin } from '../../plugin';
 import {
   isAlive,
@@ -41,18 +45,7 @@ import { AUTOMATIC_FAILOVER_ACTOR } from './AutomaticFailover';
 
 jest.setTimeout(180_000);
 
-const EAST = 'region:default/us-east';
-const WEST = 'region:default/us-west';
-const usEast = region(
-  'us-east',
-  { replication: { role: 'primary', mode: 'streaming' } },
-  { annotations: { 'meridian.dev/database': 'us-east-db' } },
-);
-const usWest = region(
-  'us-west',
-  { replication: { role: 'warm-standby', mode: 'streaming', source: EAST } },
-  { annotations: { 'meridian.dev/database': 'us-west-db' } },
-);
+const [usEast, usWest] = usEastWestPair();
 
 /** The region's front door, as the probes see it. */
 async function startHealthEndpoint() {

@@ -1,5 +1,9 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
-import { region } from '../../__testUtils__/region';
+import {
+  US_EAST as EAST,
+  US_WEST as WEST,
+  usEastWestPair,
+} from '../../__testUtils__/region';
 import {
   PatroniCluster,
   PatroniLabMember,
@@ -15,8 +19,6 @@ import { createFailoverStack } from '../testing/failoverStack';
 
 jest.setTimeout(180_000);
 
-const EAST = 'region:default/us-east';
-const WEST = 'region:default/us-west';
 const POLL_MS = 250;
 
 const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
@@ -48,12 +50,25 @@ describe('a failover Patroni made on its own', () => {
     while (Date.now() < deadline) {
       const state = await lab.clusterState().catch(() => []);
       const leader = state.find(m => m.role === 'leader');
-      if (leader?.name === member.name && leader.state === 'running') {
+      // Patroni reports a running leader before PostgreSQL finished promoting
+      if (
+        leader?.name === member.name &&
+        leader.state === 'running' &&
+        (await lab
+          .query<{ primary: boolean }>(
+            member,
+            'SELECT NOT pg_is_in_recovery() AS primary',
+          )
+          .then(rows => rows[0]?.primary === true)
+          .catch(() => false))
+      ) {
         return;
       }
       await new Promise(resolve => setTimeout(resolve, POLL_MS));
     }
-    throw new Error(`${member.name} did not become Patroni's leader in 60 s`);
+    throw new Error(
+      `${member.name} did not become Patroni's leader (and a primary) in 60 s`,
+    );
   }
 
   it('is recorded as a detected run within two collector ticks, with Patroni as who promoted and when', async () => {
@@ -61,24 +76,7 @@ describe('a failover Patroni made on its own', () => {
     await lab.waitForLeader(east);
     const env = await createFailoverStack({
       knex: await databases.init('SQLITE_3'),
-      regions: [
-        region(
-          'us-east',
-          { replication: { role: 'primary', mode: 'streaming' } },
-          { annotations: { 'meridian.dev/database': 'us-east-db' } },
-        ),
-        region(
-          'us-west',
-          {
-            replication: {
-              role: 'warm-standby',
-              mode: 'streaming',
-              source: EAST,
-            },
-          },
-          { annotations: { 'meridian.dev/database': 'us-west-db' } },
-        ),
-      ],
+      regions: usEastWestPair(),
       config: {
         regions: {
           databases: {

@@ -1,7 +1,11 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
 import { ConfigReader, JsonObject } from '@backstage/config';
 import { NotificationService } from '@backstage/plugin-notifications-node';
-import { region } from '../../__testUtils__/region';
+import {
+  usEastWestPair,
+  US_EAST as EAST,
+  US_WEST as WEST,
+} from '../../__testUtils__/region';
 import { readDatabaseNodes } from '../../bindings/databaseNodes';
 import { PlanStore } from '../../database/PlanStore';
 import { regionStreamedFrom } from '../../service/observedRoles';
@@ -24,18 +28,7 @@ import { PlanValidator } from './PlanValidator';
 
 jest.setTimeout(120_000);
 
-const EAST = 'region:default/us-east';
-const WEST = 'region:default/us-west';
-const usEast = region(
-  'us-east',
-  { replication: { role: 'primary', mode: 'streaming' } },
-  { annotations: { 'meridian.dev/database': 'us-east-db' } },
-);
-const usWest = region(
-  'us-west',
-  { replication: { role: 'warm-standby', mode: 'streaming', source: EAST } },
-  { annotations: { 'meridian.dev/database': 'us-west-db' } },
-);
+const [usEast, usWest] = usEastWestPair();
 
 const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
 
