@@ -1,5 +1,5 @@
+import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import { ChildProcess, spawn } from 'node:child_process';
-import path from 'node:path';
 import { BackendProcessInput } from './backendProcess';
 
 /** A backend process started by a test, and what it printed. */
@@ -25,7 +25,10 @@ export function startBackendProcess(
     [
       '--require',
       require.resolve('@backstage/cli/config/nodeTransform.cjs'),
-      path.join(__dirname, 'backendProcess.ts'),
+      resolvePackagePath(
+        '@meridian/plugin-regions-backend',
+        'src/failover/faults/backendProcess.ts',
+      ),
       JSON.stringify(input),
     ],
     { stdio: ['ignore', 'pipe', 'pipe'] },

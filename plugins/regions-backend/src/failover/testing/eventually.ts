@@ -5,7 +5,11 @@
  */
 export async function eventually<T>(
   found: () => Promise<T | undefined | false | 0>,
-  options: { timeoutMs: number; what: string; describe?: () => Promise<string> },
+  options: {
+    timeoutMs: number;
+    what: string;
+    describe?: () => Promise<string>;
+  },
 ): Promise<T> {
   const deadline = Date.now() + options.timeoutMs;
   for (;;) {
@@ -15,7 +19,9 @@ export async function eventually<T>(
     }
     if (Date.now() > deadline) {
       const seen = options.describe ? `: ${await options.describe()}` : '';
-      throw new Error(`no ${options.what} within ${options.timeoutMs} ms${seen}`);
+      throw new Error(
+        `no ${options.what} within ${options.timeoutMs} ms${seen}`,
+      );
     }
     await new Promise(resolve => setTimeout(resolve, 250));
   }
