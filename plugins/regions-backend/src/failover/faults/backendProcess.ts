@@ -2,7 +2,8 @@
  * One backend instance's failover in a process of its own, for the fault
  * tests that kill it (SIGKILL) in the middle of a run. It connects to the
  * shared PostgreSQL database given on its command line, starts or resumes a
- * run, prints `RUN <id>` and exits once the run ends.
+ * run, prints `RUN <id>`, then `STEP <step> <status>` whenever a step's
+ * status changes (as stored), and exits once the run ends.
  *
  *   node --require @backstage/cli/config/nodeTransform.cjs backendProcess.ts '<json>'
  *
@@ -10,7 +11,7 @@
  */
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { JsonObject } from '@backstage/config';
-import { RegionEntity } from '@meridian/plugin-regions-common';
+import { FailoverRun, RegionEntity } from '@meridian/plugin-regions-common';
 import knexFactory, { Knex } from 'knex';
 import { builtInTrafficSwitchFactories } from '../traffic';
 import { FailoverStart } from '../FailoverOrchestrator';
@@ -47,9 +48,38 @@ async function main(input: BackendProcessInput) {
     ? await stack.orchestrator.resume(input.resume, 'user:default/restarted')
     : await stack.orchestrator.start(input.start!, 'user:default/priya.nair');
   console.log(`RUN ${run.id}`);
-  await stack.orchestrator.whenFinished(run.id);
+  const finished = stack.orchestrator.whenFinished(run.id);
+  await printStepProgress(stack.store, run.id, finished);
   await stack.close();
   await knex.destroy();
+}
+
+/** Prints each change of a step's stored status until `finished` settles. */
+async function printStepProgress(
+  store: { getRun(id: string): Promise<FailoverRun | undefined> },
+  id: string,
+  finished: Promise<unknown>,
+) {
+  let done = false;
+  const markDone = () => {
+    done = true;
+  };
+  finished.then(markDone, markDone);
+  const printed = new Map<string, string>();
+  for (;;) {
+    const run = await store.getRun(id);
+    for (const step of run?.steps ?? []) {
+      if (printed.get(step.id) !== step.status) {
+        printed.set(step.id, step.status);
+        console.log(`STEP ${step.id} ${step.status}`);
+      }
+    }
+    if (done) {
+      await finished;
+      return;
+    }
+    await new Promise(resolve => setTimeout(resolve, 25));
+  }
 }
 
 main(JSON.parse(process.argv[2])).then(

@@ -1,9 +1,7 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
 import { JsonObject } from '@backstage/config';
 import { FailoverRun } from '@meridian/plugin-regions-common';
-import { ChildProcess, spawn } from 'node:child_process';
 import { Resolver } from 'node:dns/promises';
-import path from 'node:path';
 import { Knex } from 'knex';
 import { Client } from 'pg';
 import { region } from '../../__testUtils__/region';
@@ -18,7 +16,7 @@ import {
   timelineOf,
 } from '../testing/failoverStack';
 import { builtInTrafficSwitchFactories } from '../traffic';
-import { BackendProcessInput } from './backendProcess';
+import { startBackendProcess } from './spawnBackendProcess';
 
 /*
  * The backend process executing a switchover is killed (SIGKILL) while a step
@@ -54,48 +52,6 @@ const regions = [
     { annotations: { 'meridian.dev/database': 'us-west-db' } },
   ),
 ];
-
-/** Starts a backend process; resolves with it once it has recorded its run. */
-function startBackendProcess(input: BackendProcessInput): Promise<{
-  child: ChildProcess;
-  runId: string;
-  exited: Promise<number | null>;
-}> {
-  const child = spawn(
-    process.execPath,
-    [
-      '--require',
-      require.resolve('@backstage/cli/config/nodeTransform.cjs'),
-      path.join(__dirname, 'backendProcess.ts'),
-      JSON.stringify(input),
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let stderr = '';
-  child.stderr!.on('data', chunk => {
-    stderr += chunk;
-  });
-  const exited = new Promise<number | null>(resolve =>
-    child.once('exit', code => resolve(code)),
-  );
-  return new Promise((resolve, reject) => {
-    let stdout = '';
-    child.stdout!.on('data', chunk => {
-      stdout += chunk;
-      const match = /RUN (\S+)/.exec(stdout);
-      if (match) {
-        resolve({ child, runId: match[1], exited });
-      }
-    });
-    exited.then(code =>
-      reject(
-        new Error(
-          `backend process exited ${code} before starting a run: ${stderr}`,
-        ),
-      ),
-    );
-  });
-}
 
 describe('a backend process killed in the middle of a switchover', () => {
   const databases = TestDatabases.create({ ids: ['POSTGRES_15'] });
@@ -152,26 +108,6 @@ describe('a backend process killed in the middle of a switchover', () => {
     return (await (await restartedBackend()).store.getRun(id))!;
   }
 
-  async function waitForStep(id: string, step: string) {
-    const { store } = await restartedBackend();
-    const deadline = Date.now() + 60_000;
-    for (;;) {
-      const run = (await store.getRun(id))!;
-      if (run.steps.find(s => s.id === step)?.status === 'running') {
-        return;
-      }
-      if (
-        Date.now() > deadline ||
-        !['pending', 'running'].includes(run.status)
-      ) {
-        throw new Error(
-          `step ${step} of run ${id} never ran: ${JSON.stringify(run)}`,
-        );
-      }
-      await new Promise(resolve => setTimeout(resolve, 20));
-    }
-  }
-
   async function answers(): Promise<string[]> {
     const resolver = new Resolver();
     resolver.setServers([`127.0.0.1:${dns.dnsPort}`]);
@@ -201,7 +137,7 @@ describe('a backend process killed in the middle of a switchover', () => {
         force: false,
       },
     });
-    await waitForStep(first.runId, step);
+    await first.printed(step, 'running');
     first.child.kill('SIGKILL');
     await first.exited;
     await release();
