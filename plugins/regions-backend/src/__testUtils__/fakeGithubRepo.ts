@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { http, HttpResponse, JsonBodyType } from 'msw';
+import { http, HttpResponse, JsonBodyType, PathParams } from 'msw';
 
 /** A pull request as the fake repository keeps it. */
 export interface OpenedPullRequest {
@@ -40,15 +40,16 @@ export function fakeGithubRepo(options: {
   const pullRequests: OpenedPullRequest[] = [];
   const refused = new Map<string, { status: number; message: string }>();
 
+  /** A handler checking the token and refusals; `path` is what `*` matched, decoded. */
   const answer =
-    <P extends Record<string, string | readonly string[]>>(
+    (
       endpoint: string,
       handle: (
-        params: P,
         request: Request,
+        path: string,
       ) => Promise<Response | JsonBodyType> | Response | JsonBodyType,
     ) =>
-    async ({ params, request }: { params: P; request: Request }) => {
+    async ({ params, request }: { params: PathParams; request: Request }) => {
       if (request.headers.get('authorization') !== `token ${options.token}`) {
         return githubError(401, 'Bad credentials');
       }
@@ -56,18 +57,16 @@ export function fakeGithubRepo(options: {
       if (refusal) {
         return githubError(refusal.status, refusal.message);
       }
-      const result = await handle(params, request);
+      // octokit sends `a%2Fb.yaml` for a path `a/b.yaml`
+      const path = decodeURIComponent([params[0] ?? ''].flat().join('/'));
+      const result = await handle(request, path);
       return result instanceof Response ? result : HttpResponse.json(result);
     };
-  // octokit sends `a%2Fb.yaml` for a path `a/b.yaml`
-  const decoded = (value: string | readonly string[]) =>
-    decodeURIComponent([value].flat().join('/'));
 
   const handlers = [
     http.get(
       `${api}/contents/*`,
-      answer<{ 0: string }>('GET contents', (params, request) => {
-        const path = decoded(params[0]);
+      answer('GET contents', (request, path) => {
         const ref = new URL(request.url).searchParams.get('ref')!;
         const text = branches.get(ref)?.get(path);
         if (text === undefined) {
@@ -88,8 +87,8 @@ export function fakeGithubRepo(options: {
     ),
     http.get(
       `${api}/git/ref/*`,
-      answer<{ 0: string }>('GET ref', params => {
-        const branch = decoded(params[0]).replace(/^heads\//, '');
+      answer('GET ref', (_request, path) => {
+        const branch = path.replace(/^heads\//, '');
         const head = heads.get(branch);
         return head
           ? {
@@ -101,7 +100,7 @@ export function fakeGithubRepo(options: {
     ),
     http.post(
       `${api}/git/refs`,
-      answer('POST refs', async (_params, request) => {
+      answer('POST refs', async request => {
         const body = (await request.json()) as { ref: string; sha: string };
         const branch = body.ref.replace(/^refs\/heads\//, '');
         if (heads.has(branch)) {
@@ -121,8 +120,7 @@ export function fakeGithubRepo(options: {
     ),
     http.put(
       `${api}/contents/*`,
-      answer<{ 0: string }>('PUT contents', async (params, request) => {
-        const path = decoded(params[0]);
+      answer('PUT contents', async (request, path) => {
         const body = (await request.json()) as {
           branch: string;
           sha: string;
@@ -137,18 +135,27 @@ export function fakeGithubRepo(options: {
         const text = Buffer.from(body.content, 'base64').toString('utf8');
         files!.set(path, text);
         heads.set(body.branch, sha(`${body.branch}:${body.message}`));
-        return { content: { path, sha: sha(text) }, commit: { message: body.message } };
+        return {
+          content: { path, sha: sha(text) },
+          commit: { message: body.message },
+        };
       }),
     ),
     http.post(
       `${api}/pulls`,
-      answer('POST pulls', async (_params, request) => {
+      answer('POST pulls', async request => {
         const body = (await request.json()) as Omit<
           OpenedPullRequest,
           'number'
         >;
-        if (!heads.has(body.head) || heads.get(body.head) === heads.get(body.base)) {
-          return githubError(422, `No commits between ${body.base} and ${body.head}`);
+        if (
+          !heads.has(body.head) ||
+          heads.get(body.head) === heads.get(body.base)
+        ) {
+          return githubError(
+            422,
+            `No commits between ${body.base} and ${body.head}`,
+          );
         }
         const number = 41 + pullRequests.length + 1;
         pullRequests.push({ number, ...body });

@@ -118,7 +118,8 @@ export class ObservedRoles {
       nodes: Map<string, DatabaseNode>;
       promotions: (since: Date) => Promise<FailoverRun[]>;
       landed: () => Promise<string[]>;
-      inGithub: (region: RegionEntity) => boolean;
+      /** Absent: no fix opens a pull request. */
+      inGithub?: (region: RegionEntity) => boolean;
     },
   ) {}
 
