@@ -4,7 +4,7 @@ import {
   startTestBackend,
   TestDatabases,
 } from '@backstage/backend-test-utils';
-import { JsonObject } from '@backstage/config';
+import { ConfigReader, JsonObject } from '@backstage/config';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { setupServer } from 'msw/node';
@@ -14,6 +14,7 @@ import { region, US_EAST as EAST, US_WEST as WEST } from '../__testUtils__/regio
 import { CATALOG_SYNC_TASK_ID } from '../catalog/syncRegionsFromCatalog';
 import { REPLICATION_COLLECTOR_TASK_ID } from '../collectors/replication/ReplicationCollector';
 import { regionsPlugin } from '../plugin';
+import { DriftPullRequests } from './driftPullRequest';
 import { PostgresPair, startPostgresPair } from '../testing/postgresLab';
 
 /*
@@ -62,7 +63,9 @@ spec:
     mode: streaming
 `;
 
-const locatedAt = (location: string) => ({
+/** Where the catalog read the entity from, and what its author wrote. */
+const locatedAt = (location: string, authored: Record<string, string> = {}) => ({
+  ...authored,
   'backstage.io/managed-by-location': location,
 });
 const usEast = region(
@@ -75,14 +78,14 @@ const usEast = region(
     },
   },
 );
-const usWestIn = (location: string) =>
+const usWestIn = (location: string, authored?: Record<string, string>) =>
   region(
     'us-west',
     { replication: { role: 'primary', mode: 'streaming' } },
     {
       annotations: {
         'meridian.dev/database': 'us-west-db',
-        ...locatedAt(location),
+        ...locatedAt(location, authored),
       },
     },
   );
@@ -113,6 +116,7 @@ describe('drift fix by pull request', () => {
 
   async function setUp(options: {
     location?: string;
+    authored?: Record<string, string>;
     integrations?: JsonObject;
   }) {
     const repo = fakeGithubRepo({
@@ -143,7 +147,10 @@ describe('drift fix by pull request', () => {
           knex: await databases.init('SQLITE_3'),
         }),
         catalogServiceMock.factory({
-          entities: [usEast, usWestIn(options.location ?? `url:${FILE_URL}`)],
+          entities: [
+            usEast,
+            usWestIn(options.location ?? `url:${FILE_URL}`, options.authored),
+          ],
         }),
         mockServices.rootConfig.factory({
           data: {
@@ -291,11 +298,22 @@ describe('drift fix by pull request', () => {
         integrations: withToken,
         location: `url:https://gitlab.com/acme/platform-catalog/-/blob/main/${FILE}`,
       },
-      { integrations: withToken, location: `file:/srv/catalog/${FILE}` },
+      // an edit-url the entity's author wrote does not outweigh where the catalog read it
+      {
+        integrations: withToken,
+        location: `file:/srv/catalog/${FILE}`,
+        authored: {
+          'backstage.io/edit-url': FILE_URL.replace('/blob/', '/edit/'),
+        },
+      },
     ];
-    for (const { integrations, location } of cases) {
+    for (const { integrations, location, authored } of cases) {
       server.resetHandlers();
-      const { repo, fix, drift } = await setUp({ integrations, location });
+      const { repo, fix, drift } = await setUp({
+        integrations,
+        location,
+        authored,
+      });
       expect((await drift()).fix).toEqual({
         landed: false,
         yaml: 'spec:\n  replication:\n    role: warm-standby\n    mode: streaming\n    source: region:default/us-east\n',
@@ -306,6 +324,56 @@ describe('drift fix by pull request', () => {
         `region:default/us-west is not a region landed by the provisioning template: change its entity where it is defined, to:\nspec:\n  replication:\n    role: warm-standby\n    mode: streaming\n    source: ${EAST}\n`,
       ]);
       expect(repo.pullRequests).toEqual([]);
+    }
+  });
+});
+
+describe('DriftPullRequests.locate', () => {
+  const pullRequests = DriftPullRequests.fromConfig(
+    new ConfigReader({
+      integrations: {
+        github: [
+          { host: 'github.com', token: TOKEN },
+          { host: 'ghe.acme.dev', apiBaseUrl: 'https://ghe.acme.dev/api/v3' },
+        ],
+      },
+    }),
+  );
+  const locate = (annotations: Record<string, string>) => {
+    const file = pullRequests.locate(
+      region('us-west', {}, { annotations }),
+    );
+    return file && { ...file, integration: file.integration.config.host };
+  };
+
+  it("finds the file in the catalog's location, else in the author's edit-url or source-location", () => {
+    const inCatalog = {
+      integration: 'github.com',
+      owner: 'acme',
+      repo: 'platform-catalog',
+      branch: 'main',
+      path: FILE,
+    };
+    expect(locate(locatedAt(`url:${FILE_URL}`))).toEqual(inCatalog);
+    expect(
+      locate({ 'backstage.io/edit-url': FILE_URL.replace('/blob/', '/edit/') }),
+    ).toEqual(inCatalog);
+    expect(
+      locate({
+        'backstage.io/source-location': `url:https://github.com/acme/platform-catalog/blob/release%2F2026/regions/us%20west.yml`,
+      }),
+    ).toEqual({ ...inCatalog, branch: 'release/2026', path: 'regions/us west.yml' });
+  });
+
+  it('finds none for a directory, a host without credentials, or another kind of location', () => {
+    for (const location of [
+      'url:https://github.com/acme/platform-catalog/tree/main/catalog/',
+      `url:https://ghe.acme.dev/acme/platform-catalog/blob/main/${FILE}`,
+      `url:https://gitlab.com/acme/platform-catalog/-/blob/main/${FILE}`,
+      `file:/srv/catalog/${FILE}`,
+      'not a location',
+    ]) {
+      expect(locate(locatedAt(location))).toBeUndefined();
     }
   });
 });

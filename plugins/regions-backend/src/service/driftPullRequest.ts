@@ -45,12 +45,9 @@ export class GithubPullRequestError extends CustomErrorBase {
   readonly statusCode = 502;
 }
 
-// The catalog sets managed-by-location itself; the others are fallbacks.
-const LOCATION_ANNOTATIONS = [
-  ANNOTATION_LOCATION,
-  ANNOTATION_EDIT_URL,
-  ANNOTATION_SOURCE_LOCATION,
-];
+// The catalog sets managed-by-location itself; an entity's author can write
+// the others, so they count only for an entity without it.
+const FALLBACK_ANNOTATIONS = [ANNOTATION_EDIT_URL, ANNOTATION_SOURCE_LOCATION];
 
 /** `https://host/owner/repo/blob|edit/branch/path/to/file.yaml` */
 const FILE_PATH = /^\/([^/]+)\/([^/]+)\/(?:blob|edit)\/([^/]+)\/(.+\.ya?ml)$/;
@@ -83,8 +80,12 @@ export class DriftPullRequests {
    */
   locate(region: RegionEntity): GithubFile | undefined {
     const annotations = region.metadata.annotations ?? {};
-    for (const annotation of LOCATION_ANNOTATIONS) {
-      const file = this.githubFileAt(annotations[annotation]);
+    const locations =
+      ANNOTATION_LOCATION in annotations
+        ? [annotations[ANNOTATION_LOCATION]]
+        : FALLBACK_ANNOTATIONS.map(annotation => annotations[annotation]);
+    for (const location of locations) {
+      const file = this.githubFileAt(location);
       if (file) {
         return file;
       }
