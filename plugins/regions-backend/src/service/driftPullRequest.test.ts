@@ -10,7 +10,11 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { setupServer } from 'msw/node';
 import request from 'supertest';
 import { fakeGithubRepo } from '../__testUtils__/fakeGithubRepo';
-import { region, US_EAST as EAST, US_WEST as WEST } from '../__testUtils__/region';
+import {
+  region,
+  US_EAST as EAST,
+  US_WEST as WEST,
+} from '../__testUtils__/region';
 import { CATALOG_SYNC_TASK_ID } from '../catalog/syncRegionsFromCatalog';
 import { REPLICATION_COLLECTOR_TASK_ID } from '../collectors/replication/ReplicationCollector';
 import { regionsPlugin } from '../plugin';
@@ -64,7 +68,10 @@ spec:
 `;
 
 /** Where the catalog read the entity from, and what its author wrote. */
-const locatedAt = (location: string, authored: Record<string, string> = {}) => ({
+const locatedAt = (
+  location: string,
+  authored: Record<string, string> = {},
+) => ({
   ...authored,
   'backstage.io/managed-by-location': location,
 });
@@ -340,9 +347,7 @@ describe('DriftPullRequests.locate', () => {
     }),
   );
   const locate = (annotations: Record<string, string>) => {
-    const file = pullRequests.locate(
-      region('us-west', {}, { annotations }),
-    );
+    const file = pullRequests.locate(region('us-west', {}, { annotations }));
     return file && { ...file, integration: file.integration.config.host };
   };
 
@@ -362,7 +367,11 @@ describe('DriftPullRequests.locate', () => {
       locate({
         'backstage.io/source-location': `url:https://github.com/acme/platform-catalog/blob/release%2F2026/regions/us%20west.yml`,
       }),
-    ).toEqual({ ...inCatalog, branch: 'release/2026', path: 'regions/us west.yml' });
+    ).toEqual({
+      ...inCatalog,
+      branch: 'release/2026',
+      path: 'regions/us west.yml',
+    });
   });
 
   it('finds none for a directory, a host without credentials, or another kind of location', () => {

@@ -13,7 +13,10 @@ jest.setTimeout(20_000);
 
 const STUDIO_SUL = { kind: 'region', namespace: 'default', name: 'studio-sul' };
 /** studio-sul's drift, its entity in a GitHub repository the backend can push to. */
-const inGithub = { ...sulDrift(false), fix: { ...sulDrift(false).fix, pullRequest: true } };
+const inGithub = {
+  ...sulDrift(false),
+  fix: { ...sulDrift(false).fix, pullRequest: true },
+};
 
 function renderAlert(fixDrift: () => Promise<DriftFixResponse>) {
   const onFixed = jest.fn();
