@@ -71,6 +71,7 @@ import { readAutomaticFailoverConfig } from './failover/automatic/config';
 import { readPlanValidationSchedule } from './failover/validation/schedule';
 import { registerRegionsActions } from './actions';
 import { setUpFailover } from './failover/setUpFailover';
+import { DriftPullRequests } from './service/driftPullRequest';
 import { registerRegionsExtensionPoints } from './extensions';
 
 /**
@@ -332,6 +333,7 @@ export const regionsPlugin = createBackendPlugin({
           }),
         );
 
+        const driftPullRequests = DriftPullRequests.fromConfig(config);
         const observedRoles = new ObservedRoles({
           nodes: failoverConfig.databases,
           promotions: since => failoverStore.listSucceededPromotions(since),
@@ -339,6 +341,7 @@ export const regionsPlugin = createBackendPlugin({
             (await allocationStore.listLandings()).map(landing =>
               stringifyEntityRef(landing.entity),
             ),
+          inGithub: region => Boolean(driftPullRequests.locate(region)),
         });
         httpRouter.use(
           await createRouter({
@@ -370,6 +373,7 @@ export const regionsPlugin = createBackendPlugin({
           observedRoles,
           health: probes.health,
           landings: allocationStore,
+          driftPullRequests,
           alertStates,
           notifier: failoverNotifications,
           notifications,

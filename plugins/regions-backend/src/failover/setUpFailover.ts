@@ -18,6 +18,7 @@ import { FailoverStore } from '../database/FailoverStore';
 import { PlanStore } from '../database/PlanStore';
 import { ReplicationStore } from '../database/ReplicationStore';
 import { ReadinessEvaluator } from '../readiness/ReadinessEvaluator';
+import { DriftPullRequests } from '../service/driftPullRequest';
 import { createDriftRouter } from '../service/driftRouter';
 import { createFailoverRouter } from '../service/failoverRouter';
 import { ObservedRoles } from '../service/observedRoles';
@@ -60,6 +61,7 @@ export async function setUpFailover(deps: {
   observedRoles: ObservedRoles;
   health: RegionHealth;
   landings: AllocationStore;
+  driftPullRequests: DriftPullRequests;
   alertStates: AlertStateStore;
   notifier: FailoverNotifier;
   notifications: NotificationService;
@@ -164,6 +166,7 @@ export async function setUpFailover(deps: {
         replication,
         observedRoles,
         landings: deps.landings,
+        pullRequests: deps.driftPullRequests,
         httpAuth,
         permissions,
         auditor,

@@ -21,13 +21,16 @@ import { parse } from 'yaml';
 import { AllocationStore } from '../database/AllocationStore';
 import { DatabaseRegionsStore } from '../database/DatabaseRegionsStore';
 import { ReplicationStore } from '../database/ReplicationStore';
+import { DriftPullRequests } from './driftPullRequest';
 import { ObservedRoles, roleDriftOf } from './observedRoles';
 
 /**
  * `POST /regions/:namespace/:name/drift/fix`: for a region landed by the
  * provisioning template, rewrites its entity's `spec.replication` to what its
  * node says after a failover (the catalog's provider serves it on its next
- * read). A region defined in git answers 409 with the change to make there.
+ * read). For a region defined in a GitHub repository `integrations.github`
+ * has credentials for, opens a pull request changing its file (201); any
+ * other answers 409 with the change to make where it is defined.
  * Needs `regions.failover.run` on the region; audited as `region-drift-fix`.
  */
 export function createDriftRouter(options: {
@@ -35,6 +38,7 @@ export function createDriftRouter(options: {
   replication: ReplicationStore;
   observedRoles: ObservedRoles;
   landings: AllocationStore;
+  pullRequests: DriftPullRequests;
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
   auditor: AuditorService;
@@ -87,6 +91,21 @@ export function createDriftRouter(options: {
             state?.observedRole ?? 'unknown'
           }): nothing to fix`,
         );
+      }
+      // the file named by the catalog's copy of the entity, never the request
+      const file = !landed && options.pullRequests.locate(region);
+      if (file) {
+        const pullRequest = await options.pullRequests.open({
+          region,
+          file,
+          drift,
+          user: credentials.principal.userEntityRef,
+        });
+        await auditorEvent.success({
+          meta: { drift: drift.message, pullRequest: pullRequest.url },
+        });
+        res.status(201).json({ pullRequest });
+        return;
       }
       if (!landed) {
         throw new ConflictError(

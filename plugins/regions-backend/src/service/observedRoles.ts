@@ -18,6 +18,8 @@ export interface DriftEvidence {
   promotions: FailoverRun[];
   /** The refs of the regions landed by the provisioning template. */
   landed: Set<string>;
+  /** Whether the drift fix opens a pull request on the file of a region defined in git. */
+  inGithub?: (region: RegionEntity) => boolean;
 }
 
 const isOneOf = (roles: readonly string[], role: string | null) =>
@@ -91,6 +93,9 @@ export function roleDriftOf(
     ...(since ? { since } : {}),
     fix: {
       landed: evidence.landed.has(ref),
+      ...(!evidence.landed.has(ref) && evidence.inGithub?.(region)
+        ? { pullRequest: true }
+        : {}),
       yaml: stringify({ spec: { replication } }),
     },
   };
@@ -104,8 +109,8 @@ function withoutSource(replication: RegionReplication): RegionReplication {
 }
 
 /**
- * Reads the evidence drift needs — the recent promotions and the landed
- * regions — for the replication route and the topology alike.
+ * Reads the evidence drift needs — the recent promotions, the landed
+ * regions and which regions' files a pull request can change — for the replication route and the topology alike.
  */
 export class ObservedRoles {
   constructor(
@@ -113,6 +118,8 @@ export class ObservedRoles {
       nodes: Map<string, DatabaseNode>;
       promotions: (since: Date) => Promise<FailoverRun[]>;
       landed: () => Promise<string[]>;
+      /** Absent: no fix opens a pull request. */
+      inGithub?: (region: RegionEntity) => boolean;
     },
   ) {}
 
@@ -124,7 +131,11 @@ export class ObservedRoles {
       this.deps.promotions(new Date(Date.now() - ObservedRoles.LOOKBACK_MS)),
       this.deps.landed(),
     ]);
-    return { promotions, landed: new Set(landed) };
+    return {
+      promotions,
+      landed: new Set(landed),
+      inGithub: this.deps.inGithub,
+    };
   }
 
   /** The region a standby really streams from, from its WAL receiver's upstream. */

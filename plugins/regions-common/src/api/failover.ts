@@ -231,10 +231,15 @@ export interface FailoverPreflightResponse {
   evaluatedAt: string;
 }
 
-/** Answer of `POST /regions/:namespace/:name/drift/fix`: the landed entity as rewritten. @public */
-export interface DriftFixResponse {
-  entity: RegionEntity;
-}
+/**
+ * Answer of `POST /regions/:namespace/:name/drift/fix`: the landed entity as
+ * rewritten (200), or the pull request opened on the file of a region defined
+ * in a GitHub repository (201).
+ * @public
+ */
+export type DriftFixResponse =
+  | { entity: RegionEntity }
+  | { pullRequest: { url: string; number: number } };
 
 /** Answer of `POST /failovers` (202). @public */
 export interface FailoverStartResponse {

@@ -37,9 +37,11 @@ export interface RoleDrift {
    * `spec.replication` as it should read, in YAML. `landed` when the region
    * was landed by the provisioning template, whose entity Meridian updates
    * itself (`POST /regions/:namespace/:name/drift/fix`); otherwise the change
-   * is to be made where the entity is defined (git).
+   * is to be made where the entity is defined (git): by a pull request the
+   * same route opens when `pullRequest`, the entity's file being in a GitHub
+   * repository the backend has credentials for.
    */
-  fix: { landed: boolean; yaml: string };
+  fix: { landed: boolean; pullRequest?: boolean; yaml: string };
 }
 
 /**
