@@ -256,7 +256,7 @@ export class FailoverStore {
           `${by} has already approved failover run ${id}`,
         );
       }
-      approvals.push({ by, at: (await this.now()).toISOString() });
+      approvals.push({ by, at: (await this.now(tx)).toISOString() });
       const ready = approvals.length >= row.approvals_required;
       await tx(RUNS)
         .where({ id })
@@ -303,7 +303,7 @@ export class FailoverStore {
           stopped: false,
         };
       }
-      const now = await this.now();
+      const now = await this.now(tx);
       const error = `cancelled by ${by} before it changed anything`;
       const steps = (JSON.parse(row.steps) as FailoverStep[]).map(step =>
         step.status === 'pending' || step.status === 'running'
@@ -724,7 +724,7 @@ export class FailoverStore {
       const run = toRun(row);
       const current = run.steps.find(step => step.status === 'running');
       const error = describe(run, current);
-      const now = await this.now();
+      const now = await this.now(tx);
       const steps = run.steps.map(step =>
         step === current
           ? {
@@ -862,10 +862,14 @@ export class FailoverStore {
     }
   };
 
-  /** The database's time: heartbeats of several hosts compare on one clock. */
-  private async now(): Promise<Date> {
+  /**
+   * The database's time: heartbeats of several hosts compare on one clock.
+   * Inside a transaction, asked through it: a second connection from a
+   * busy pool could wait for the very connection the transaction holds.
+   */
+  private async now(db: Knex = this.db): Promise<Date> {
     if (this.isPostgres) {
-      const result = await this.db.raw('SELECT now() AS now');
+      const result = await db.raw('SELECT now() AS now');
       return new Date(result.rows[0].now);
     }
     return new Date(); // SQLite lives in one process: its host's clock is the only one
