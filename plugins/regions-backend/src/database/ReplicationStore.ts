@@ -226,14 +226,13 @@ export class ReplicationStore {
       }
       for (const { merged, states } of statesByMergedColumns(samples)) {
         for (const chunk of chunksOf(states)) {
-          await tx(STATE)
-            .insert(chunk)
-            .onConflict('region_ref')
-            .merge(merged);
+          await tx(STATE).insert(chunk).onConflict('region_ref').merge(merged);
         }
       }
       const rollups = samples
-        .filter(sample => sample.lagBytes !== null || sample.lagSeconds !== null)
+        .filter(
+          sample => sample.lagBytes !== null || sample.lagSeconds !== null,
+        )
         .map(sample => ({
           region_ref: sample.regionRef,
           bucket: new Date(

@@ -4,7 +4,10 @@ import { ReplicationObservation } from '@meridian/plugin-regions-node';
 import { region } from '../../__testUtils__/region';
 import { DatabaseRegionsStore } from '../../database/DatabaseRegionsStore';
 import { ReplicationStore } from '../../database/ReplicationStore';
-import { NodeSharingSource, ReplicationCollector } from './ReplicationCollector';
+import {
+  NodeSharingSource,
+  ReplicationCollector,
+} from './ReplicationCollector';
 
 jest.setTimeout(60_000);
 
@@ -28,7 +31,9 @@ const nodeOf = (r: RegionEntity) => r.metadata.annotations!['test/node'];
  * event loop, so that every sample the collector lets run at once overlaps.
  * A node's lag in seconds is its number; `fail` makes a node's samples throw.
  */
-function countingSource(fail: (node: string) => string | undefined = () => undefined) {
+function countingSource(
+  fail: (node: string) => string | undefined = () => undefined,
+) {
   const calls: string[] = [];
   let inFlight = 0;
   let mostInFlight = 0;

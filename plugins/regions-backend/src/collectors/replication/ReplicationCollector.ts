@@ -63,8 +63,7 @@ export function readReplicationCollectorSchedule(
     retention: _retention,
     concurrency: _concurrency,
     ...configured
-  } =
-    config.getOptionalConfig(CONFIG_KEY)?.get<JsonObject>() ?? {};
+  } = config.getOptionalConfig(CONFIG_KEY)?.get<JsonObject>() ?? {};
   const schedule = readSchedulerServiceTaskScheduleDefinitionFromConfig(
     new ConfigReader(
       { ...DEFAULT_SCHEDULE, ...configured },
@@ -294,7 +293,9 @@ export class ReplicationCollector {
       return;
     } catch (error) {
       this.options.logger.warn(
-        `Could not store the tick's ${samples.length} replication samples together, storing them one by one: ${
+        `Could not store the tick's ${
+          samples.length
+        } replication samples together, storing them one by one: ${
           toError(error).message
         }`,
       );
