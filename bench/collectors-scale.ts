@@ -86,15 +86,18 @@ async function servePrometheus() {
     const metric = /^\w+/.exec(query)?.[0] ?? '';
     const node = Number(/node="node-(\d+)"/.exec(query)?.[1]);
     await new Promise(resolve => setTimeout(resolve, QUERY_DELAY_MS));
+    // `metric{…}[300s]` asks for a range (the latest scrape with its time)
+    const range = /\[\d+s\]$/.test(query);
+    const now = Date.now() / 1000;
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end(
       JSON.stringify({
         status: 'success',
         data: {
-          resultType: 'vector',
+          resultType: range ? 'matrix' : 'vector',
           result: seriesOf(metric, node).map(([labels, value]) => ({
             metric: { __name__: metric, ...labels },
-            value: [Date.now() / 1000, value],
+            ...(range ? { values: [[now, value]] } : { value: [now, value] }),
           })),
         },
       }),

@@ -135,7 +135,7 @@ async function measureRounds(engine: string, collector: ProbeCollector) {
 
 /**
  * What the default retention leaves of the first region's probes: 2 hours of
- * raw checks, 8 days of 5-minute rollups and 30 days of hourly ones.
+ * raw checks, 2 days of 5-minute rollups and 30 days of hourly ones.
  */
 async function fillHistory(engine: string, knex: Knex, now: Date) {
   const probes = Array.from(
@@ -146,7 +146,7 @@ async function fillHistory(engine: string, knex: Knex, now: Date) {
   const raw = [];
   for (const probe of probes) {
     for (const [widthMs, days] of [
-      [FIVE_MINUTES, 8],
+      [FIVE_MINUTES, 2],
       [HOUR, HISTORY_DAYS],
     ]) {
       const last = Math.floor(now.getTime() / widthMs);
@@ -179,7 +179,7 @@ async function fillHistory(engine: string, knex: Knex, now: Date) {
   console.log(
     `${engine}: filled ${rollups.length.toLocaleString(
       'en',
-    )} rollups (${PROBES_PER_REGION} probes: 8 days of 5-minute, ${HISTORY_DAYS} days of hourly) and ${raw.length.toLocaleString(
+    )} rollups (${PROBES_PER_REGION} probes: 2 days of 5-minute, ${HISTORY_DAYS} days of hourly) and ${raw.length.toLocaleString(
       'en',
     )} raw checks in ${((performance.now() - started) / 1000).toFixed(1)} s`,
   );

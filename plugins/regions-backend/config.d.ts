@@ -364,6 +364,11 @@ export interface Config {
        * backend instance samples per tick.
        */
       replication?: CollectorSchedule & {
+        /**
+         * How many database nodes one tick samples at once (regions on the
+         * same node share one sample). Default 16; at least 1.
+         */
+        concurrency?: number;
         /** How long samples are kept. */
         retention?: {
           /** Raw samples, which answer the 1h and 24h windows. Default 48 hours. */

@@ -8,4 +8,5 @@
 export { regionsPlugin as default } from './plugin';
 export { PostgresReplicationSource } from './collectors/replication/PostgresReplicationSource';
 export { PrometheusReplicationSource } from './collectors/replication/PrometheusReplicationSource';
+export type { NodeSharingSource } from './collectors/replication/ReplicationCollector';
 export { RegionHealth } from './collectors/probes/RegionHealth';

@@ -17,6 +17,7 @@ import { PostgresReplicationSource } from './collectors/replication/PostgresRepl
 import { PrometheusReplicationSource } from './collectors/replication/PrometheusReplicationSource';
 import {
   readReplicationCollectorSchedule,
+  readReplicationConcurrency,
   readReplicationRetention,
   REPLICATION_COLLECTOR_TASK_ID,
   ReplicationCollector,
@@ -198,6 +199,7 @@ export const regionsPlugin = createBackendPlugin({
             ...builtInReplicationSources,
           ],
           logger,
+          concurrency: readReplicationConcurrency(config),
           afterTick: async (samples, previous, signal) => {
             await splitBrainGuard.check(samples, signal);
             await promotionDetector.check(samples, previous);

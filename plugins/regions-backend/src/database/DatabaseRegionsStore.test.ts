@@ -89,6 +89,31 @@ describe('DatabaseRegionsStore', () => {
       });
     });
 
+    it('reads the regions another backend instance synced since, not those it read before', async () => {
+      const knex = await databases.init(databaseId);
+      const database = mockServices.database({ knex });
+      const reader = await DatabaseRegionsStore.create({ database });
+      const writer = await DatabaseRegionsStore.create({ database });
+      await writer.replaceSnapshot({
+        regions: [region('a')],
+        conflicts: [],
+        syncedAt: new Date('2026-11-01T12:00:00Z'),
+      });
+      expect((await reader.getSnapshot()).regions).toEqual([region('a')]);
+
+      await writer.replaceSnapshot({
+        regions: [region('a', { type: 'global-hub' }), region('b')],
+        conflicts: [overlap],
+        syncedAt: new Date('2026-11-01T12:00:15Z'),
+      });
+
+      await expect(reader.getSnapshot()).resolves.toEqual({
+        regions: [region('a', { type: 'global-hub' }), region('b')],
+        conflicts: [overlap],
+        syncedAt: new Date('2026-11-01T12:00:15Z'),
+      });
+    });
+
     it('finds one region with only the conflicts that name it', async () => {
       const store = await createStore();
       const hubCycle: RegionConflict = {

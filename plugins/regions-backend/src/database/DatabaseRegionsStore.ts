@@ -71,6 +71,13 @@ export class DatabaseRegionsStore {
     return new DatabaseRegionsStore(client);
   }
 
+  /**
+   * The regions of the latest sync read, parsed once: every sync writes all
+   * regions anew with its time, so the sync time names its regions (also
+   * when another backend instance wrote them).
+   */
+  private parsed?: { syncedAt: number; regions: RegionEntity[] };
+
   private constructor(private readonly db: Knex) {}
 
   /**
@@ -83,6 +90,7 @@ export class DatabaseRegionsStore {
     syncedAt: Date;
   }): Promise<void> {
     const { regions, conflicts, syncedAt } = snapshot;
+    this.parsed = undefined;
     await this.db.transaction(async tx => {
       await tx('regions').delete();
       await insertInChunks(
@@ -117,18 +125,37 @@ export class DatabaseRegionsStore {
     });
   }
 
-  /** Reads regions, conflicts and sync time as of one moment. */
+  /**
+   * Reads regions, conflicts and sync time as of one moment. The regions of
+   * one sync are read and parsed once and shared between callers: they are
+   * frozen, read-only.
+   */
   async getSnapshot(): Promise<RegionsSnapshot> {
     return this.readConsistently(async tx => {
-      const regionRows = await tx<RegionRow>('regions');
-      // Sorted here rather than in SQL, where collations differ by engine.
-      regionRows.sort((a, b) => compareRefs(a.ref, b.ref));
+      const syncedAt = await readSyncedAt(tx);
       return {
-        regions: regionRows.map(row => JSON.parse(row.entity)),
+        regions: [...(await this.readRegions(tx, syncedAt))],
         conflicts: await readConflicts(tx),
-        syncedAt: await readSyncedAt(tx),
+        syncedAt,
       };
     });
+  }
+
+  private async readRegions(
+    tx: Knex.Transaction,
+    syncedAt: Date | null,
+  ): Promise<RegionEntity[]> {
+    if (syncedAt && this.parsed?.syncedAt === syncedAt.getTime()) {
+      return this.parsed.regions;
+    }
+    const regionRows = await tx<RegionRow>('regions');
+    // Sorted here rather than in SQL, where collations differ by engine.
+    regionRows.sort((a, b) => compareRefs(a.ref, b.ref));
+    const regions = regionRows.map(row => deepFreeze(JSON.parse(row.entity)));
+    if (syncedAt) {
+      this.parsed = { syncedAt: syncedAt.getTime(), regions };
+    }
+    return regions;
   }
 
   /** One region with the conflicts that name it; undefined when unknown. */
@@ -243,6 +270,16 @@ async function readSyncedAt(tx: Knex.Transaction): Promise<Date | null> {
     .where({ collector: CATALOG_COLLECTOR })
     .first();
   return row ? toDate(row.synced_at) : null;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const child of Object.values(value)) {
+      deepFreeze(child);
+    }
+    Object.freeze(value);
+  }
+  return value;
 }
 
 /** Orders canonical refs by code point, the same on every engine. */

@@ -106,7 +106,7 @@ describe('ProbeStore', () => {
         },
       ]);
 
-      // raw checks go after 2 hours, 5-minute rollups after 8 days, hourly
+      // raw checks go after 2 hours, 5-minute rollups after 2 days, hourly
       // ones after 35
       const rows = async (table: string, where = {}) =>
         Number((await knex(table).where(where).count({ n: '*' }))[0].n);
@@ -115,8 +115,13 @@ describe('ProbeStore', () => {
       expect(
         (await store.getSeries(['api'], '7d', now)).get('api'),
       ).toHaveLength(2);
-      await store.prune(new Date(now.getTime() + 9 * DAY));
+      const later = new Date(now.getTime() + 3 * DAY);
+      await store.prune(later);
       expect(await rows('region_probe_rollups', { width_ms: 300_000 })).toBe(0);
+      // the week reads the hourly rollups, so it outlives the 5-minute ones
+      expect(
+        (await store.getSeries(['api'], '7d', later)).get('api'),
+      ).toMatchObject([{ checks: 3 }, { checks: 1 }]);
       expect(await rows('region_probe_rollups', { width_ms: 3_600_000 })).toBe(
         3,
       );

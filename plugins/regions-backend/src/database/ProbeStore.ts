@@ -36,29 +36,29 @@ const DAY = 24 * HOUR;
 export interface ProbeRetention {
   /** Raw checks; must cover the raw window (1 h). */
   rawMs: number;
-  /** 5-minute rollups; must cover the 7 d window. */
+  /** 5-minute rollups; must cover the 24 h window. */
   fiveMinuteMs: number;
   /** Hourly rollups; must cover the 30 d window. */
   hourlyMs: number;
 }
 
 /**
- * 2 hours of raw checks (1,000 probes every 5 s are 1.4 million rows), 8 days
+ * 2 hours of raw checks (1,000 probes every 5 s are 1.4 million rows), 2 days
  * of 5-minute rollups and 35 days of hourly ones.
  */
 export const DEFAULT_PROBE_RETENTION: ProbeRetention = {
   rawMs: 2 * HOUR,
-  fiveMinuteMs: 8 * DAY,
+  fiveMinuteMs: 2 * DAY,
   hourlyMs: 35 * DAY,
 };
 
-// The 24 h and 7 d windows read 5-minute buckets; 30 d hourly ones, as a
-// 200-point line of 30 days shows 3.6 h per point anyway, and a tenth of the
-// rows keeps the answer fast with many probes.
+// The 24 h window reads 5-minute buckets; 7 d and 30 d hourly ones, as a
+// 200-point line of 7 days shows 50 min a point anyway (168 hourly points),
+// and a twelfth of the rows keeps the answer fast with many probes.
 const FIVE_MINUTES = 5 * 60_000;
 const ROLLUP_WIDTH_MS: Record<Exclude<ReplicationWindow, '1h'>, number> = {
   '24h': FIVE_MINUTES,
-  '7d': FIVE_MINUTES,
+  '7d': HOUR,
   '30d': HOUR,
 };
 

@@ -186,70 +186,65 @@ export class ReplicationStore {
     private readonly retention: ReplicationRetention,
   ) {}
 
-  /**
-   * Records one sample in one transaction: its raw rows, the region's latest
-   * outcome, and the worst lag into the sample's rollup bucket.
-   */
+  /** Records one sample; see `writeSamples`. */
   async writeSample(sample: ReplicationSample): Promise<void> {
-    const { regionRef, sampledAt } = sample;
-    await this.db.transaction(async tx => {
-      if (sample.rows.length > 0) {
-        await tx(SAMPLES).insert(
-          sample.rows.map(row => ({
-            region_ref: regionRef,
-            replica: row.replica,
-            sampled_at: sampledAt,
-            state: row.state,
-            sync_state: row.syncState ?? null,
-            lag_bytes: row.lagBytes,
-            lag_seconds: row.lagSeconds,
-          })),
+    await this.writeSamples([sample]);
+  }
+
+  /**
+   * Records samples of distinct regions (a tick's) in one transaction, a few
+   * statements for all of them: their raw rows, each region's latest outcome,
+   * and the worst lag into each sample's rollup bucket.
+   */
+  async writeSamples(samples: ReplicationSample[]): Promise<void> {
+    const refs = new Set<string>();
+    for (const { regionRef } of samples) {
+      if (refs.has(regionRef)) {
+        throw new Error(
+          `Two replication samples of ${regionRef} in one write: a region's samples are written one write each`,
         );
       }
-      const state = {
-        region_ref: regionRef,
-        sampled_at: sampledAt,
-        status: sample.status,
-        reason: sample.reason,
-        source: sample.source ?? null,
-        database: sample.database ?? null,
-        lag_bytes: sample.lagBytes,
-        lag_seconds: sample.lagSeconds,
-        replicas: JSON.stringify(sample.replicas),
-        standby: sample.standby ? JSON.stringify(sample.standby) : null,
-        subscriptions: JSON.stringify(sample.subscriptions ?? []),
-        observed_role: sample.observedRole,
-      };
-      const node: LastObservedNode | undefined = sample.node && {
-        ...sample.node,
-        sampledAt: sampledAt.toISOString(),
-      };
-      // A failed sample keeps what the node last said of itself, and which
-      // node it was: an emergency failover of a lost primary compares the
-      // target with it, the promotion detector names it.
-      const kept = [
-        ...(node ? [] : ['node']),
-        ...(sample.database ? [] : ['database']),
-      ];
-      await tx(STATE)
-        .insert({ ...state, node: node ? JSON.stringify(node) : null })
-        .onConflict('region_ref')
-        .merge(
-          kept.length
-            ? Object.keys(state).filter(column => !kept.includes(column))
-            : undefined,
-        );
-      if (sample.lagBytes !== null || sample.lagSeconds !== null) {
+      refs.add(regionRef);
+    }
+    if (samples.length === 0) {
+      return;
+    }
+    await this.db.transaction(async tx => {
+      const rows = samples.flatMap(sample =>
+        sample.rows.map(row => ({
+          region_ref: sample.regionRef,
+          replica: row.replica,
+          sampled_at: sample.sampledAt,
+          state: row.state,
+          sync_state: row.syncState ?? null,
+          lag_bytes: row.lagBytes,
+          lag_seconds: row.lagSeconds,
+        })),
+      );
+      for (const chunk of chunksOf(rows)) {
+        await tx(SAMPLES).insert(chunk);
+      }
+      for (const { merged, states } of statesByMergedColumns(samples)) {
+        for (const chunk of chunksOf(states)) {
+          await tx(STATE).insert(chunk).onConflict('region_ref').merge(merged);
+        }
+      }
+      const rollups = samples
+        .filter(
+          sample => sample.lagBytes !== null || sample.lagSeconds !== null,
+        )
+        .map(sample => ({
+          region_ref: sample.regionRef,
+          bucket: new Date(
+            Math.floor(sample.sampledAt.getTime() / ROLLUP_BUCKET_MS) *
+              ROLLUP_BUCKET_MS,
+          ),
+          max_lag_bytes: sample.lagBytes,
+          max_lag_seconds: sample.lagSeconds,
+        }));
+      for (const chunk of chunksOf(rollups)) {
         await tx(ROLLUPS)
-          .insert({
-            region_ref: regionRef,
-            bucket: new Date(
-              Math.floor(sampledAt.getTime() / ROLLUP_BUCKET_MS) *
-                ROLLUP_BUCKET_MS,
-            ),
-            max_lag_bytes: sample.lagBytes,
-            max_lag_seconds: sample.lagSeconds,
-          })
+          .insert(chunk)
           .onConflict(['region_ref', 'bucket'])
           .merge({
             max_lag_bytes: this.greatest('max_lag_bytes'),
@@ -436,6 +431,63 @@ export class ReplicationStore {
           column,
         ]);
   }
+}
+
+// Rows per insert: well under SQLite's and PostgreSQL's bound-variable limits.
+const CHUNK = 500;
+
+function chunksOf<T>(rows: T[]): T[][] {
+  const chunks: T[][] = [];
+  for (let i = 0; i < rows.length; i += CHUNK) {
+    chunks.push(rows.slice(i, i + CHUNK));
+  }
+  return chunks;
+}
+
+/**
+ * The state rows of samples, grouped by the columns an upsert replaces. A
+ * failed sample keeps what the node last said of itself, and which node it
+ * was: an emergency failover of a lost primary compares the target with it,
+ * the promotion detector names it.
+ */
+function statesByMergedColumns(samples: ReplicationSample[]) {
+  const groups = new Map<
+    string,
+    { merged: string[]; states: Record<string, unknown>[] }
+  >();
+  for (const sample of samples) {
+    const node: LastObservedNode | undefined = sample.node && {
+      ...sample.node,
+      sampledAt: sample.sampledAt.toISOString(),
+    };
+    const state = {
+      region_ref: sample.regionRef,
+      sampled_at: sample.sampledAt,
+      status: sample.status,
+      reason: sample.reason,
+      source: sample.source ?? null,
+      database: sample.database ?? null,
+      lag_bytes: sample.lagBytes,
+      lag_seconds: sample.lagSeconds,
+      replicas: JSON.stringify(sample.replicas),
+      standby: sample.standby ? JSON.stringify(sample.standby) : null,
+      subscriptions: JSON.stringify(sample.subscriptions ?? []),
+      observed_role: sample.observedRole,
+      node: node ? JSON.stringify(node) : null,
+    };
+    const kept = [
+      ...(node ? [] : ['node']),
+      ...(sample.database ? [] : ['database']),
+    ];
+    const merged = Object.keys(state).filter(
+      column => column !== 'region_ref' && !kept.includes(column),
+    );
+    const key = merged.join();
+    const group = groups.get(key) ?? { merged, states: [] };
+    group.states.push(state);
+    groups.set(key, group);
+  }
+  return [...groups.values()];
 }
 
 // pg returns bigint and aggregates of it as strings; lags fit a JS number.

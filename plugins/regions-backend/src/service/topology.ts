@@ -3,6 +3,7 @@ import {
   HealthStatus,
   RegionConflict,
   RegionEntity,
+  TopologyEdge,
   TopologyReadiness,
   TopologyRegion,
   TopologyResponse,
@@ -28,6 +29,42 @@ export function summarizeRegion(
     region,
     conflicts.filter(c => c.regions.includes(ref)).length,
   );
+}
+
+/** What the topology takes from a region entity alone. */
+type Declared = {
+  ref: string;
+  /** The region as shown when no conflict names it. */
+  summary: TopologyRegion;
+  edges: TopologyEdge[];
+};
+
+// The store shares one sync's entities between requests, so each entity is
+// summarised once per sync rather than once per request.
+const declaredOf = new WeakMap<RegionEntity, Declared>();
+
+function declared(region: RegionEntity): Declared {
+  let found = declaredOf.get(region);
+  if (!found) {
+    found = {
+      ref: stringifyEntityRef(region),
+      summary: toTopologyRegion(region, 0),
+      edges: topologyEdgesOf(region),
+    };
+    declaredOf.set(region, found);
+  }
+  return found;
+}
+
+/** How many conflicts name each region, in one pass over the conflicts. */
+function conflictCounts(conflicts: RegionConflict[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const conflict of conflicts) {
+    for (const ref of new Set(conflict.regions)) {
+      counts.set(ref, (counts.get(ref) ?? 0) + 1);
+    }
+  }
+  return counts;
 }
 
 /**
@@ -65,15 +102,18 @@ export function buildTopology(
     userLatency,
   } = observations;
   const { regions, conflicts, syncedAt } = snapshot;
-  const known = new Set(regions.map(region => stringifyEntityRef(region)));
+  const declarations = regions.map(declared);
+  const known = new Set(declarations.map(({ ref }) => ref));
+  const counts = conflictCounts(conflicts);
   return {
-    regions: regions.map(region => {
-      const ref = stringifyEntityRef(region);
+    regions: regions.map((region, i) => {
+      const { ref, summary: base } = declarations[i];
+      const conflicted = counts.get(ref) ?? 0;
       const scored = readiness.get(ref);
       const probed = health?.get(ref);
       const userTargetMs = region.spec.userLatencyTargetMs;
       const summary = {
-        ...summarizeRegion(region, conflicts),
+        ...(conflicted ? toTopologyRegion(region, conflicted) : base),
         ...(scored ? { readiness: scored } : {}),
         ...(probed ? { health: probed } : {}),
         ...(userLatency && userTargetMs !== undefined
@@ -110,7 +150,9 @@ export function buildTopology(
       };
     }),
     edges: withMeasuredLatency(
-      regions.flatMap(topologyEdgesOf).filter(edge => known.has(edge.to)),
+      declarations.flatMap(({ edges }) =>
+        edges.filter(edge => known.has(edge.to)),
+      ),
       linkLatency,
     ),
     conflicts,

@@ -2,6 +2,7 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 import { parseEntityRef } from '@backstage/catalog-model';
 import { RegionAlerts } from '../../alerts/RegionAlerts';
 import { ProbeCheck, ProbeState, ProbeStore } from '../../database/ProbeStore';
+import { inParallel } from '../inParallel';
 import { checkProbe } from './checkProbe';
 import { ProbeDefinition, probeTickMs } from './config';
 import { nextProbeState } from './status';
@@ -116,24 +117,4 @@ export class ProbeCollector {
             },
     });
   }
-}
-
-/** `fn` over `items`, at most `limit` at once; results in order. */
-async function inParallel<T, R>(
-  items: T[],
-  limit: number,
-  fn: (item: T) => Promise<R>,
-): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await fn(items[index]);
-    }
-  };
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, worker),
-  );
-  return results;
 }

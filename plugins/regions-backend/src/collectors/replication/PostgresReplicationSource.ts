@@ -9,12 +9,12 @@ import {
   DatabaseNode,
   NodeUnreachableError,
   ReplicationObservation,
-  ReplicationSource,
 } from '@meridian/plugin-regions-node';
 import { Pool, PoolClient } from 'pg';
 import { bindDatabase, readDatabaseNodes } from '../../bindings/databaseNodes';
 import { connectionSecrets, networkErrorReason } from '../../lib/errors';
 import { isUnreachable } from '../../postgres/connection';
+import { NodeSharingSource } from './ReplicationCollector';
 import { readSubscriptions } from './subscriptions';
 import {
   hostPort,
@@ -95,7 +95,7 @@ SELECT w.status, w.sender_host, w.sender_port,
  *
  * @public
  */
-export class PostgresReplicationSource implements ReplicationSource {
+export class PostgresReplicationSource implements NodeSharingSource {
   readonly id = 'postgres';
   private readonly pools = new Map<string, Pool>();
 
@@ -119,6 +119,15 @@ export class PostgresReplicationSource implements ReplicationSource {
   observes(region: RegionEntity): boolean {
     const name = region.metadata.annotations?.[ANNOTATION_REGION_DATABASE];
     return Boolean(name && this.nodes.get(name)?.connection);
+  }
+
+  /**
+   * The node a region may be sampled from: the collector samples it once a
+   * tick for every region bound to it.
+   */
+  nodeOf(region: RegionEntity): string | undefined {
+    const { node } = bindDatabase(region, this.nodes);
+    return node?.connection ? node.name : undefined;
   }
 
   async sample(

@@ -6,12 +6,10 @@ import {
   RegionEntity,
   StandbyState,
 } from '@meridian/plugin-regions-common';
-import {
-  ReplicationObservation,
-  ReplicationSource,
-} from '@meridian/plugin-regions-node';
+import { ReplicationObservation } from '@meridian/plugin-regions-node';
 import { parseLabelMatchers } from '../../lib/labelMatchers';
 import { PrometheusClient, TimedPrometheusReading } from '../../lib/prometheus';
+import { NodeSharingSource } from './ReplicationCollector';
 
 /** Cap on one sample (all its queries), whatever the caller's signal allows. */
 const SAMPLE_TIMEOUT_MS = 5_000;
@@ -47,7 +45,7 @@ type Reading = TimedPrometheusReading;
  *
  * @public
  */
-export class PrometheusReplicationSource implements ReplicationSource {
+export class PrometheusReplicationSource implements NodeSharingSource {
   readonly id = 'prometheus';
 
   /** Reads `regions.prometheus`; `undefined` when it is not configured. */
@@ -90,6 +88,20 @@ export class PrometheusReplicationSource implements ReplicationSource {
 
   observes(region: RegionEntity): boolean {
     return this.selectorOf(region) !== undefined;
+  }
+
+  /**
+   * The node a region's selector picks, as parsed: regions with the same
+   * selector are sampled once a tick. Undefined for a selector that does not
+   * parse; its sample fails naming the field.
+   */
+  nodeOf(region: RegionEntity): string | undefined {
+    const written = this.selectorOf(region);
+    try {
+      return written && parseLabelMatchers(written.selector, written.field);
+    } catch {
+      return undefined;
+    }
   }
 
   async sample(

@@ -26,6 +26,7 @@ import {
   ReplicationState,
   ReplicationStore,
 } from '../../database/ReplicationStore';
+import { inParallel } from '../inParallel';
 import { judgeObservation } from './judgeObservation';
 import { linkLogicalReplication } from './logicalLinks';
 
@@ -43,6 +44,9 @@ const DEFAULT_SCHEDULE = {
 /** How long one region's sample may take before it counts as failed. */
 const DEFAULT_SAMPLE_TIMEOUT_MS = 5_000;
 
+/** Nodes sampled at once when `collectors.replication.concurrency` is not set. */
+export const DEFAULT_REPLICATION_CONCURRENCY = 16;
+
 // The staleness used when the frequency is a crontab line.
 const CRON_STALE_AFTER_MS = 3 * 60_000;
 
@@ -54,9 +58,12 @@ const CRON_STALE_AFTER_MS = 3 * 60_000;
 export function readReplicationCollectorSchedule(
   config: Config,
 ): SchedulerServiceTaskScheduleDefinition {
-  // retention is the store's, not the scheduler's
-  const { retention: _retention, ...configured } =
-    config.getOptionalConfig(CONFIG_KEY)?.get<JsonObject>() ?? {};
+  // retention is the store's and concurrency the collector's, not the scheduler's
+  const {
+    retention: _retention,
+    concurrency: _concurrency,
+    ...configured
+  } = config.getOptionalConfig(CONFIG_KEY)?.get<JsonObject>() ?? {};
   const schedule = readSchedulerServiceTaskScheduleDefinitionFromConfig(
     new ConfigReader(
       { ...DEFAULT_SCHEDULE, ...configured },
@@ -100,8 +107,39 @@ export function readReplicationRetention(config: Config): ReplicationRetention {
 }
 
 /**
+ * Reads `regions.collectors.replication.concurrency`: how many nodes one
+ * tick samples at once.
+ */
+export function readReplicationConcurrency(config: Config): number {
+  const key = `${CONFIG_KEY}.concurrency`;
+  const concurrency =
+    config.getOptionalNumber(key) ?? DEFAULT_REPLICATION_CONCURRENCY;
+  if (!Number.isInteger(concurrency) || concurrency < 1) {
+    throw new Error(
+      `Invalid config at ${key}: ${concurrency} is not a whole number of at least 1`,
+    );
+  }
+  return concurrency;
+}
+
+/**
+ * A source whose observation of a region is that of a database node several
+ * regions may share; `nodeOf` names the node, or is undefined when the region
+ * cannot be sampled (its sample then fails on its own, with the reason).
+ *
+ * @public
+ */
+export interface NodeSharingSource extends ReplicationSource {
+  nodeOf(region: RegionEntity): string | undefined;
+}
+
+type Observed = { region: RegionEntity; source: ReplicationSource };
+
+/**
  * Samples the replication state of every known region that a source
- * observes, all regions in parallel, and records the outcome. A region whose
+ * observes and records the outcome. Regions on the same node share one
+ * sample of it, and at most `concurrency` nodes are sampled at once, so that
+ * a tick over thousands of regions opens no storm of connections. A region whose
  * source fails is recorded as `unknown` with the error as reason; the others
  * are not affected, and the next run tries it again.
  */
@@ -114,6 +152,8 @@ export class ReplicationCollector {
       sources: ReplicationSource[];
       logger: LoggerService;
       sampleTimeoutMs?: number;
+      /** Nodes sampled at once; default 16. */
+      concurrency?: number;
       /**
        * Looks at every tick's samples together, with the states they replace
        * (e.g. the split-brain guard, the promotion detector).
@@ -139,22 +179,13 @@ export class ReplicationCollector {
   async run(signal?: AbortSignal): Promise<void> {
     const { regions } = await this.options.regions.getSnapshot();
     const previous = await this.options.store.getLatestStates();
-    const outcomes = (
-      await Promise.all(
-        regions.map(async region => {
-          const source = this.sourceOf(region);
-          return source
-            ? [
-                {
-                  region,
-                  source,
-                  ...(await this.attempt(region, source, signal)),
-                },
-              ]
-            : [];
-        }),
-      )
-    ).flat();
+    const outcomes = await this.sampleByNode(
+      regions.flatMap(region => {
+        const source = this.sourceOf(region);
+        return source ? [{ region, source }] : [];
+      }),
+      signal,
+    );
     const linked = linkLogicalReplication(
       regions,
       new Map(
@@ -168,18 +199,48 @@ export class ReplicationCollector {
         [...previous].map(([ref, state]) => [ref, state.subscriptions ?? []]),
       ),
     );
-    const samples = await Promise.all(
-      outcomes.map(({ region, source, error }) => {
-        const observation = linked.get(stringifyEntityRef(region));
-        return this.record(
-          observation
-            ? judgeObservation(region, source.id, observation)
-            : this.failedSample(region, source, error),
-        );
-      }),
-    );
+    const samples = outcomes.map(({ region, source, error }) => {
+      const observation = linked.get(stringifyEntityRef(region));
+      return observation
+        ? judgeObservation(region, source.id, observation)
+        : this.failedSample(region, source, error);
+    });
+    await this.record(samples);
     await this.options.afterTick?.(samples, previous, signal);
     await this.options.store.prune();
+  }
+
+  /**
+   * One attempt per node (a region whose source names no node is its own),
+   * at most `concurrency` at once; each region, in the order given, with its
+   * node's outcome.
+   */
+  private async sampleByNode(
+    observed: Observed[],
+    signal?: AbortSignal,
+  ): Promise<
+    Array<Observed & { observation?: ReplicationObservation; error?: unknown }>
+  > {
+    const groups = new Map<string, Observed>();
+    const keys = observed.map(({ region, source }) => {
+      const node = (source as Partial<NodeSharingSource>).nodeOf?.(region);
+      const key =
+        node === undefined
+          ? `region\n${stringifyEntityRef(region)}`
+          : `node\n${source.id}\n${node}`;
+      if (!groups.has(key)) {
+        groups.set(key, { region, source });
+      }
+      return key;
+    });
+    const firsts = [...groups];
+    const attempts = await inParallel(
+      firsts,
+      this.options.concurrency ?? DEFAULT_REPLICATION_CONCURRENCY,
+      ([, { region, source }]) => this.attempt(region, source, signal),
+    );
+    const byKey = new Map(firsts.map(([key], i) => [key, attempts[i]]));
+    return observed.map((entry, i) => ({ ...entry, ...byKey.get(keys[i]) }));
   }
 
   private async attempt(
@@ -222,17 +283,34 @@ export class ReplicationCollector {
     };
   }
 
-  private async record(sample: ReplicationSample): Promise<ReplicationSample> {
+  /**
+   * Writes the tick's samples together; when that fails, one by one, so
+   * that one sample the store refuses loses no other.
+   */
+  private async record(samples: ReplicationSample[]): Promise<void> {
     try {
-      await this.options.store.writeSample(sample);
+      await this.options.store.writeSamples(samples);
+      return;
     } catch (error) {
-      this.options.logger.error(
-        `Could not store the replication sample of ${sample.regionRef}: ${
+      this.options.logger.warn(
+        `Could not store the tick's ${
+          samples.length
+        } replication samples together, storing them one by one: ${
           toError(error).message
         }`,
       );
     }
-    return sample;
+    for (const sample of samples) {
+      try {
+        await this.options.store.writeSamples([sample]);
+      } catch (error) {
+        this.options.logger.error(
+          `Could not store the replication sample of ${sample.regionRef}: ${
+            toError(error).message
+          }`,
+        );
+      }
+    }
   }
 
   // Aborts the source's work when it takes too long or the run is cancelled.
