@@ -1,3 +1,4 @@
+import { cidrsOverlap, parseCidr } from '@meridian/plugin-regions-common';
 import { region } from '../__testUtils__/region';
 import { cidrOverlapRule } from './cidrOverlap';
 
@@ -66,5 +67,31 @@ describe('cidrOverlapRule', () => {
         region('pool-only', { network: { pool: 'brazil' } }),
       ]),
     ).toEqual([]);
+  });
+
+  it('lists every overlapping pair of a large catalog, in catalog order, as comparing each pair would', () => {
+    // blocks of every size from /8 to /24 inside 10.0.0.0/8, some repeated,
+    // in a shuffled but fixed order
+    const cidrs: string[] = [];
+    for (let i = 0; i < 400; i++) {
+      const prefix = 8 + ((i * 7) % 17);
+      const address = (10 << 24) + ((i * 2654435761) % (1 << 24));
+      const network = (address >>> (32 - prefix)) << (32 - prefix);
+      const octets = [24, 16, 8, 0].map(shift => (network >>> shift) & 255);
+      cidrs.push(`${octets.join('.')}/${prefix}`);
+    }
+    const regions = cidrs.map((cidr, i) => withCidr(`r${i}`, cidr));
+    const expected: string[][] = [];
+    cidrs.forEach((a, i) =>
+      cidrs.slice(i + 1).forEach((b, k) => {
+        if (cidrsOverlap(parseCidr(a), parseCidr(b))) {
+          expected.push([`region:default/r${i}`, `region:default/r${i + 1 + k}`]);
+        }
+      }),
+    );
+    expect(expected.length).toBeGreaterThan(400);
+    expect(cidrOverlapRule.detect(regions).map(c => c.regions)).toEqual(
+      expected,
+    );
   });
 });

@@ -24,18 +24,39 @@ export const cidrOverlapRule: RegionConflictRule = {
       }
     }
 
-    const conflicts: RegionConflict[] = [];
-    blocks.forEach((a, i) => {
-      for (const b of blocks.slice(i + 1)) {
-        if (cidrsOverlap(a.cidr, b.cidr)) {
-          conflicts.push({
-            type: 'cidr-overlap',
-            regions: [a.ref, b.ref],
-            field: 'spec.network.cidr',
-            message: `spec.network.cidr ${a.cidr.cidr} of ${a.ref} overlaps ${b.cidr.cidr} of ${b.ref}`,
-          });
-        }
+    // CIDR blocks are nested or disjoint: swept in address order, a block can
+    // only overlap the blocks still open around it (at most one per prefix
+    // length), so 10,000 regions cost a sort, not fifty million comparisons.
+    const order = blocks
+      .map((block, index) => ({ ...block, index }))
+      .sort(
+        (a, b) =>
+          a.cidr.family.localeCompare(b.cidr.family) ||
+          (a.cidr.first < b.cidr.first ? -1 : a.cidr.first > b.cidr.first ? 1 : 0),
+      );
+    const pairs: [number, number][] = [];
+    let open: typeof order = [];
+    for (const block of order) {
+      open = open.filter(other => cidrsOverlap(other.cidr, block.cidr));
+      for (const other of open) {
+        pairs.push(
+          other.index < block.index
+            ? [other.index, block.index]
+            : [block.index, other.index],
+        );
       }
+      open.push(block);
+    }
+    // in the order of the catalog, as a pairwise scan would list them
+    pairs.sort(([a1, b1], [a2, b2]) => a1 - a2 || b1 - b2);
+    const conflicts: RegionConflict[] = pairs.map(([i, j]) => {
+      const [a, b] = [blocks[i], blocks[j]];
+      return {
+        type: 'cidr-overlap',
+        regions: [a.ref, b.ref],
+        field: 'spec.network.cidr',
+        message: `spec.network.cidr ${a.cidr.cidr} of ${a.ref} overlaps ${b.cidr.cidr} of ${b.ref}`,
+      };
     });
     return conflicts;
   },
