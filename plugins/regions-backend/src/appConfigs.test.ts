@@ -84,9 +84,7 @@ describe("the repository's configurations", () => {
         ],
       });
       try {
-        const res = await request(backend.server).get(
-          '/api/regions/topology',
-        );
+        const res = await request(backend.server).get('/api/regions/topology');
         expect(res.status).toBe(200);
       } finally {
         await backend.stop();

@@ -69,7 +69,7 @@ describe('cidrOverlapRule', () => {
     ).toEqual([]);
   });
 
-  it('lists every overlapping pair of a large catalog, in catalog order, as comparing each pair would', () => {
+  it('lists every overlapping pair of a large catalog, in catalog order, as comparing each pair would', async () => {
     // blocks of every size from /8 to /24 inside 10.0.0.0/8, some repeated,
     // in a shuffled but fixed order
     const cidrs: string[] = [];
@@ -85,12 +85,15 @@ describe('cidrOverlapRule', () => {
     cidrs.forEach((a, i) =>
       cidrs.slice(i + 1).forEach((b, k) => {
         if (cidrsOverlap(parseCidr(a), parseCidr(b))) {
-          expected.push([`region:default/r${i}`, `region:default/r${i + 1 + k}`]);
+          expected.push([
+            `region:default/r${i}`,
+            `region:default/r${i + 1 + k}`,
+          ]);
         }
       }),
     );
     expect(expected.length).toBeGreaterThan(400);
-    expect(cidrOverlapRule.detect(regions).map(c => c.regions)).toEqual(
+    expect((await cidrOverlapRule.detect(regions)).map(c => c.regions)).toEqual(
       expected,
     );
   });

@@ -32,7 +32,11 @@ export const cidrOverlapRule: RegionConflictRule = {
       .sort(
         (a, b) =>
           a.cidr.family.localeCompare(b.cidr.family) ||
-          (a.cidr.first < b.cidr.first ? -1 : a.cidr.first > b.cidr.first ? 1 : 0),
+          (a.cidr.first < b.cidr.first
+            ? -1
+            : a.cidr.first > b.cidr.first
+            ? 1
+            : 0),
       );
     const pairs: [number, number][] = [];
     let open: typeof order = [];
