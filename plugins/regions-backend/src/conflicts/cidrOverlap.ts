@@ -32,11 +32,7 @@ export const cidrOverlapRule: RegionConflictRule = {
       .sort(
         (a, b) =>
           a.cidr.family.localeCompare(b.cidr.family) ||
-          (a.cidr.first < b.cidr.first
-            ? -1
-            : a.cidr.first > b.cidr.first
-            ? 1
-            : 0),
+          compareAddresses(a.cidr.first, b.cidr.first),
       );
     const pairs: [number, number][] = [];
     let open: typeof order = [];
@@ -65,3 +61,10 @@ export const cidrOverlapRule: RegionConflictRule = {
     return conflicts;
   },
 };
+
+function compareAddresses(a: bigint, b: bigint): number {
+  if (a === b) {
+    return 0;
+  }
+  return a < b ? -1 : 1;
+}
