@@ -1,7 +1,4 @@
-import {
-  DatabaseService,
-  resolvePackagePath,
-} from '@backstage/backend-plugin-api';
+import { DatabaseService } from '@backstage/backend-plugin-api';
 import { FailoverRun, FailoverStep } from '@meridian/plugin-regions-common';
 import * as approvals from './failover/approvals';
 import * as detectedRuns from './failover/detectedRuns';
@@ -15,17 +12,14 @@ import {
 import { holderOf } from './failover/holds';
 import * as runs from './failover/runs';
 import { RunTable } from './failover/runTable';
+import { migratedClient } from './migratedClient';
 
 export { LeaseLostError } from './failover/executorLease';
 export type { ClaimedRun, FailoverRunOutcome } from './failover/executorLease';
 export { databaseHold } from './failover/holds';
 export { MAX_LISTED_RUNS } from './failover/runs';
+export type { FailoverRunRequest } from './failover/runs';
 export { FAILOVER_STEP_TITLES } from './failover/runTable';
-
-const migrationsDir = resolvePackagePath(
-  '@meridian/plugin-regions-backend',
-  'migrations',
-);
 
 /**
  * Stores failover runs, and the holds that allow one unfinished run per region
@@ -47,12 +41,9 @@ export class FailoverStore {
   static async create(options: {
     database: DatabaseService;
   }): Promise<FailoverStore> {
-    const { database } = options;
-    const client = await database.getClient();
-    if (!database.migrations?.skip) {
-      await client.migrate.latest({ directory: migrationsDir });
-    }
-    return new FailoverStore(new RunTable(client));
+    return new FailoverStore(
+      new RunTable(await migratedClient(options.database)),
+    );
   }
 
   private constructor(private readonly table: RunTable) {}
@@ -242,7 +233,10 @@ export class FailoverStore {
    * approvals it needs it becomes `pending` again, for an executor to claim.
    * Throws ConflictError naming why `by` may not approve it.
    */
-  approve(id: string, by: string): Promise<{ run: FailoverRun; ready: boolean }> {
+  approve(
+    id: string,
+    by: string,
+  ): Promise<{ run: FailoverRun; ready: boolean }> {
     return approvals.approve(this.table, id, by);
   }
 
@@ -251,7 +245,10 @@ export class FailoverStore {
    * released); a running one is flagged, and its executor stops between steps.
    * Throws ConflictError when the run has ended.
    */
-  cancel(id: string, by: string): Promise<{ run: FailoverRun; stopped: boolean }> {
+  cancel(
+    id: string,
+    by: string,
+  ): Promise<{ run: FailoverRun; stopped: boolean }> {
     return approvals.cancel(this.table, id, by);
   }
 
