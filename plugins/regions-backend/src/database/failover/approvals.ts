@@ -132,9 +132,7 @@ export async function isCancelRequested(
   return Boolean(row?.cancel_requested);
 }
 
-export async function expireApprovals(
-  table: RunTable,
-): Promise<FailoverRun[]> {
+export async function expireApprovals(table: RunTable): Promise<FailoverRun[]> {
   const now = await table.now();
   const rows = await table
     .db<RunRow>(RUNS)

@@ -82,9 +82,13 @@ export async function listRuns(
   regionRef: string,
   since?: Date,
 ): Promise<FailoverRun[]> {
-  const query = table.db<RunRow>(RUNS).where(involved =>
-    involved.where({ region_ref: regionRef }).orWhere({ target_ref: regionRef }),
-  );
+  const query = table
+    .db<RunRow>(RUNS)
+    .where(involved =>
+      involved
+        .where({ region_ref: regionRef })
+        .orWhere({ target_ref: regionRef }),
+    );
   if (since) {
     query.andWhere('created_at', '>=', since);
   }
