@@ -3,12 +3,7 @@ import {
   createBackendModule,
   ServiceFactory,
 } from '@backstage/backend-plugin-api';
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-  TestDatabases,
-} from '@backstage/backend-test-utils';
+import { mockCredentials, TestDatabases } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { JsonObject } from '@backstage/config';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
@@ -19,7 +14,8 @@ import {
 import { Knex } from 'knex';
 import request from 'supertest';
 import { region } from './__testUtils__/region';
-import { regionsPlugin } from './plugin';
+import { startRegionsTestBackend } from './__testUtils__/regionsBackend';
+import { CATALOG_SYNC_TASK_ID } from './catalog/syncRegionsFromCatalog';
 
 jest.setTimeout(60_000);
 
@@ -122,28 +118,15 @@ describe('regionsPlugin', () => {
       config?: JsonObject;
       features?: BackendFeature[];
     }) {
-      const scheduler = mockServices.scheduler.mock();
-      const { server } = await startTestBackend({
-        features: [
-          regionsPlugin,
-          mockServices.database.factory({ knex }),
-          options.catalog ??
-            catalogServiceMock.factory({ entities: catalogEntities }),
-          mockServices.rootConfig.factory({ data: options.config ?? {} }),
-          scheduler.factory,
-          ...(options.features ?? []),
-        ],
+      const backend = await startRegionsTestBackend({
+        knex,
+        entities: catalogEntities,
+        ...options,
       });
-      const task = scheduler.scheduleTask.mock.calls[0][0];
       return {
-        task,
-        /** Runs the catalog sync the way the scheduler would. */
-        sync: () => task.fn(new AbortController().signal),
-        get: (path: string) =>
-          request(server)
-            .get(`/api/regions${path}`)
-            .set('Authorization', mockCredentials.user.header()),
-        server,
+        ...backend,
+        task: backend.taskOf(CATALOG_SYNC_TASK_ID),
+        sync: () => backend.runTask(CATALOG_SYNC_TASK_ID),
       };
     }
 

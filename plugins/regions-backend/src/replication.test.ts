@@ -4,7 +4,6 @@ import {
 } from '@backstage/backend-plugin-api';
 import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
 import {
-  mockCredentials,
   mockServices,
   startTestBackend,
   TestDatabases,
@@ -17,9 +16,11 @@ import {
   ReplicationSource,
 } from '@meridian/plugin-regions-node';
 import { Knex } from 'knex';
-import request from 'supertest';
 import { region } from './__testUtils__/region';
 import { regionsPlugin } from './plugin';
+import { startRegionsTestBackend } from './__testUtils__/regionsBackend';
+import { CATALOG_SYNC_TASK_ID } from './catalog/syncRegionsFromCatalog';
+import { REPLICATION_COLLECTOR_TASK_ID } from './collectors/replication/ReplicationCollector';
 
 jest.setTimeout(60_000);
 
@@ -87,30 +88,16 @@ describe('replication', () => {
     });
 
     async function startRegionsBackend(config: JsonObject = {}) {
-      const scheduler = mockServices.scheduler.mock();
-      const { server } = await startTestBackend({
-        features: [
-          regionsPlugin,
-          mockServices.database.factory({ knex }),
-          catalogServiceMock.factory({
-            entities: [studioPrimary, studioSul],
-          }),
-          mockServices.rootConfig.factory({ data: config }),
-          scheduler.factory,
-          sourceModule(async () => observation(40)),
-        ],
+      const backend = await startRegionsTestBackend({
+        knex,
+        entities: [studioPrimary, studioSul],
+        config,
+        features: [sourceModule(async () => observation(40))],
       });
-      const taskOf = (id: string) =>
-        scheduler.scheduleTask.mock.calls.find(([task]) => task.id === id)![0];
-      const run = (id: string) => taskOf(id).fn(new AbortController().signal);
       return {
-        taskOf,
-        sync: () => run('regions-catalog-sync'),
-        collect: () => run('regions-replication-collector'),
-        get: (path: string) =>
-          request(server)
-            .get(`/api/regions${path}`)
-            .set('Authorization', mockCredentials.user.header()),
+        ...backend,
+        sync: () => backend.runTask(CATALOG_SYNC_TASK_ID),
+        collect: () => backend.runTask(REPLICATION_COLLECTOR_TASK_ID),
       };
     }
 

@@ -1,45 +1,12 @@
 import { Entity } from '@backstage/catalog-model';
 import { LocationSpec } from '@backstage/plugin-catalog-common';
 import { CatalogProcessorResult } from '@backstage/plugin-catalog-node';
+import { studioSulSpec } from '@meridian/plugin-regions-common/testUtils';
 import { RegionEntitiesProcessor } from './RegionEntitiesProcessor';
 
 const location: LocationSpec = {
   type: 'url',
   target: 'https://git.example.com/infra/regions/studio-sul.yaml',
-};
-
-const fullSpec = {
-  type: 'regional-hub',
-  lifecycle: 'production',
-  owner: 'group:default/sre',
-  provider: 'colo',
-  location: {
-    city: 'Porto Alegre',
-    country: 'BR',
-    latitude: -30.03,
-    longitude: -51.23,
-  },
-  hub: 'region:default/studio-primary',
-  network: { cidr: '10.16.0.0/16', pool: 'brazil' },
-  links: [
-    {
-      to: 'region:default/studio-primary',
-      latencyTargetMs: 35,
-      transport: 'wireguard',
-    },
-  ],
-  userLatencyTargetMs: 20,
-  residency: ['LGPD'],
-  availabilityTarget: 99.9,
-  replication: {
-    role: 'warm-standby',
-    mode: 'streaming',
-    source: 'region:default/studio-primary',
-    rpoSeconds: 60,
-    rtoSeconds: 300,
-  },
-  budget: { monthly: 6000, currency: 'USD' },
-  capabilities: ['ai-inference', 'observability-hub'],
 };
 
 function region(
@@ -95,7 +62,7 @@ describe('RegionEntitiesProcessor', () => {
   describe('validateEntityKind', () => {
     it('accepts a region using every field of the spec', async () => {
       await expect(
-        processor.validateEntityKind(region(fullSpec)),
+        processor.validateEntityKind(region(studioSulSpec)),
       ).resolves.toBe(true);
     });
 
@@ -113,7 +80,7 @@ describe('RegionEntitiesProcessor', () => {
       ).resolves.toBe(false);
       await expect(
         processor.validateEntityKind({
-          ...region(fullSpec),
+          ...region(studioSulSpec),
           apiVersion: 'example.com/v1',
         }),
       ).resolves.toBe(false);
@@ -122,7 +89,7 @@ describe('RegionEntitiesProcessor', () => {
     it.each([
       [
         'an unknown type',
-        { ...fullSpec, type: 'galaxy-hub' },
+        { ...studioSulSpec, type: 'galaxy-hub' },
         'spec.type "galaxy-hub" must be one of global-hub, regional-hub, edge',
       ],
       [
@@ -132,55 +99,61 @@ describe('RegionEntitiesProcessor', () => {
       ],
       [
         'a non-canonical CIDR',
-        { ...fullSpec, network: { cidr: '10.16.1.0/16', pool: 'brazil' } },
+        { ...studioSulSpec, network: { cidr: '10.16.1.0/16', pool: 'brazil' } },
         'spec.network.cidr "10.16.1.0/16" is not canonical: host bits are set below /16; did you mean 10.16.0.0/16?',
       ],
       [
         'a malformed CIDR',
-        { ...fullSpec, network: { cidr: '10.300.0.0/16' } },
+        { ...studioSulSpec, network: { cidr: '10.300.0.0/16' } },
         'spec.network.cidr "10.300.0.0/16" is not a CIDR block like 10.16.0.0/16',
       ],
       [
         'a negative user latency target',
-        { ...fullSpec, userLatencyTargetMs: -5 },
+        { ...studioSulSpec, userLatencyTargetMs: -5 },
         'spec.userLatencyTargetMs -5 must be ≥ 0',
       ],
       [
         'a negative link latency target',
-        { ...fullSpec, links: [{ to: 'studio-primary', latencyTargetMs: -1 }] },
+        {
+          ...studioSulSpec,
+          links: [{ to: 'studio-primary', latencyTargetMs: -1 }],
+        },
         'spec.links[0].latencyTargetMs -1 must be ≥ 0',
       ],
       [
         'a negative RPO',
         {
-          ...fullSpec,
-          replication: { ...fullSpec.replication, rpoSeconds: -60 },
+          ...studioSulSpec,
+          replication: { ...studioSulSpec.replication, rpoSeconds: -60 },
         },
         'spec.replication.rpoSeconds -60 must be ≥ 0',
       ],
       [
         'a negative RTO',
         {
-          ...fullSpec,
-          replication: { ...fullSpec.replication, rtoSeconds: -300 },
+          ...studioSulSpec,
+          replication: { ...studioSulSpec.replication, rtoSeconds: -300 },
         },
         'spec.replication.rtoSeconds -300 must be ≥ 0',
       ],
       [
         'a standby with no source',
-        { ...fullSpec, replication: { role: 'cold-standby', mode: 'backup' } },
+        {
+          ...studioSulSpec,
+          replication: { role: 'cold-standby', mode: 'backup' },
+        },
         'spec.replication.source is required when spec.replication.role is "cold-standby"',
       ],
       [
         'a hub that is not a region',
-        { ...fullSpec, hub: 'component:default/api' },
+        { ...studioSulSpec, hub: 'component:default/api' },
         'spec.hub "component:default/api" must refer to a Region, not a component',
       ],
       [
         'a replication source that is not a region',
         {
-          ...fullSpec,
-          replication: { ...fullSpec.replication, source: 'group:sre' },
+          ...studioSulSpec,
+          replication: { ...studioSulSpec.replication, source: 'group:sre' },
         },
         'spec.replication.source "group:sre" must refer to a Region, not a group',
       ],
@@ -195,7 +168,7 @@ describe('RegionEntitiesProcessor', () => {
 
     it('lists every problem of a region in one message', async () => {
       const invalid = region({
-        ...fullSpec,
+        ...studioSulSpec,
         network: { cidr: '10.16.1.0/16' },
         hub: 'system:default/studio',
         replication: { role: 'warm-standby' },
@@ -215,7 +188,7 @@ describe('RegionEntitiesProcessor', () => {
 
   describe('postProcessEntity on a Region', () => {
     it('emits owner, hub and replication relations in both directions', async () => {
-      const { output, emitted } = await postProcess(region(fullSpec));
+      const { output, emitted } = await postProcess(region(studioSulSpec));
       const self = 'Region:default/studio-sul';
       expect(emitted).toEqual([
         rel(self, 'ownedBy', 'group:default/sre'),
@@ -225,14 +198,14 @@ describe('RegionEntitiesProcessor', () => {
         rel(self, 'replicaOf', 'region:default/studio-primary'),
         rel('region:default/studio-primary', 'hasReplica', self),
       ]);
-      expect(output).toEqual(region(fullSpec));
+      expect(output).toEqual(region(studioSulSpec));
     });
 
     it("resolves short refs in the region's own namespace", async () => {
       const { emitted } = await postProcess(
         region(
           {
-            ...fullSpec,
+            ...studioSulSpec,
             owner: 'sre',
             hub: 'studio-primary',
             replication: { role: 'cold-standby', source: 'region:ops/vault' },

@@ -1,19 +1,16 @@
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-  TestDatabases,
-} from '@backstage/backend-test-utils';
+import { mockCredentials, TestDatabases } from '@backstage/backend-test-utils';
 import { actionsRegistryServiceMock } from '@backstage/backend-test-utils/alpha';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { Knex } from 'knex';
 import request from 'supertest';
 import { region } from '../__testUtils__/region';
+import {
+  allowOnlyUsers,
+  recordingAuditor,
+  startRegionsTestBackend,
+} from '../__testUtils__/regionsBackend';
+import { useLabPair, eastWestDatabases } from '../__testUtils__/labPair';
 import { CATALOG_SYNC_TASK_ID } from '../catalog/syncRegionsFromCatalog';
 import { REPLICATION_COLLECTOR_TASK_ID } from '../collectors/replication/ReplicationCollector';
-import { regionsPlugin } from '../plugin';
-import { PostgresPair, startPostgresPair } from '../testing/postgresLab';
 
 jest.setTimeout(120_000);
 
@@ -47,13 +44,7 @@ const usWest = region(
 
 describe('regions actions', () => {
   const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
-  let pair: PostgresPair;
-  beforeAll(async () => {
-    pair = await startPostgresPair({ names: ['east', 'west'] });
-  });
-  afterAll(async () => {
-    await pair?.stop();
-  });
+  const lab = useLabPair();
 
   describe.each(databases.eachSupportedId())('on %p', databaseId => {
     let knex: Knex;
@@ -64,54 +55,25 @@ describe('regions actions', () => {
     async function startRegionsBackend(settings: {
       readinessThreshold: number;
     }) {
-      const scheduler = mockServices.scheduler.mock();
-      const auditor = mockServices.auditor.mock();
-      const auditEvent = { success: jest.fn(), fail: jest.fn() };
-      auditor.createEvent.mockResolvedValue(auditEvent);
+      const { auditor, auditEvent } = recordingAuditor();
       // Stands in for the portal's policy: the payments team's member owns the regions.
-      const permissions = mockServices.permissions.mock({
-        authorize: async (requests, options) =>
-          requests.map(() => ({
-            result:
-              'credentials' in (options ?? {}) &&
-              (options as any).credentials.principal.userEntityRef === OWNER
-                ? AuthorizeResult.ALLOW
-                : AuthorizeResult.DENY,
-          })),
-      });
-      const { server } = await startTestBackend({
+      const permissions = allowOnlyUsers([OWNER]);
+      const { server, runTask, get } = await startRegionsTestBackend({
+        knex,
+        entities: [usEast, usWest],
+        config: {
+          app: { baseUrl: 'http://localhost:3000' },
+          regions: {
+            databases: eastWestDatabases(lab()),
+            readiness: { threshold: settings.readinessThreshold },
+          },
+        },
         features: [
-          regionsPlugin,
           actionsRegistryServiceMock.factory(),
-          mockServices.database.factory({ knex }),
-          catalogServiceMock.factory({ entities: [usEast, usWest] }),
-          mockServices.rootConfig.factory({
-            data: {
-              app: { baseUrl: 'http://localhost:3000' },
-              regions: {
-                databases: {
-                  'us-east-db': {
-                    regions: ['region:default/us-east'],
-                    connection: pair.primary.superuserConnectionString,
-                  },
-                  'us-west-db': {
-                    regions: ['region:default/us-west'],
-                    connection: pair.standby.superuserConnectionString,
-                  },
-                },
-                readiness: { threshold: settings.readinessThreshold },
-              },
-            },
-          }),
-          scheduler.factory,
           auditor.factory,
           permissions.factory,
         ],
       });
-      const runTask = (id: string) =>
-        scheduler.scheduleTask.mock.calls
-          .find(([t]) => t.id === id)![0]
-          .fn(new AbortController().signal);
       await runTask(CATALOG_SYNC_TASK_ID);
       await runTask(REPLICATION_COLLECTOR_TASK_ID);
       // As the MCP actions backend calls them: the plugin's actions endpoint.
@@ -124,11 +86,12 @@ describe('regions actions', () => {
         request(server)
           .get('/api/regions/.backstage/actions/v1/actions')
           .set('Authorization', mockCredentials.user.header(OWNER));
-      const get = (path: string) =>
-        request(server)
-          .get(`/api/regions${path}`)
-          .set('Authorization', mockCredentials.user.header(OWNER));
-      return { invoke, list, get, auditEvent };
+      return {
+        invoke,
+        list,
+        get: (path: string) => get(path, OWNER),
+        auditEvent,
+      };
     }
 
     it('answers the takeover status of a streaming standby, the readiness gate named as the blocking fact', async () => {
@@ -171,7 +134,7 @@ describe('regions actions', () => {
       expect(status.verdict).not.toMatch(/replication/);
       expect(status.lastDrillOrSwitchover).toBeNull();
       expect(JSON.stringify(status)).not.toContain(
-        new URL(pair.primary.superuserConnectionString).password,
+        new URL(lab().primary.superuserConnectionString).password,
       );
     });
 

@@ -1,13 +1,6 @@
-import {
-  DatabaseService,
-  resolvePackagePath,
-} from '@backstage/backend-plugin-api';
+import { DatabaseService } from '@backstage/backend-plugin-api';
 import { Knex } from 'knex';
-
-const migrationsDir = resolvePackagePath(
-  '@meridian/plugin-regions-backend',
-  'migrations',
-);
+import { migratedClient } from './migratedClient';
 
 const TABLE = 'region_alert_states';
 
@@ -21,11 +14,7 @@ export class AlertStateStore {
   static async create(options: {
     database: DatabaseService;
   }): Promise<AlertStateStore> {
-    const client = await options.database.getClient();
-    if (!options.database.migrations?.skip) {
-      await client.migrate.latest({ directory: migrationsDir });
-    }
-    return new AlertStateStore(client);
+    return new AlertStateStore(await migratedClient(options.database));
   }
 
   private constructor(private readonly db: Knex) {}

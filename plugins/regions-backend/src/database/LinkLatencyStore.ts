@@ -1,14 +1,7 @@
-import {
-  DatabaseService,
-  resolvePackagePath,
-} from '@backstage/backend-plugin-api';
+import { DatabaseService } from '@backstage/backend-plugin-api';
 import { Knex } from 'knex';
+import { migratedClient } from './migratedClient';
 import { toDate } from './rows';
-
-const migrationsDir = resolvePackagePath(
-  '@meridian/plugin-regions-backend',
-  'migrations',
-);
 
 const TABLE = 'region_link_latency';
 
@@ -26,11 +19,7 @@ export class LinkLatencyStore {
   static async create(options: {
     database: DatabaseService;
   }): Promise<LinkLatencyStore> {
-    const client = await options.database.getClient();
-    if (!options.database.migrations?.skip) {
-      await client.migrate.latest({ directory: migrationsDir });
-    }
-    return new LinkLatencyStore(client);
+    return new LinkLatencyStore(await migratedClient(options.database));
   }
 
   private constructor(private readonly db: Knex) {}

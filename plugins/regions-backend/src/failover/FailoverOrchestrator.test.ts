@@ -5,6 +5,7 @@ import {
   US_EAST as EAST,
   US_WEST as WEST,
 } from '../__testUtils__/region';
+import { eastWestDatabases } from '../__testUtils__/labPair';
 import {
   PostgresLabNode,
   PostgresPair,
@@ -14,7 +15,6 @@ import {
   applicationWrite,
   createFailoverStack,
   inRecovery,
-  labDatabases,
 } from './testing/failoverStack';
 
 jest.setTimeout(120_000);
@@ -34,10 +34,7 @@ async function setUp(pair: PostgresPair) {
     pointsAt: new Map([['api-dns', ['10.48.0.10']]]),
     config: {
       regions: {
-        databases: labDatabases({
-          'us-east-db': { node: pair.primary, region: EAST },
-          'us-west-db': { node: pair.standby, region: WEST },
-        }),
+        databases: eastWestDatabases(pair),
         traffic: {
           'api-dns': {
             driver: 'memory',

@@ -1,12 +1,11 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { ConflictError, NotFoundError } from '@backstage/errors';
 import {
-  FailoverCanary,
   FailoverMode,
   FailoverRun,
   FailoverStep,
 } from '@meridian/plugin-regions-common';
-import { FailoverStore } from '../database/FailoverStore';
+import { FailoverRunRequest, FailoverStore } from '../database/FailoverStore';
 import { RunExecution, STALE_RUN_MS } from './engine/RunExecution';
 import { FencerRegistry } from './fencers';
 import { FailoverPlanner } from './plan/FailoverPlanner';
@@ -20,16 +19,11 @@ export const FAILOVER_RECOVERY_TASK_ID = 'regions-failover-recovery';
 /** How long a graceful shutdown waits for running steps to finish. */
 const SHUTDOWN_GRACE_MS = 25_000;
 
-/** A validated `POST /failovers` body, refs canonical. */
-export interface FailoverStart {
-  region: string;
-  target: string;
-  mode: FailoverMode;
-  dryRun: boolean;
-  force: boolean;
-  sourceFenced?: string;
-  canary?: FailoverCanary;
-}
+/** A validated `POST /failovers` body, refs canonical: the run's request but for who asks and what it holds. */
+export type FailoverStart = Omit<
+  FailoverRunRequest,
+  'createdBy' | 'holds' | 'approvalsRequired'
+>;
 
 /** Who is told what happens to runs (the regions' owners, through Backstage notifications). */
 export interface FailoverNotifier {

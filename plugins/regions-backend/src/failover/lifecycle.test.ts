@@ -10,13 +10,13 @@ import {
   US_EAST as EAST,
   US_WEST as WEST,
 } from '../__testUtils__/region';
+import { eastWestDatabases } from '../__testUtils__/labPair';
 import { PostgresPair, startPostgresPair } from '../testing/postgresLab';
 import { roleDriftOf } from '../service/observedRoles';
 import {
   applicationWrite,
   createFailoverStack,
   inRecovery,
-  labDatabases,
   timelineOf,
   writtenByTheApplication,
 } from './testing/failoverStack';
@@ -65,10 +65,7 @@ async function setUp(
     trafficFactories: builtInTrafficSwitchFactories,
     config: {
       regions: {
-        databases: labDatabases({
-          'us-east-db': { node: pair.primary, region: EAST },
-          'us-west-db': { node: pair.standby, region: WEST },
-        }),
+        databases: eastWestDatabases(pair),
         traffic: { 'api-dns': trafficSwitch },
         failover,
       },

@@ -2,23 +2,18 @@ import {
   BackendFeature,
   createBackendModule,
 } from '@backstage/backend-plugin-api';
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-  TestDatabases,
-} from '@backstage/backend-test-utils';
-import { Entity } from '@backstage/catalog-model';
+import { TestDatabases } from '@backstage/backend-test-utils';
 import { JsonObject } from '@backstage/config';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import {
   ReadinessCheck,
   regionsReadinessChecksExtensionPoint,
 } from '@meridian/plugin-regions-node';
 import { Knex } from 'knex';
-import request from 'supertest';
+import { sreGroup, sreService } from '../__testUtils__/catalogEntities';
 import { region } from '../__testUtils__/region';
-import { regionsPlugin } from '../plugin';
+import { startRegionsTestBackend } from '../__testUtils__/regionsBackend';
+import { CATALOG_SYNC_TASK_ID } from '../catalog/syncRegionsFromCatalog';
+import { READINESS_EVALUATION_TASK_ID } from './config';
 
 jest.setTimeout(60_000);
 
@@ -36,22 +31,7 @@ const studioPrimary = region(
   },
   { annotations: { 'backstage.io/techdocs-ref': 'dir:.' } },
 );
-const sre: Entity = {
-  apiVersion: 'backstage.io/v1alpha1',
-  kind: 'Group',
-  metadata: { name: 'sre', namespace: 'default' },
-  spec: { type: 'team', children: [] },
-};
-const renderFarm: Entity = {
-  apiVersion: 'backstage.io/v1alpha1',
-  kind: 'Component',
-  metadata: {
-    name: 'render-farm',
-    namespace: 'default',
-    annotations: { 'meridian.dev/regions': 'studio-primary' },
-  },
-  spec: { type: 'service', lifecycle: 'production', owner: 'sre' },
-};
+const renderFarm = sreService('render-farm', 'studio-primary');
 
 /** The README's example: a backup check from a backend module. */
 const veleroCheck: ReadinessCheck = {
@@ -106,30 +86,15 @@ describe('readiness', () => {
     async function startRegionsBackend(
       options: { config?: JsonObject; features?: BackendFeature[] } = {},
     ) {
-      const scheduler = mockServices.scheduler.mock();
-      const { server } = await startTestBackend({
-        features: [
-          regionsPlugin,
-          mockServices.database.factory({ knex }),
-          catalogServiceMock.factory({
-            entities: [studioPrimary, sre, renderFarm],
-          }),
-          mockServices.rootConfig.factory({ data: options.config ?? {} }),
-          scheduler.factory,
-          ...(options.features ?? []),
-        ],
+      const backend = await startRegionsTestBackend({
+        knex,
+        entities: [studioPrimary, sreGroup, renderFarm],
+        ...options,
       });
-      const taskOf = (id: string) =>
-        scheduler.scheduleTask.mock.calls.find(([task]) => task.id === id)![0];
-      const run = (id: string) => taskOf(id).fn(new AbortController().signal);
       return {
-        taskOf,
-        sync: () => run('regions-catalog-sync'),
-        evaluate: () => run('regions-readiness-evaluation'),
-        get: (path: string) =>
-          request(server)
-            .get(`/api/regions${path}`)
-            .set('Authorization', mockCredentials.user.header()),
+        ...backend,
+        sync: () => backend.runTask(CATALOG_SYNC_TASK_ID),
+        evaluate: () => backend.runTask(READINESS_EVALUATION_TASK_ID),
       };
     }
 

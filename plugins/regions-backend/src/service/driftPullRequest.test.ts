@@ -1,25 +1,17 @@
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-  TestDatabases,
-} from '@backstage/backend-test-utils';
+import { TestDatabases } from '@backstage/backend-test-utils';
 import { ConfigReader, JsonObject } from '@backstage/config';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { setupServer } from 'msw/node';
-import request from 'supertest';
 import { fakeGithubRepo } from '../__testUtils__/fakeGithubRepo';
+import { region, US_EAST as EAST } from '../__testUtils__/region';
 import {
-  region,
-  US_EAST as EAST,
-  US_WEST as WEST,
-} from '../__testUtils__/region';
+  allowOnlyUsers,
+  recordingAuditor,
+  startRegionsTestBackend,
+} from '../__testUtils__/regionsBackend';
+import { useLabPair, eastWestDatabases } from '../__testUtils__/labPair';
 import { CATALOG_SYNC_TASK_ID } from '../catalog/syncRegionsFromCatalog';
 import { REPLICATION_COLLECTOR_TASK_ID } from '../collectors/replication/ReplicationCollector';
-import { regionsPlugin } from '../plugin';
 import { DriftPullRequests } from './driftPullRequest';
-import { PostgresPair, startPostgresPair } from '../testing/postgresLab';
 
 /*
  * The drift fix of a region defined in a GitHub repository, through the
@@ -113,13 +105,7 @@ describe('drift fix by pull request', () => {
   afterAll(() => server.close());
 
   const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
-  let pair: PostgresPair;
-  beforeAll(async () => {
-    pair = await startPostgresPair({ names: ['east', 'west'] });
-  });
-  afterAll(async () => {
-    await pair?.stop();
-  });
+  const lab = useLabPair();
 
   async function setUp(options: {
     location?: string;
@@ -134,73 +120,26 @@ describe('drift fix by pull request', () => {
       files: { [FILE]: REGIONS_YAML },
     });
     server.use(...repo.handlers);
-    const scheduler = mockServices.scheduler.mock();
-    const auditor = mockServices.auditor.mock();
-    const auditEvent = { success: jest.fn(), fail: jest.fn() };
-    auditor.createEvent.mockResolvedValue(auditEvent);
-    const permissions = mockServices.permissions.mock({
-      authorize: async (requests, opts) =>
-        requests.map(() => ({
-          result:
-            (opts as any).credentials.principal.userEntityRef === OWNER
-              ? AuthorizeResult.ALLOW
-              : AuthorizeResult.DENY,
-        })),
-    });
-    const { server: backend } = await startTestBackend({
-      features: [
-        regionsPlugin,
-        mockServices.database.factory({
-          knex: await databases.init('SQLITE_3'),
-        }),
-        catalogServiceMock.factory({
-          entities: [
-            usEast,
-            usWestIn(options.location ?? `url:${FILE_URL}`, options.authored),
-          ],
-        }),
-        mockServices.rootConfig.factory({
-          data: {
-            ...(options.integrations
-              ? { integrations: options.integrations }
-              : {}),
-            regions: {
-              databases: {
-                'us-east-db': {
-                  regions: [EAST],
-                  connection: pair.primary.superuserConnectionString,
-                },
-                'us-west-db': {
-                  regions: [WEST],
-                  connection: pair.standby.superuserConnectionString,
-                },
-              },
-            },
-          },
-        }),
-        scheduler.factory,
-        auditor.factory,
-        permissions.factory,
+    const { auditor, auditEvent } = recordingAuditor();
+    const permissions = allowOnlyUsers([OWNER]);
+    const { runTask, get, post } = await startRegionsTestBackend({
+      knex: await databases.init('SQLITE_3'),
+      entities: [
+        usEast,
+        usWestIn(options.location ?? `url:${FILE_URL}`, options.authored),
       ],
+      config: {
+        ...(options.integrations ? { integrations: options.integrations } : {}),
+        regions: { databases: eastWestDatabases(lab()) },
+      },
+      features: [auditor.factory, permissions.factory],
     });
-    const runTask = (id: string) =>
-      scheduler.scheduleTask.mock.calls
-        .find(([t]) => t.id === id)![0]
-        .fn(new AbortController().signal);
     await runTask(CATALOG_SYNC_TASK_ID);
     await runTask(REPLICATION_COLLECTOR_TASK_ID);
     const as = (user: string) => ({
-      fix: () =>
-        request(backend)
-          .post('/api/regions/regions/default/us-west/drift/fix')
-          .set('Authorization', mockCredentials.user.header(user))
-          .send({}),
+      fix: () => post('/regions/default/us-west/drift/fix', {}, user),
       drift: async () =>
-        (
-          await request(backend)
-            .get('/api/regions/regions/default/us-west/replication')
-            .set('Authorization', mockCredentials.user.header(user))
-        ).body.drift,
+        (await get('/regions/default/us-west/replication', user)).body.drift,
     });
     return { repo, auditEvent, ...as(OWNER), stranger: as(STRANGER) };
   }

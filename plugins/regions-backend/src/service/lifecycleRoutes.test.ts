@@ -1,28 +1,20 @@
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-  TestDatabases,
-} from '@backstage/backend-test-utils';
-import { createServiceFactory } from '@backstage/backend-plugin-api';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import {
-  NotificationService,
-  notificationService,
-} from '@backstage/plugin-notifications-node';
+import { TestDatabases } from '@backstage/backend-test-utils';
 import { FailoverRun, RegionEntity } from '@meridian/plugin-regions-common';
-import request from 'supertest';
 import {
   region,
   usEastWestPair,
   US_EAST as EAST,
   US_WEST as WEST,
 } from '../__testUtils__/region';
+import {
+  allowOnlyUsers,
+  recordingAuditor,
+  recordingNotifications,
+  startRegionsTestBackend,
+} from '../__testUtils__/regionsBackend';
+import { useLabPair, eastWestDatabases } from '../__testUtils__/labPair';
 import { CATALOG_SYNC_TASK_ID } from '../catalog/syncRegionsFromCatalog';
 import { REPLICATION_COLLECTOR_TASK_ID } from '../collectors/replication/ReplicationCollector';
-import { regionsPlugin } from '../plugin';
-import { PostgresPair, startPostgresPair } from '../testing/postgresLab';
 
 /*
  * The lifecycle routes through the plugin as the backend wires it: approve and
@@ -46,85 +38,30 @@ const usWestDeclaredPrimary = region(
 
 describe('lifecycle routes', () => {
   const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
-  let pair: PostgresPair;
-  beforeAll(async () => {
-    pair = await startPostgresPair({ names: ['east', 'west'] });
-  });
-  afterAll(async () => {
-    await pair?.stop();
-  });
+  const lab = useLabPair();
 
   async function startRegionsBackend(entities: RegionEntity[]) {
-    const scheduler = mockServices.scheduler.mock();
-    const auditor = mockServices.auditor.mock();
-    const auditEvent = { success: jest.fn(), fail: jest.fn() };
-    auditor.createEvent.mockResolvedValue(auditEvent);
-    const owners = [STARTER, SECOND_OWNER];
-    const permissions = mockServices.permissions.mock({
-      authorize: async (requests, options) =>
-        requests.map(() => ({
-          result: owners.includes(
-            (options as any).credentials.principal.userEntityRef,
-          )
-            ? AuthorizeResult.ALLOW
-            : AuthorizeResult.DENY,
-        })),
-    });
-    const sent: Parameters<NotificationService['send']>[0][] = [];
-    const notifications = createServiceFactory({
-      service: notificationService,
-      deps: {},
-      factory: () => ({
-        send: async options => {
-          sent.push(options);
+    const { auditor, auditEvent } = recordingAuditor();
+    const permissions = allowOnlyUsers([STARTER, SECOND_OWNER]);
+    const notifications = recordingNotifications();
+    const backend = await startRegionsTestBackend({
+      knex: await databases.init('SQLITE_3'),
+      entities,
+      config: {
+        regions: {
+          databases: eastWestDatabases(lab()),
+          readiness: { threshold: 0 },
+          failover: { approvals: { drill: 1 } },
         },
-      }),
+      },
+      features: [auditor.factory, permissions.factory, notifications.factory],
     });
-    const { server } = await startTestBackend({
-      features: [
-        regionsPlugin,
-        mockServices.database.factory({
-          knex: await databases.init('SQLITE_3'),
-        }),
-        catalogServiceMock.factory({ entities }),
-        mockServices.rootConfig.factory({
-          data: {
-            regions: {
-              databases: {
-                'us-east-db': {
-                  regions: [EAST],
-                  connection: pair.primary.superuserConnectionString,
-                },
-                'us-west-db': {
-                  regions: [WEST],
-                  connection: pair.standby.superuserConnectionString,
-                },
-              },
-              readiness: { threshold: 0 },
-              failover: { approvals: { drill: 1 } },
-            },
-          },
-        }),
-        scheduler.factory,
-        auditor.factory,
-        permissions.factory,
-        notifications,
-      ],
-    });
-    const runTask = (id: string) =>
-      scheduler.scheduleTask.mock.calls
-        .find(([t]) => t.id === id)![0]
-        .fn(new AbortController().signal);
+    const { runTask } = backend;
+    const sent = notifications.sent;
     await runTask(CATALOG_SYNC_TASK_ID);
     const post = (path: string, body: object, user = STARTER) =>
-      request(server)
-        .post(`/api/regions${path}`)
-        .set('Authorization', mockCredentials.user.header(user))
-        .send(body);
-    const get = (path: string) =>
-      request(server)
-        .get(`/api/regions${path}`)
-        .set('Authorization', mockCredentials.user.header(STARTER));
+      backend.post(path, body, user);
+    const get = (path: string) => backend.get(path, STARTER);
     const settled = async (id: string): Promise<FailoverRun> => {
       for (;;) {
         const res = await get(`/failovers/${id}`);

@@ -1,31 +1,22 @@
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-  TestDatabases,
-} from '@backstage/backend-test-utils';
-import { createServiceFactory } from '@backstage/backend-plugin-api';
+import { TestDatabases } from '@backstage/backend-test-utils';
 import { JsonObject } from '@backstage/config';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import {
-  NotificationService,
-  notificationService,
-} from '@backstage/plugin-notifications-node';
 import { PlanResponse } from '@meridian/plugin-regions-common';
-import request from 'supertest';
 import {
   usEastWestPair,
   US_EAST as EAST,
   US_WEST as WEST,
 } from '../__testUtils__/region';
+import {
+  recordingNotifications,
+  startRegionsTestBackend,
+} from '../__testUtils__/regionsBackend';
+import { useLabPair, eastWestDatabases } from '../__testUtils__/labPair';
 import { CATALOG_SYNC_TASK_ID } from '../catalog/syncRegionsFromCatalog';
 import { REPLICATION_COLLECTOR_TASK_ID } from '../collectors/replication/ReplicationCollector';
 import { PlanStore } from '../database/PlanStore';
 import { applicationWrite } from '../failover/testing/failoverStack';
 import { PLAN_VALIDATION_TASK_ID } from '../failover/validation/schedule';
-import { regionsPlugin } from '../plugin';
 import { READINESS_EVALUATION_TASK_ID } from '../readiness/config';
-import { PostgresPair, startPostgresPair } from '../testing/postgresLab';
 
 /*
  * The plan route and the scheduled validation through the plugin as the
@@ -38,62 +29,22 @@ const [usEast, usWest] = usEastWestPair();
 
 describe('the plan route', () => {
   const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
-  let pair: PostgresPair;
-  beforeAll(async () => {
-    pair = await startPostgresPair({ names: ['east', 'west'] });
-  });
-  afterAll(async () => {
-    await pair?.stop();
-  });
+  const lab = useLabPair();
 
   async function startRegionsBackend(regionsConfig: JsonObject = {}) {
     const knex = await databases.init('SQLITE_3');
-    const scheduler = mockServices.scheduler.mock();
-    const sent: Parameters<NotificationService['send']>[0][] = [];
-    const notifications = createServiceFactory({
-      service: notificationService,
-      deps: {},
-      factory: () => ({
-        send: async options => {
-          sent.push(options);
-        },
-      }),
+    const notifications = recordingNotifications();
+    const { get, runTask, taskOf } = await startRegionsTestBackend({
+      knex,
+      entities: [usEast, usWest],
+      config: {
+        regions: { databases: eastWestDatabases(lab()), ...regionsConfig },
+      },
+      features: [notifications.factory],
     });
-    const { server } = await startTestBackend({
-      features: [
-        regionsPlugin,
-        mockServices.database.factory({ knex }),
-        catalogServiceMock.factory({ entities: [usEast, usWest] }),
-        mockServices.rootConfig.factory({
-          data: {
-            regions: {
-              databases: {
-                'us-east-db': {
-                  regions: [EAST],
-                  connection: pair.primary.superuserConnectionString,
-                },
-                'us-west-db': {
-                  regions: [WEST],
-                  connection: pair.standby.superuserConnectionString,
-                },
-              },
-              ...regionsConfig,
-            },
-          },
-        }),
-        scheduler.factory,
-        notifications,
-      ],
-    });
-    const taskOf = (id: string) =>
-      scheduler.scheduleTask.mock.calls.find(([t]) => t.id === id)![0];
-    const runTask = (id: string) => taskOf(id).fn(new AbortController().signal);
+    const sent = notifications.sent;
     await runTask(CATALOG_SYNC_TASK_ID);
     await runTask(REPLICATION_COLLECTOR_TASK_ID);
-    const get = (path: string) =>
-      request(server)
-        .get(`/api/regions${path}`)
-        .set('Authorization', mockCredentials.user.header());
     const plans = await PlanStore.create({
       database: { getClient: async () => knex },
     });
@@ -146,7 +97,7 @@ describe('the plan route', () => {
       automatic: { enabled: true, dryRun: true, decisions: [decision] },
     });
     expect(sent).toEqual([]);
-    expect(await applicationWrite(pair.primary)).toBe('committed');
+    expect(await applicationWrite(lab().primary)).toBe('committed');
 
     expect((await get('/regions/default/us-west/plan')).body).toEqual({
       region: WEST,

@@ -50,6 +50,33 @@ export function step(
   };
 }
 
+/**
+ * A run of studio-primary to studio-sul, neither a dry run nor forced, never
+ * resumed, needing no approval and with nothing measured, but for what `run`
+ * says.
+ */
+export function failoverRun(
+  run: Pick<
+    FailoverRun,
+    'id' | 'mode' | 'status' | 'createdBy' | 'createdAt' | 'preflight' | 'steps'
+  > &
+    Partial<FailoverRun>,
+): FailoverRun {
+  return {
+    region: 'region:default/studio-primary',
+    target: 'region:default/studio-sul',
+    dryRun: false,
+    force: false,
+    resumes: 0,
+    approvalsRequired: 0,
+    approvals: [],
+    finishedAt: null,
+    rtoMs: null,
+    dataLossBytes: null,
+    ...run,
+  };
+}
+
 export function passingPreflight(): FailoverPreflightCheck[] {
   return [
     {
@@ -126,16 +153,9 @@ export function unfenceablePreview(): FailoverPreflightResponse {
 /** A switchover of studio-primary to studio-sul that succeeded with 412 ms of RTO. */
 export function succeededSwitchover(): FailoverRun {
   const base = '2026-09-19T09:30:00.000Z';
-  return {
+  return failoverRun({
     id: 'run-switchover-1',
-    region: 'region:default/studio-primary',
-    target: 'region:default/studio-sul',
     mode: 'switchover',
-    dryRun: false,
-    force: false,
-    resumes: 0,
-    approvalsRequired: 0,
-    approvals: [],
     status: 'succeeded',
     createdBy: 'user:default/ana',
     createdAt: base,
@@ -171,22 +191,15 @@ export function succeededSwitchover(): FailoverRun {
     ],
     rtoMs: 412,
     dataLossBytes: 0,
-  };
+  });
 }
 
 /** An emergency failover refused because the standby lags 3 MiB behind. */
 export function refusedFailover(): FailoverRun {
   const base = '2026-09-18T22:10:00.000Z';
-  return {
+  return failoverRun({
     id: 'run-failover-refused',
-    region: 'region:default/studio-primary',
-    target: 'region:default/studio-sul',
     mode: 'failover',
-    dryRun: false,
-    force: false,
-    resumes: 0,
-    approvalsRequired: 0,
-    approvals: [],
     status: 'refused',
     createdBy: 'user:default/bruno',
     createdAt: base,
@@ -207,11 +220,9 @@ export function refusedFailover(): FailoverRun {
       ),
       ...FAILOVER_STEP_IDS.slice(1).map(id => step(id, base, 'skipped')),
     ],
-    rtoMs: null,
-    dataLossBytes: null,
     error:
       'Refused by the pre-flight checks: lag 3 MiB > limit 1 MiB. Nothing was changed; force overrides this check.',
-  };
+  });
 }
 
 /**
@@ -230,16 +241,9 @@ export function runningSwitchover(progress: number): FailoverRun {
     verify: 'first write on studio-sul-db accepted',
     record: 'recorded',
   };
-  return {
+  return failoverRun({
     id: 'run-live',
-    region: 'region:default/studio-primary',
-    target: 'region:default/studio-sul',
     mode: 'switchover',
-    dryRun: false,
-    force: false,
-    resumes: 0,
-    approvalsRequired: 0,
-    approvals: [],
     status: done ? 'succeeded' : 'running',
     createdBy: 'user:default/ana',
     createdAt: base,
@@ -261,7 +265,7 @@ export function runningSwitchover(progress: number): FailoverRun {
     }),
     rtoMs: done ? 388 : null,
     dataLossBytes: done ? 0 : null,
-  };
+  });
 }
 
 /** What the operator typed to attest that studio-primary was made safe. */
@@ -275,16 +279,10 @@ export const primaryPoweredOff =
  */
 export function attestedFailover(): FailoverRun {
   const base = '2026-09-20T03:12:00.000Z';
-  return {
+  return failoverRun({
     id: 'run-failover-attested',
-    region: 'region:default/studio-primary',
-    target: 'region:default/studio-sul',
     mode: 'failover',
-    dryRun: false,
-    force: false,
     resumes: 1,
-    approvalsRequired: 0,
-    approvals: [],
     status: 'succeeded',
     createdBy: 'user:default/bruno',
     createdAt: base,
@@ -321,26 +319,18 @@ export function attestedFailover(): FailoverRun {
       detail: `user:default/bruno attests: "${primaryPoweredOff}"`,
       at: at(base, 650),
     },
-  };
+  });
 }
 
 /** A switchover the backend stopped executing while it promoted studio-sul. */
 export function interruptedSwitchover(): FailoverRun {
   const base = '2026-09-20T11:00:00.000Z';
-  return {
+  return failoverRun({
     id: 'run-interrupted',
-    region: 'region:default/studio-primary',
-    target: 'region:default/studio-sul',
     mode: 'switchover',
-    dryRun: false,
-    force: false,
-    resumes: 0,
-    approvalsRequired: 0,
-    approvals: [],
     status: 'interrupted',
     createdBy: 'user:default/ana',
     createdAt: base,
-    finishedAt: null,
     preflight: passingPreflight(),
     steps: FAILOVER_STEP_IDS.map((id, index) => {
       if (index < 2) {
@@ -353,13 +343,11 @@ export function interruptedSwitchover(): FailoverRun {
         ? step(id, base, 'running', { startMs: 400 })
         : step(id, base, 'pending');
     }),
-    rtoMs: null,
-    dataLossBytes: null,
     fence: {
       method: 'sql',
       detail:
         'revoked CONNECT of the application roles on studio-primary-db and terminated their sessions; verified: no application session left',
       at: at(base, 380),
     },
-  };
+  });
 }

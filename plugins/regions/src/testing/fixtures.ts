@@ -9,6 +9,7 @@ import {
   TopologyRegion,
   TopologyResponse,
 } from '@meridian/plugin-regions-common';
+import { studioSulSpec } from '@meridian/plugin-regions-common/testUtils';
 import { RegionsApi } from '../api';
 import { scaffolderTemplateRouteRef, techdocsReaderRouteRef } from '../routes';
 import { topologyFromEntities } from '../lib/regions';
@@ -64,39 +65,8 @@ export const studioPrimary = region(
 /** The spec's own example: every field declared. */
 export const studioSul = region(
   'studio-sul',
-  {
-    type: 'regional-hub',
-    lifecycle: 'production',
-    owner: 'group:default/sre',
-    provider: 'colo',
-    location: {
-      city: 'Porto Alegre',
-      country: 'BR',
-      latitude: -30.03,
-      longitude: -51.23,
-    },
-    hub: 'region:default/studio-primary',
-    network: { cidr: '10.16.0.0/16', pool: 'brazil' },
-    links: [
-      {
-        to: 'region:default/studio-primary',
-        latencyTargetMs: 35,
-        transport: 'wireguard',
-      },
-    ],
-    userLatencyTargetMs: 20,
-    residency: ['LGPD'],
-    availabilityTarget: 99.9,
-    replication: {
-      role: 'warm-standby',
-      mode: 'streaming',
-      source: 'region:default/studio-primary',
-      rpoSeconds: 60,
-      rtoSeconds: 300,
-    },
-    budget: { monthly: 6000, currency: 'USD' },
-    capabilities: ['ai-inference', 'observability-hub'],
-  },
+  studioSulSpec,
+
   {
     title: 'Studio-Sul (Porto Alegre)',
     annotations: { 'backstage.io/techdocs-ref': 'dir:.' },

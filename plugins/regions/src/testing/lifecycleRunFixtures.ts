@@ -4,6 +4,7 @@ import {
 } from '@meridian/plugin-regions-common';
 import {
   at,
+  failoverRun,
   failoverStartedAt,
   passingPreflight,
   step,
@@ -14,16 +15,9 @@ export const detectedAt = '2026-09-19T14:02:07.000Z';
 
 /** studio-sul promoted by Patroni, seen by Meridian from its timeline history. */
 export function detectedFailover(): FailoverRun {
-  return {
+  return failoverRun({
     id: 'run-detected',
-    region: 'region:default/studio-primary',
-    target: 'region:default/studio-sul',
     mode: 'detected',
-    dryRun: false,
-    force: false,
-    resumes: 0,
-    approvalsRequired: 0,
-    approvals: [],
     status: 'succeeded',
     createdBy: 'patroni',
     createdAt: detectedAt,
@@ -47,7 +41,7 @@ export function detectedFailover(): FailoverRun {
         'Patroni cluster studio: leader studio-primary-db → studio-sul-db',
       ],
     },
-  };
+  });
 }
 
 /** A promotion only the samples saw: nothing says who made it, nor what was lost. */
@@ -81,21 +75,15 @@ export function awaitingApprovalSwitchover(
     { by: 'user:default/carla', at: at(awaitingSince, 60_000) },
   ],
 ): FailoverRun {
-  return {
+  return failoverRun({
     id: 'run-awaiting',
-    region: 'region:default/studio-primary',
-    target: 'region:default/studio-sul',
     mode: 'switchover',
-    dryRun: false,
-    force: false,
-    resumes: 0,
     approvalsRequired: 2,
     approvals,
     approvalDeadline: at(awaitingSince, 30 * 60_000),
     status: 'awaiting-approval',
     createdBy: 'user:default/ana',
     createdAt: awaitingSince,
-    finishedAt: null,
     preflight: passingPreflight(),
     steps: [
       step('preflight', awaitingSince, 'succeeded', { startMs: 0, endMs: 100 }),
@@ -106,9 +94,7 @@ export function awaitingApprovalSwitchover(
         step(id, awaitingSince, 'pending'),
       ),
     ],
-    rtoMs: null,
-    dataLossBytes: null,
-  };
+  });
 }
 
 /** What a switchover cancelled between its fence and its promotion says it changed. */
@@ -118,16 +104,9 @@ export const cancelledBetweenSteps =
 /** A switchover bruno cancelled while it ran, after the fence. */
 export function cancelledSwitchover(): FailoverRun {
   const base = '2026-09-20T10:00:00.000Z';
-  return {
+  return failoverRun({
     id: 'run-cancelled',
-    region: 'region:default/studio-primary',
-    target: 'region:default/studio-sul',
     mode: 'switchover',
-    dryRun: false,
-    force: false,
-    resumes: 0,
-    approvalsRequired: 0,
-    approvals: [],
     status: 'cancelled',
     cancelledBy: 'user:default/bruno',
     createdBy: 'user:default/ana',
@@ -142,10 +121,8 @@ export function cancelledSwitchover(): FailoverRun {
           })
         : step(id, base, 'skipped'),
     ),
-    rtoMs: null,
-    dataLossBytes: null,
     error: cancelledBetweenSteps,
-  };
+  });
 }
 
 /** A switchover nobody approved within its 30 minutes. */

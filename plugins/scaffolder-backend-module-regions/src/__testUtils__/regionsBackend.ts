@@ -78,21 +78,4 @@ export async function startRegionsBackend(
   };
 }
 
-/** A Region entity; `spec` overrides the edge/production defaults. */
-export function region(
-  name: string,
-  spec: Record<string, unknown> = {},
-  metadata: Partial<RegionEntity['metadata']> = {},
-): RegionEntity {
-  return {
-    apiVersion: 'meridian.dev/v1alpha1',
-    kind: 'Region',
-    metadata: { name, namespace: 'default', ...metadata },
-    spec: {
-      type: 'edge',
-      lifecycle: 'production',
-      owner: 'group:default/sre',
-      ...spec,
-    },
-  } as RegionEntity;
-}
+export { regionEntity as region } from '@meridian/plugin-regions-common/testUtils';

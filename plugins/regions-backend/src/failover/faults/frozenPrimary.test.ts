@@ -1,6 +1,10 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
 import { JsonObject } from '@backstage/config';
-import { region } from '../../__testUtils__/region';
+import {
+  region,
+  US_EAST as EAST,
+  US_WEST as WEST,
+} from '../../__testUtils__/region';
 import { PostgresPair, startPostgresPair } from '../../testing/postgresLab';
 import {
   applicationWrite,
@@ -19,8 +23,6 @@ import {
 
 jest.setTimeout(180_000);
 
-const EAST = 'region:default/us-east';
-const WEST = 'region:default/us-west';
 const regions = [
   region(
     'us-east',

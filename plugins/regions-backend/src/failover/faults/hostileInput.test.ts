@@ -8,8 +8,13 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { FailoverRun } from '@meridian/plugin-regions-common';
 import request from 'supertest';
-import { region } from '../../__testUtils__/region';
+import {
+  region,
+  US_EAST as EAST,
+  US_WEST as WEST,
+} from '../../__testUtils__/region';
 import { regionsPlugin } from '../../plugin';
+import { eastWestDatabases } from '../../__testUtils__/labPair';
 import { PostgresPair, startPostgresPair } from '../../testing/postgresLab';
 import {
   applicationWrite,
@@ -28,8 +33,6 @@ import {
 
 jest.setTimeout(180_000);
 
-const EAST = 'region:default/us-east';
-const WEST = 'region:default/us-west';
 const TEAM = 'user:default/priya.nair';
 const ROGUE = 'user:default/mallory';
 
@@ -154,10 +157,7 @@ describe('hostile input', () => {
             mockServices.rootConfig.factory({
               data: {
                 regions: {
-                  databases: labDatabases({
-                    'us-east-db': { node: pair.primary, region: EAST },
-                    'us-west-db': { node: pair.standby, region: WEST },
-                  }),
+                  databases: eastWestDatabases(pair),
                   traffic: {
                     'api-dns': {
                       driver: 'powerdns',

@@ -10,6 +10,7 @@ import {
   ReadinessCheck,
   ReadinessCheckContext,
 } from '@meridian/plugin-regions-node';
+import { sreGroup, sreService } from '../../__testUtils__/catalogEntities';
 import { region } from '../../__testUtils__/region';
 import { FailoverHistory } from '../FailoverHistory';
 import { createRecentDrillCheck, drPlanDeclaredCheck } from './backupDr';
@@ -159,22 +160,7 @@ describe('availability-target', () => {
   });
 });
 
-const sre: Entity = {
-  apiVersion: 'backstage.io/v1alpha1',
-  kind: 'Group',
-  metadata: { name: 'sre', namespace: 'default' },
-  spec: { type: 'team', children: [] },
-};
-const renderFarm: Entity = {
-  apiVersion: 'backstage.io/v1alpha1',
-  kind: 'Component',
-  metadata: {
-    name: 'render-farm',
-    namespace: 'default',
-    annotations: { 'meridian.dev/regions': 'studio-primary, studio-sul' },
-  },
-  spec: { type: 'service', lifecycle: 'production', owner: 'sre' },
-};
+const renderFarm = sreService('render-farm', 'studio-primary, studio-sul');
 const studioDb: Entity = {
   apiVersion: 'backstage.io/v1alpha1',
   kind: 'Resource',
@@ -191,7 +177,7 @@ describe('owner-known', () => {
 
   it('passes an owner group that is in the catalog', async () => {
     const check = createOwnerKnownCheck({
-      catalog: catalogServiceMock({ entities: [sre] }),
+      catalog: catalogServiceMock({ entities: [sreGroup] }),
       auth,
     });
     expect(await judge(check, sul)).toEqual({
@@ -226,7 +212,7 @@ describe('owner-known', () => {
   });
 
   it('lets a catalog outage throw, which the evaluator records as unknown', async () => {
-    const catalog = catalogServiceMock({ entities: [sre] });
+    const catalog = catalogServiceMock({ entities: [sreGroup] });
     jest
       .spyOn(catalog, 'getEntityByRef')
       .mockRejectedValue(new Error('catalog unavailable'));
@@ -279,7 +265,7 @@ describe('components-deployed', () => {
 
   it('passes a region that components and resources name, and fails one nothing names', async () => {
     const catalog = catalogServiceMock({
-      entities: [renderFarm, studioDb, sre],
+      entities: [renderFarm, studioDb, sreGroup],
     });
     const getEntities = jest.spyOn(catalog, 'getEntities');
     const check = createComponentsDeployedCheck({ catalog, auth });
