@@ -371,9 +371,9 @@ export interface Config {
         concurrency?: number;
         /** How long samples are kept. */
         retention?: {
-          /** Raw samples, which answer the 1h and 24h windows. Default 48 hours. */
+          /** Raw samples, which answer the 1h window. Default 48 hours. */
           raw?: Duration;
-          /** 5-minute rollups, which answer the 7d and 30d windows. Default 35 days. */
+          /** 5-minute rollups, which answer the 24h, 7d and 30d windows. Default 35 days. */
           rollups?: Duration;
         };
       };
