@@ -1,3 +1,4 @@
+import { eastWestDatabases } from '../../__testUtils__/labPair';
 import { DefaultSchedulerService } from '@backstage/backend-defaults/scheduler';
 import {
   coreServices,
@@ -36,7 +37,6 @@ import { PostgresPair, startPostgresPair } from '../../testing/postgresLab';
 import { AUTOMATIC_FAILOVER_TASK_ID } from '../automatic/AutomaticFailover';
 import { FAILOVER_RECOVERY_TASK_ID } from '../FailoverOrchestrator';
 import { eventually } from '../testing/eventually';
-import { labDatabases } from '../testing/failoverStack';
 import { PLAN_NOTIFICATION_TOPIC } from '../validation/planNotifications';
 import { PLAN_VALIDATION_TASK_ID } from '../validation/schedule';
 
@@ -182,10 +182,7 @@ describe('global tasks of two backend instances on one PostgreSQL', () => {
     const sent: Parameters<NotificationService['send']>[0][] = [];
     const config: JsonObject = {
       regions: {
-        databases: labDatabases({
-          'us-east-db': { node: pair.primary, region: EAST },
-          'us-west-db': { node: pair.standby, region: WEST },
-        }),
+        databases: eastWestDatabases(pair),
         probes: {
           'us-east-api': {
             url: endpoint.url,

@@ -1,3 +1,4 @@
+import { eastWestDatabases } from '../../__testUtils__/labPair';
 import { TestDatabases } from '@backstage/backend-test-utils';
 import { JsonObject } from '@backstage/config';
 import { FailoverRun } from '@meridian/plugin-regions-common';
@@ -12,7 +13,6 @@ import {
   writtenByTheApplication,
   createFailoverStack,
   inRecovery,
-  labDatabases,
   timelineOf,
 } from '../testing/failoverStack';
 import { builtInTrafficSwitchFactories } from '../traffic';
@@ -72,10 +72,7 @@ describe('a backend process killed in the middle of a switchover', () => {
     knex = await databases.init('POSTGRES_15');
     config = {
       regions: {
-        databases: labDatabases({
-          'us-east-db': { node: pair.primary, region: EAST },
-          'us-west-db': { node: pair.standby, region: WEST },
-        }),
+        databases: eastWestDatabases(pair),
         traffic: {
           'api-dns': {
             driver: 'powerdns',

@@ -1,3 +1,4 @@
+import { eastWestDatabases } from '../../__testUtils__/labPair';
 import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
 import {
   mockCredentials,
@@ -22,7 +23,6 @@ import { eventually } from '../testing/eventually';
 import {
   applicationWrite,
   inRecovery,
-  labDatabases,
   timelineOf,
   writtenByTheApplication,
 } from '../testing/failoverStack';
@@ -63,10 +63,7 @@ describe('a backend instance killed while another one runs', () => {
   it('is marked interrupted by the other instance within the stale window, and resumed there promotes once', async () => {
     const config: JsonObject = {
       regions: {
-        databases: labDatabases({
-          'us-east-db': { node: pair.primary, region: EAST },
-          'us-west-db': { node: pair.standby, region: WEST },
-        }),
+        databases: eastWestDatabases(pair),
         readiness: { threshold: 0 },
         failover: { approvals: { failover: 0 } },
       },

@@ -1,3 +1,4 @@
+import { eastWestDatabases } from '../../__testUtils__/labPair';
 import { TestDatabases } from '@backstage/backend-test-utils';
 import { ConfigReader, JsonObject } from '@backstage/config';
 import { NotificationService } from '@backstage/plugin-notifications-node';
@@ -14,7 +15,6 @@ import {
   applicationWrite,
   createFailoverStack,
   inRecovery,
-  labDatabases,
   writtenByTheApplication,
 } from '../testing/failoverStack';
 import { PlanNotifications } from './planNotifications';
@@ -36,10 +36,7 @@ async function setUp(pair: PostgresPair) {
   const knex = await databases.init('SQLITE_3');
   const config: JsonObject = {
     regions: {
-      databases: labDatabases({
-        'us-east-db': { node: pair.primary, region: EAST },
-        'us-west-db': { node: pair.standby, region: WEST },
-      }),
+      databases: eastWestDatabases(pair),
     },
   };
   const env = await createFailoverStack({
