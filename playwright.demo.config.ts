@@ -1,5 +1,5 @@
 import { defineConfig } from '@playwright/test';
-import { DEMO_PORTS } from './packages/app/e2e-tests/demoStack';
+import { DEMO_DIR, DEMO_PORTS } from './packages/app/e2e-tests/demoStack';
 import base from './playwright.config';
 
 /**
@@ -25,8 +25,7 @@ export default defineConfig({
   webServer: {
     command: './scripts/start.sh',
     env: {
-      // the postgres OS user must reach it
-      MERIDIAN_DEMO_DIR: '/tmp/meridian-demo-e2e',
+      MERIDIAN_DEMO_DIR: DEMO_DIR,
       MERIDIAN_DEMO_CLEAN: '1',
       MERIDIAN_DEMO_APP_PORT: String(DEMO_PORTS.app),
       MERIDIAN_DEMO_BACKEND_PORT: String(DEMO_PORTS.backend),
