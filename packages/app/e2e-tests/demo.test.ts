@@ -184,12 +184,17 @@ test("from us-east's Failovers tab a newcomer runs a drill, switches over to us-
     /cannot execute INSERT in a read-only transaction/,
   );
 
-  // failing back: the run says what comes first, start.sh's banner the command
-  await expect(
-    switchover.getByText(
-      'To fail back, first re-attach us-east as a standby of us-west',
-    ),
-  ).toBeVisible();
+  // failing back: the run says what comes first (once the topology it reads
+  // on opening shows us-west primary: a newcomer reloads), start.sh's banner
+  // the command
+  await expect(async () => {
+    await page.reload();
+    await expect(
+      switchover.getByText(
+        'To fail back, first re-attach us-east as a standby of us-west',
+      ),
+    ).toBeVisible({ timeout: 5_000 });
+  }).toPass({ timeout: 60_000 });
   expect(await reattach('us-east')).toContain(
     'us-east is a standby streaming from us-west',
   );
