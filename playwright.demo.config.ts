@@ -6,8 +6,9 @@ import base from './playwright.config';
  * The end-to-end test of the first command: `scripts/start.sh` itself (the
  * live demo: real PostgreSQL pair, PowerDNS, Prometheus, the demo OpenCost and
  * the portal on them), from fresh data, on ports of its own so that it runs
- * beside a portal already started. Playwright stops it with SIGINT, as Ctrl-C
- * would.
+ * beside a portal already started; its tests run in order on that one stack
+ * (the second switches over and fails back). Playwright stops it with SIGINT,
+ * as Ctrl-C would.
  *
  *   yarn playwright test -c playwright.demo.config.ts
  */

@@ -64,6 +64,12 @@ pg() {
 }
 # psql as the superuser over the socket: sql NODE SQL
 sql() { pg psql -X -q -At -v ON_ERROR_STOP=1 -h "$SOCK" -p "$(port_of "$1")" -U postgres -d postgres -c "$2"; }
+# role_of NODE: standby (in recovery), fenced (a primary made read-only by
+# Meridian's fence), primary, or nothing when it does not answer
+role_of() {
+  sql "$1" "SELECT CASE WHEN pg_is_in_recovery() THEN 'standby'
+    WHEN current_setting('default_transaction_read_only')::bool THEN 'fenced' ELSE 'primary' END" 2>/dev/null || true
+}
 # streams PRIMARY STANDBY: whether STANDBY streams from PRIMARY (through its slot)
 streams() { [ "$(sql "$1" "SELECT state FROM pg_stat_replication WHERE application_name = '${2//-/_}'")" = streaming ]; }
 random_hex() { head -c "$1" /dev/urandom | od -An -tx1 | tr -d ' \n'; }
@@ -192,12 +198,15 @@ reattach() {
   # shellcheck disable=SC1090 # the nodes' ports and the replication password
   source "$SECRETS"
   slot=${node//-/_}
-  [ "$(sql "$primary" "SELECT pg_is_in_recovery()" 2>/dev/null)" = f ] ||
-    die "reattach: $primary is not a running primary: nothing to re-attach $node to"
-  if [ "$(sql "$node" "SELECT pg_is_in_recovery()" 2>/dev/null)" = t ] && streams "$primary" "$node"; then
-    log "$node already streams from $primary"
-    return 0
-  fi
+  case $(role_of "$node") in
+    primary) die "reattach: $node takes writes: it is the primary, not the old one (re-attach $primary?)" ;;
+    standby) if streams "$primary" "$node"; then
+      log "$node already streams from $primary"
+      return 0
+    fi ;;
+  esac
+  [ "$(role_of "$primary")" = primary ] ||
+    die "reattach: $primary is not a running primary that takes writes ($(role_of "$primary")): nothing to re-attach $node to"
   if [ -f "$PG_DIR/$node/postmaster.pid" ]; then
     log "stopping $node: it must not take writes"
     pg pg_ctl -D "$PG_DIR/$node" -m fast -w -t 60 stop >/dev/null
@@ -362,7 +371,7 @@ resume() {
   local node
   for node in "${NODES[@]}"; do
     start_node "$node"
-    log "$node on 127.0.0.1:$(port_of "$node"): $(sql "$node" "SELECT CASE WHEN pg_is_in_recovery() THEN 'standby' ELSE 'primary' END")"
+    log "$node on 127.0.0.1:$(port_of "$node"): $(role_of "$node")"
   done
   start_powerdns resume
   start_prometheus
