@@ -1,13 +1,14 @@
 import { defineConfig } from '@playwright/test';
-import { DEMO_PORTS } from './packages/app/e2e-tests/demoStack';
+import { DEMO_DIR, DEMO_PORTS } from './packages/app/e2e-tests/demoStack';
 import base from './playwright.config';
 
 /**
  * The end-to-end test of the first command: `scripts/start.sh` itself (the
  * live demo: real PostgreSQL pair, PowerDNS, Prometheus, the demo OpenCost and
  * the portal on them), from fresh data, on ports of its own so that it runs
- * beside a portal already started. Playwright stops it with SIGINT, as Ctrl-C
- * would.
+ * beside a portal already started; its tests run in order on that one stack
+ * (the second switches over and fails back). Playwright stops it with SIGINT,
+ * as Ctrl-C would.
  *
  *   yarn playwright test -c playwright.demo.config.ts
  */
@@ -25,8 +26,7 @@ export default defineConfig({
   webServer: {
     command: './scripts/start.sh',
     env: {
-      // the postgres OS user must reach it
-      MERIDIAN_DEMO_DIR: '/tmp/meridian-demo-e2e',
+      MERIDIAN_DEMO_DIR: DEMO_DIR,
       MERIDIAN_DEMO_CLEAN: '1',
       MERIDIAN_DEMO_APP_PORT: String(DEMO_PORTS.app),
       MERIDIAN_DEMO_BACKEND_PORT: String(DEMO_PORTS.backend),

@@ -117,6 +117,9 @@ cat >&2 <<EOF
     /catalog/default/region/us-east
       Replication tab: us-west streaming from us-east, its lag live
       Failovers tab:   "Fail over…", target us-west: a drill, then a switchover
+    Failing back, after the switchover: re-attach us-east as us-west's standby (pg_rewind),
+      MERIDIAN_DEMO_DIR=$MERIDIAN_DEMO_DIR scripts/lib/demo-services.sh reattach us-east
+      then "Fail back" on the switchover's run (us-east's Failovers tab)
     /catalog/default/region/studio-sul: its lag read through Prometheus
   Where traffic goes (10.48.0.10 us-east, 10.49.0.10 us-west):
     dig @127.0.0.1 -p $MERIDIAN_DEMO_DNS_PORT api.meridian.test +short

@@ -9,12 +9,15 @@
 #   the demo OpenCost                          :$MERIDIAN_DEMO_OPENCOST_PORT (29003)
 #   a writer committing a row every 2 s on whichever node of each pair takes writes
 #
-# Usage: demo-services.sh up | down
+# Usage: demo-services.sh up | down | reattach NODE
 #   up    resumes the services of $MERIDIAN_DEMO_DIR (default /tmp/meridian-demo)
 #         when it holds them, else (or when resuming fails) starts them from
 #         fresh data; exits 0 once all answer, non-zero having stopped them.
 #         MERIDIAN_DEMO_CLEAN=1 always starts from fresh data.
 #   down  stops every process it started, by the PIDs it recorded.
+#   reattach NODE
+#         after a switchover or failover, makes the old primary NODE a standby
+#         of the new one (pg_rewind; docs/runbooks/failback.md), for failing back.
 # Writes $MERIDIAN_DEMO_DIR/secrets.env (mode 600): the passwords and API key
 # the portal's config reads. Each step runs in its own process so that `set -e`
 # holds in it (bash ignores it inside a function called from `if`).
@@ -61,6 +64,14 @@ pg() {
 }
 # psql as the superuser over the socket: sql NODE SQL
 sql() { pg psql -X -q -At -v ON_ERROR_STOP=1 -h "$SOCK" -p "$(port_of "$1")" -U postgres -d postgres -c "$2"; }
+# role_of NODE: standby (in recovery), fenced (a primary made read-only by
+# Meridian's fence), primary, or nothing when it does not answer
+role_of() {
+  sql "$1" "SELECT CASE WHEN pg_is_in_recovery() THEN 'standby'
+    WHEN current_setting('default_transaction_read_only')::bool THEN 'fenced' ELSE 'primary' END" 2>/dev/null || true
+}
+# streams PRIMARY STANDBY: whether STANDBY streams from PRIMARY (through its slot)
+streams() { [ "$(sql "$1" "SELECT state FROM pg_stat_replication WHERE application_name = '${2//-/_}'")" = streaming ]; }
 random_hex() { head -c "$1" /dev/urandom | od -An -tx1 | tr -d ' \n'; }
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
@@ -159,9 +170,70 @@ EOF
   PGPASSWORD=$MERIDIAN_DEMO_REPLICATION_PASSWORD pg pg_basebackup -D "$PG_DIR/$standby" \
     -d "host=127.0.0.1 port=$(port_of "$primary") user=replicator" -R -C -S "$slot" -X stream -c fast
   start_node "$standby"
-  wait_until "$standby-streaming" 60 \
-    test "$(sql "$primary" "SELECT state FROM pg_stat_replication WHERE application_name = '$slot'")" = streaming
+  wait_until "$standby-streaming" 60 streams "$primary" "$standby"
   log "$standby is streaming from $primary"
+}
+
+# ------------------------------------------------------------------ failing back
+peer_of() { # the other node of NAME's pair
+  case $1 in
+    us-east) echo us-west ;;
+    us-west) echo us-east ;;
+    studio-primary) echo studio-sul ;;
+    studio-sul) echo studio-primary ;;
+    *) return 1 ;;
+  esac
+}
+
+# reattach NODE: steps 1-5 of docs/runbooks/failback.md on the demo's nodes.
+# NODE, the old primary a switchover or failover fenced, becomes a streaming
+# standby of its pair's other node, the primary now, so that the Failovers tab
+# offers "Fail back".
+reattach() {
+  local node=${1:-} primary slot auto kept
+  primary=$(peer_of "$node") ||
+    die "reattach: '$node' is not a node of the demo (us-east, us-west, studio-primary, studio-sul)"
+  [ -f "$SECRETS" ] && [ -f "$PG_DIR/$node/PG_VERSION" ] ||
+    die "reattach: no demo in $DEMO_DIR (set MERIDIAN_DEMO_DIR as scripts/start.sh had it)"
+  # shellcheck disable=SC1090 # the nodes' ports and the replication password
+  source "$SECRETS"
+  slot=${node//-/_}
+  case $(role_of "$node") in
+    primary) die "reattach: $node takes writes: it is the primary, not the old one (re-attach $primary?)" ;;
+    standby) if streams "$primary" "$node"; then
+      log "$node already streams from $primary"
+      return 0
+    fi ;;
+  esac
+  [ "$(role_of "$primary")" = primary ] ||
+    die "reattach: $primary is not a running primary that takes writes ($(role_of "$primary")): nothing to re-attach $node to"
+  if [ -f "$PG_DIR/$node/postmaster.pid" ]; then
+    log "stopping $node: it must not take writes"
+    pg pg_ctl -D "$PG_DIR/$node" -m fast -w -t 60 stop >/dev/null
+  fi
+  # straight after a promotion, pg_rewind sees the new timeline only once checkpointed
+  sql "$primary" CHECKPOINT
+  log "pg_rewind $node onto $primary's timeline"
+  # (it first recovers a node that crashed, in single-user mode)
+  pg pg_rewind --target-pgdata="$PG_DIR/$node" \
+    --source-server="host=$SOCK port=$(port_of "$primary") user=postgres dbname=postgres" \
+    >"$LOGS/$node-rewind.log" 2>&1 || die "pg_rewind failed: $(tail -n 3 "$LOGS/$node-rewind.log")"
+  log "$(tail -n 1 "$LOGS/$node-rewind.log")"
+  sql "$primary" "SELECT pg_create_physical_replication_slot('$slot')
+    WHERE NOT EXISTS (SELECT 1 FROM pg_replication_slots WHERE slot_name = '$slot')" >/dev/null
+  # pg_rewind copied the primary's postgresql.auto.conf, whose conninfo is its
+  # own old one; the fence's read-only default goes too (a standby is read-only)
+  auto=$PG_DIR/$node/postgresql.auto.conf
+  kept=$(grep -Ev '^(primary_conninfo|primary_slot_name|default_transaction_read_only) ' "$auto" || true)
+  # rewritten in place: the file keeps the postgres OS user's ownership
+  printf '%s\n' "$kept" \
+    "primary_conninfo = 'host=127.0.0.1 port=$(port_of "$primary") user=replicator password=$MERIDIAN_DEMO_REPLICATION_PASSWORD application_name=$slot'" \
+    "primary_slot_name = '$slot'" >"$auto"
+  : >"$PG_DIR/$node/standby.signal"
+  if [ "$(id -u)" = 0 ]; then chown "$PG_OS_USER": "$PG_DIR/$node/standby.signal"; fi
+  start_node "$node"
+  wait_until "$node-streaming" 60 streams "$primary" "$node"
+  log "$node is a standby streaming from $primary: its Failovers tab offers Fail back once the portal sees it (seconds)"
 }
 
 # ------------------------------------------------------------------ PowerDNS
@@ -299,7 +371,7 @@ resume() {
   local node
   for node in "${NODES[@]}"; do
     start_node "$node"
-    log "$node on 127.0.0.1:$(port_of "$node"): $(sql "$node" "SELECT CASE WHEN pg_is_in_recovery() THEN 'standby' ELSE 'primary' END")"
+    log "$node on 127.0.0.1:$(port_of "$node"): $(role_of "$node")"
   done
   start_powerdns resume
   start_prometheus
@@ -344,5 +416,6 @@ case "${1:-}" in
   fresh) fresh ;;
   resume) resume ;;
   check-ports) check_ports ;;
-  *) sed -n '2,21p' "$SELF" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  reattach) reattach "${2:-}" ;;
+  *) sed -n '2,24p' "$SELF" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac
