@@ -1,5 +1,5 @@
 import { FailoverRequest } from '@meridian/plugin-regions-common';
-import { screen, waitFor, within } from '@testing-library/react';
+import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { switchedOverTopology } from '../../testing/driftFixtures';
 import {
@@ -13,6 +13,7 @@ import {
   studioPrimary,
   studioSul,
 } from '../../testing/fixtures';
+import { FAILBACK_POLL_MS } from './FailbackOffer';
 import { expand, renderFailoversTab } from './__testUtils__/renderFailoversTab';
 
 // These tests type and click through Material UI on a shared 2-core machine.
@@ -221,5 +222,53 @@ describe('Failing back', () => {
       ).not.toBeInTheDocument();
       expect(run.queryByText(/re-attach/)).not.toBeInTheDocument();
     }
+  });
+});
+
+describe('The failback offer after a switchover, without a reload', () => {
+  afterEach(() => {
+    jest.useRealTimers();
+  });
+
+  it('shows the re-attach steps once the collector observes the promotion, then Fail back once the old primary streams again, and stops looking', async () => {
+    const switchover = succeededSwitchover();
+    jest.useFakeTimers({ now: Date.parse(switchover.finishedAt!) + 30_000 });
+    // the collector has not sampled since the run: studio-sul still reads as the standby
+    let observed: 'nothing yet' | 'fenced' | 'reattached' = 'nothing yet';
+    const before = fakeRegionsApi().getTopology;
+    const getTopology = jest.fn(async () =>
+      observed === 'nothing yet'
+        ? before()
+        : switchedOverTopology(observed === 'reattached'),
+    );
+    renderFailoversTab({
+      entity: studioSul,
+      regionsApi: fakeRegionsApi({ getTopology }),
+      initialRouteEntries: ['/?run=run-switchover-1'],
+    });
+    const run = within(
+      await screen.findByRole('region', { name: 'Run run-switchover-1' }),
+    );
+    await waitFor(() => expect(getTopology).toHaveBeenCalled());
+    expect(run.queryByText(/re-attach/)).not.toBeInTheDocument();
+
+    observed = 'fenced';
+    await act(() => jest.advanceTimersByTimeAsync(FAILBACK_POLL_MS));
+    expect(
+      await run.findByText(
+        'To fail back, first re-attach studio-primary as a standby of studio-sul',
+      ),
+    ).toBeInTheDocument();
+
+    observed = 'reattached';
+    await act(() => jest.advanceTimersByTimeAsync(FAILBACK_POLL_MS));
+    expect(
+      await run.findByRole('button', { name: 'Fail back' }),
+    ).toBeInTheDocument();
+
+    // ready: nothing more to wait for
+    const calls = getTopology.mock.calls.length;
+    await act(() => jest.advanceTimersByTimeAsync(6 * FAILBACK_POLL_MS));
+    expect(getTopology).toHaveBeenCalledTimes(calls);
   });
 });

@@ -6,9 +6,10 @@ import Typography from '@material-ui/core/Typography';
 import Alert from '@material-ui/lab/Alert';
 import AlertTitle from '@material-ui/lab/AlertTitle';
 import { FailoverRun, TopologyResponse } from '@meridian/plugin-regions-common';
-import useAsyncRetry from 'react-use/esm/useAsyncRetry';
+import { useEffect, useState } from 'react';
 import { regionsApiRef } from '../../api';
 import { runbookPath } from '../../lib/runbooks';
+import { useLiveData } from '../../lib/useLiveData';
 import { FailoverPreset } from './StartFailoverDialog';
 import { displayName, upstreamOf } from './StandbyChoice';
 import { useFailoverPermission } from './useFailoverPermission';
@@ -47,6 +48,14 @@ function failbackState(
   }
   return upstreamOf(oldPrimary) === run.target ? 'ready' : 'reattach';
 }
+
+/** How often the offer looks again while the old primary is being re-attached. */
+export const FAILBACK_POLL_MS = 10_000;
+/**
+ * How long after a run the offer keeps looking for the collector to observe
+ * its promotion (a few collector ticks), before the run counts as superseded.
+ */
+const OBSERVE_PROMOTION_MS = 5 * 60_000;
 
 /** The failback runbook in short: what makes the old primary a standby of the new one. */
 function ReattachSteps(props: {
@@ -124,11 +133,20 @@ export function FailbackOffer(props: {
   const regionsApi = useApi(regionsApiRef);
   const permission = useFailoverPermission();
   const applies = promotedByMeridian(run);
-  const topology = useAsyncRetry(
+  // Looks again while the operator re-attaches the old primary, and while
+  // the collector has not yet observed the run's promotion.
+  const [watching, setWatching] = useState(true);
+  const topology = useLiveData(
     async () => (applies ? regionsApi.getTopology() : undefined),
     [regionsApi, applies],
+    { pollMs: applies && watching ? FAILBACK_POLL_MS : null },
   );
   const state = topology.value && failbackState(run, topology.value);
+  const observing =
+    state === undefined &&
+    Date.now() - Date.parse(run.finishedAt ?? '') < OBSERVE_PROMOTION_MS;
+  const keepWatching = state === 'reattach' || observing;
+  useEffect(() => setWatching(keepWatching), [keepWatching]);
   if (!state) {
     return null;
   }
