@@ -83,18 +83,18 @@ describe('GET /failovers?status=active', () => {
 
     async function createRun(
       store: FailoverStore,
-      region: string,
+      source: string,
       target: string,
       mode: 'drill' | 'switchover' = 'switchover',
     ) {
       return store.createRun({
-        region: ref(region),
+        region: ref(source),
         target: ref(target),
         mode,
         dryRun: false,
         force: false,
         createdBy: OPERATOR,
-        holds: [ref(region), ref(target)],
+        holds: [ref(source), ref(target)],
       });
     }
 

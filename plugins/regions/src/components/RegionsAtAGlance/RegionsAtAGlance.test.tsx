@@ -80,13 +80,13 @@ function costs(): CostSummaryResponse {
 
 function activeRun(
   id: string,
-  region: string,
+  source: string,
   target: string,
   facts: Partial<ActiveFailoverRun> = {},
 ): ActiveFailoverRun {
   return {
     id,
-    region: `region:default/${region}`,
+    region: `region:default/${source}`,
     target: `region:default/${target}`,
     mode: 'switchover',
     dryRun: false,
