@@ -14,9 +14,11 @@
  * Goals: Regions page ≤ 0.6 × the catalog table; topology interactive within
  * 2 s and no wider than the window at its first draw.
  *
- * Start the stack first (it is the e2e run's; the bench leaves it running):
+ * Start the stack first (it is the e2e run's, with the collectors on the
+ * plugin's production-like schedules; the bench leaves it running):
  *
- *   node --require @backstage/cli/config/nodeTransform.cjs scripts/e2e-backend.ts &
+ *   MERIDIAN_E2E_EXTRA_CONFIG=../../bench/app-config.bench.yaml \
+ *     node --require @backstage/cli/config/nodeTransform.cjs scripts/e2e-backend.ts &
  *   yarn start app --config ../../app-config.yaml --config e2e-tests/app-config.e2e.yaml &
  *   node --require @backstage/cli/config/nodeTransform.cjs bench/regions-page.ts
  *

@@ -161,7 +161,7 @@ describe('RegionsAtAGlance', () => {
     ).toBeInTheDocument();
   });
 
-  it('counts the regions with a run in progress and links to each run on its region\'s Failovers tab', async () => {
+  it("counts the regions with a run in progress and links to each run on its region's Failovers tab", async () => {
     await renderInTestApp(<RegionsAtAGlance />, {
       mountedRoutes: { ...mountedRoutes, '/regions': rootRouteRef },
       apis: [
@@ -193,7 +193,9 @@ describe('RegionsAtAGlance', () => {
       ),
     ).toBeInTheDocument();
     expect(
-      runs.getByRole('link', { name: 'edge-20 → edge-21: switchover, running' }),
+      runs.getByRole('link', {
+        name: 'edge-20 → edge-21: switchover, running',
+      }),
     ).toHaveAttribute(
       'href',
       '/catalog/default/region/edge-20/failovers?run=run-1',
