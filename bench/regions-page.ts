@@ -220,11 +220,11 @@ async function main() {
         .getByRole('heading', { name: `Regions (${allRegions})` })
         .waitFor();
       await firstRegionLink();
-      await page.getByPlaceholder('Search').first().isEnabled();
+      await page.getByPlaceholder(/^(Filter|Search)/).first().waitFor();
     };
     const catalogTable = async () => {
       await firstRegionLink();
-      await page.getByPlaceholder('Search').first().isEnabled();
+      await page.getByPlaceholder(/^(Filter|Search)/).first().waitFor();
     };
     const views = {
       'Regions table': { path: '/regions', ready: regionsTable },
@@ -260,7 +260,10 @@ async function main() {
         await timeNavigation(page, '/regions?view=topology', topologyDrawn),
       );
       drawn = await graph.evaluate(element => {
-        const svg = element.querySelector('svg')!.getBoundingClientRect();
+        // the graph's drawing, not the icons of its buttons
+        const svg = [...element.querySelectorAll('svg')]
+          .map(each => each.getBoundingClientRect())
+          .reduce((widest, each) => (each.width > widest.width ? each : widest));
         return {
           width: Math.round(svg.width),
           height: Math.round(svg.height),
