@@ -220,11 +220,17 @@ async function main() {
         .getByRole('heading', { name: `Regions (${allRegions})` })
         .waitFor();
       await firstRegionLink();
-      await page.getByPlaceholder(/^(Filter|Search)/).first().waitFor();
+      await page
+        .getByPlaceholder(/^(Filter|Search)/)
+        .first()
+        .waitFor();
     };
     const catalogTable = async () => {
       await firstRegionLink();
-      await page.getByPlaceholder(/^(Filter|Search)/).first().waitFor();
+      await page
+        .getByPlaceholder(/^(Filter|Search)/)
+        .first()
+        .waitFor();
     };
     const views = {
       'Regions table': { path: '/regions', ready: regionsTable },
@@ -263,7 +269,9 @@ async function main() {
         // the graph's drawing, not the icons of its buttons
         const svg = [...element.querySelectorAll('svg')]
           .map(each => each.getBoundingClientRect())
-          .reduce((widest, each) => (each.width > widest.width ? each : widest));
+          .reduce((widest, each) =>
+            each.width > widest.width ? each : widest,
+          );
         return {
           width: Math.round(svg.width),
           height: Math.round(svg.height),
