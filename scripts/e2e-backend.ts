@@ -69,6 +69,10 @@ async function main() {
       '../../app-config.yaml',
       '--config',
       '../../packages/app/e2e-tests/app-config.e2e.yaml',
+      // e.g. bench/app-config.bench.yaml: the bench's collector schedules
+      ...(process.env.MERIDIAN_E2E_EXTRA_CONFIG
+        ? ['--config', process.env.MERIDIAN_E2E_EXTRA_CONFIG]
+        : []),
     ],
     {
       stdio: 'inherit',

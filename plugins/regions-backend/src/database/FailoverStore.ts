@@ -141,6 +141,19 @@ export class FailoverStore {
   // The executor's lease
 
   /**
+   * Every run not over yet (pending, awaiting approval, running), newest
+   * first. Holds allow one such run per region, so the list is bounded by
+   * the number of regions.
+   */
+  async listUnfinishedRuns(): Promise<FailoverRun[]> {
+    const rows = await this.db<RunRow>(RUNS)
+      .whereIn('status', UNFINISHED)
+      .orderBy('created_at', 'desc')
+      .orderBy('id');
+    return rows.map(toRun);
+  }
+
+  /**
    * Claims a `pending` run for execution: raises its lease epoch and marks it
    * `running`. Undefined when it is not pending (another executor has it).
    */

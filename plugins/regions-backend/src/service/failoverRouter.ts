@@ -4,9 +4,14 @@ import {
   PermissionsService,
 } from '@backstage/backend-plugin-api';
 import { InputError, NotFoundError } from '@backstage/errors';
+import { catalogEntityReadPermission } from '@backstage/plugin-catalog-common/alpha';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
+  ActiveFailoverRun,
+  ActiveFailoversResponse,
   FAILOVER_MODES,
   FailoverPreflightResponse,
+  FailoverRun,
   FailoverRunsResponse,
   FailoverStartResponse,
 } from '@meridian/plugin-regions-common';
@@ -47,7 +52,8 @@ const startSchema = z
  * The failover routes: `POST /failovers` (guarded by `regions.failover.run` on
  * both regions, audited with its actor), `POST /failovers/preflight`,
  * `POST /failovers/:id/resume | approve | cancel` (the same rule),
- * `GET /failovers/:id` and `GET /regions/:namespace/:name/failovers`.
+ * `GET /failovers/:id`, `GET /regions/:namespace/:name/failovers` and
+ * `GET /failovers?status=active` (the runs in progress, across regions).
  */
 export async function createFailoverRouter(options: {
   orchestrator: FailoverOrchestrator;
@@ -162,6 +168,39 @@ export async function createFailoverRouter(options: {
     });
   }
 
+  /*
+   * The runs in progress across regions, for the home page. A run names two
+   * regions: it is listed only to whoever may read both in the catalog.
+   */
+  router.get('/failovers', async (req, res) => {
+    readActiveStatus(req.query.status);
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    const runs = await store.listUnfinishedRuns();
+    const refs = [...new Set(runs.flatMap(run => [run.region, run.target]))];
+    const decisions = refs.length
+      ? await permissions.authorize(
+          refs.map(resourceRef => ({
+            permission: catalogEntityReadPermission,
+            resourceRef,
+          })),
+          { credentials },
+        )
+      : [];
+    const readable = new Set(
+      refs.filter(
+        (_ref, index) => decisions[index].result === AuthorizeResult.ALLOW,
+      ),
+    );
+    const answer: ActiveFailoversResponse = {
+      runs: runs
+        .filter(run => readable.has(run.region) && readable.has(run.target))
+        .map(activeRunOf),
+    };
+    res.json(answer);
+  });
+
   router.get('/failovers/:id', async (req, res) => {
     const run = await store.getRun(req.params.id);
     if (!run) {
@@ -206,4 +245,31 @@ function parseStart(body: unknown): z.infer<typeof startSchema> {
     return `${field} ${shown} is invalid: ${issue.message.toLowerCase()}`;
   });
   throw new InputError(messages.join('; '));
+}
+
+/** `?status=` of `GET /failovers`: only `active` is listed across regions. */
+function readActiveStatus(value: unknown): void {
+  if (value !== 'active') {
+    throw new InputError(
+      value === undefined
+        ? 'status is required: only status=active (runs in progress) is listed across regions'
+        : `status ${JSON.stringify(
+            value,
+          )} is not supported: only status=active (runs in progress) is listed across regions`,
+    );
+  }
+}
+
+function activeRunOf(run: FailoverRun): ActiveFailoverRun {
+  return {
+    id: run.id,
+    region: run.region,
+    target: run.target,
+    mode: run.mode,
+    dryRun: run.dryRun,
+    // the store lists only runs that are not over
+    status: run.status as ActiveFailoverRun['status'],
+    createdBy: run.createdBy,
+    startedAt: run.createdAt,
+  };
 }

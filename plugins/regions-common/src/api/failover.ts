@@ -251,3 +251,31 @@ export interface FailoverStartResponse {
 export interface FailoverRunsResponse {
   runs: FailoverRun[];
 }
+
+/**
+ * A run that is not over yet — `pending`, `awaiting-approval` or `running` —
+ * as `GET /failovers?status=active` lists it across regions.
+ * @public
+ */
+export interface ActiveFailoverRun {
+  id: string;
+  /** Entity ref of the region whose primary is failed over. */
+  region: string;
+  /** Entity ref of the standby region that is promoted. */
+  target: string;
+  mode: FailoverRunMode;
+  dryRun: boolean;
+  status: Extract<
+    FailoverRunStatus,
+    'pending' | 'awaiting-approval' | 'running'
+  >;
+  /** User entity ref (or service) of who started it. */
+  createdBy: string;
+  /** ISO time the run was started. */
+  startedAt: string;
+}
+
+/** Answer of `GET /failovers?status=active`, newest first. @public */
+export interface ActiveFailoversResponse {
+  runs: ActiveFailoverRun[];
+}

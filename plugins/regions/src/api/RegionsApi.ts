@@ -1,6 +1,7 @@
 import { CompoundEntityRef } from '@backstage/catalog-model';
 import { createApiRef } from '@backstage/core-plugin-api';
 import {
+  ActiveFailoversResponse,
   CidrAllocationsResponse,
   CidrPoolsResponse,
   FailoverPreflightResponse,
@@ -92,6 +93,12 @@ export interface RegionsApi {
   listFailovers(
     ref: Pick<CompoundEntityRef, 'namespace' | 'name'>,
   ): Promise<FailoverRunsResponse>;
+
+  /**
+   * The runs in progress across regions (pending, awaiting approval,
+   * running), newest first: only those whose regions the user may read.
+   */
+  listActiveFailovers(): Promise<ActiveFailoversResponse>;
 
   /** One failover run with its steps, logs and pre-flight checks. */
   getFailover(id: string): Promise<FailoverRun>;

@@ -56,6 +56,31 @@ describe('RegionsClient failovers', () => {
     );
   });
 
+  it('lists the runs in progress across regions', async () => {
+    const runs = [
+      {
+        id: 'run-1',
+        region: 'region:default/studio-primary',
+        target: 'region:default/studio-sul',
+        mode: 'switchover',
+        dryRun: false,
+        status: 'running',
+        createdBy: 'user:default/priya.nair',
+        startedAt: '2026-09-20T12:00:00.000Z',
+      },
+    ];
+    let status: string | null = null;
+    server.use(
+      http.get(`${baseUrl}/failovers`, ({ request: r }) => {
+        status = new URL(r.url).searchParams.get('status');
+        return HttpResponse.json({ runs });
+      }),
+    );
+
+    await expect(client.listActiveFailovers()).resolves.toEqual({ runs });
+    expect(status).toBe('active');
+  });
+
   it('reads one run by id', async () => {
     server.use(
       http.get(`${baseUrl}/failovers/:id`, ({ params }) =>

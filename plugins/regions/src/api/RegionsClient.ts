@@ -2,6 +2,7 @@ import { CompoundEntityRef } from '@backstage/catalog-model';
 import { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import {
+  ActiveFailoversResponse,
   CidrAllocationsResponse,
   CidrPoolsResponse,
   FailoverPreflightResponse,
@@ -126,6 +127,14 @@ export class RegionsClient implements RegionsApi {
     ref: Pick<CompoundEntityRef, 'namespace' | 'name'>,
   ): Promise<FailoverRunsResponse> {
     const response = await this.request(`${regionPath(ref)}/failovers`);
+    if (!response.ok) {
+      throw await ResponseError.fromResponse(response);
+    }
+    return response.json();
+  }
+
+  async listActiveFailovers(): Promise<ActiveFailoversResponse> {
+    const response = await this.request('/failovers?status=active');
     if (!response.ok) {
       throw await ResponseError.fromResponse(response);
     }

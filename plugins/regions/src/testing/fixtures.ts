@@ -329,6 +329,7 @@ export function fakeRegionsApi(
         ? [succeededSwitchover(), refusedFailover()]
         : [],
     }),
+    listActiveFailovers: async () => ({ runs: [] }),
     getFailover: async id => {
       const run = [succeededSwitchover(), refusedFailover()].find(
         r => r.id === id,

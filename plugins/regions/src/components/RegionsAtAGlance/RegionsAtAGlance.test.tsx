@@ -1,5 +1,6 @@
 import { renderInTestApp } from '@backstage/frontend-test-utils';
 import {
+  ActiveFailoverRun,
   CostSummaryResponse,
   TopologyRegion,
   TopologyResponse,
@@ -77,6 +78,25 @@ function costs(): CostSummaryResponse {
   };
 }
 
+function activeRun(
+  id: string,
+  source: string,
+  target: string,
+  facts: Partial<ActiveFailoverRun> = {},
+): ActiveFailoverRun {
+  return {
+    id,
+    region: `region:default/${source}`,
+    target: `region:default/${target}`,
+    mode: 'switchover',
+    dryRun: false,
+    status: 'running',
+    createdBy: 'user:default/priya.nair',
+    startedAt: '2026-09-20T11:58:00.000Z',
+    ...facts,
+  };
+}
+
 function tile(label: string) {
   return within(screen.getByRole('region', { name: label }));
 }
@@ -138,6 +158,81 @@ describe('RegionsAtAGlance', () => {
     expect(tile('over budget').getByText('—')).toBeInTheDocument();
     expect(
       tile('over budget').getByText('no cost data (OpenCost not configured)'),
+    ).toBeInTheDocument();
+  });
+
+  it("counts the regions with a run in progress and links to each run on its region's Failovers tab", async () => {
+    await renderInTestApp(<RegionsAtAGlance />, {
+      mountedRoutes: { ...mountedRoutes, '/regions': rootRouteRef },
+      apis: [
+        [
+          regionsApiRef,
+          fakeRegionsApi({
+            getTopology: async () => topology(),
+            getCostSummary: async () => costs(),
+            listActiveFailovers: async () => ({
+              runs: [
+                activeRun('run-1', 'edge-20', 'edge-21'),
+                activeRun('run-2', 'edge-30', 'edge-31', {
+                  mode: 'drill',
+                  status: 'awaiting-approval',
+                }),
+              ],
+            }),
+          }),
+        ],
+      ],
+    });
+
+    expect(await screen.findByText('Of 1,200 regions:')).toBeInTheDocument();
+    const runs = tile('with a run in progress');
+    expect(runs.getByText('4')).toBeInTheDocument();
+    expect(
+      runs.getByText(
+        '2 runs in progress (pending, awaiting approval or running)',
+      ),
+    ).toBeInTheDocument();
+    expect(
+      runs.getByRole('link', {
+        name: 'edge-20 → edge-21: switchover, running',
+      }),
+    ).toHaveAttribute(
+      'href',
+      '/catalog/default/region/edge-20/failovers?run=run-1',
+    );
+    expect(
+      runs.getByRole('link', {
+        name: 'edge-30 → edge-31: drill, awaiting approval',
+      }),
+    ).toHaveAttribute(
+      'href',
+      '/catalog/default/region/edge-30/failovers?run=run-2',
+    );
+  });
+
+  it('says so when the runs in progress cannot be read, and counts the rest', async () => {
+    await renderInTestApp(<RegionsAtAGlance />, {
+      mountedRoutes: { ...mountedRoutes, '/regions': rootRouteRef },
+      apis: [
+        [
+          regionsApiRef,
+          fakeRegionsApi({
+            getTopology: async () => topology(),
+            listActiveFailovers: async () => {
+              throw new Error('503 Service Unavailable');
+            },
+          }),
+        ],
+      ],
+    });
+
+    expect(await screen.findByText('Of 1,200 regions:')).toBeInTheDocument();
+    expect(tile('breach their RPO').getByText('2')).toBeInTheDocument();
+    expect(tile('with a run in progress').getByText('—')).toBeInTheDocument();
+    expect(
+      tile('with a run in progress').getByText(
+        'runs in progress could not be read',
+      ),
     ).toBeInTheDocument();
   });
 });

@@ -1,4 +1,5 @@
 import {
+  ActiveFailoversResponse,
   CostSummaryResponse,
   TopologyResponse,
 } from '@meridian/plugin-regions-common';
@@ -19,12 +20,21 @@ export interface GlanceCounts {
   overBudget?: number;
   /** Forecast above the budget, spend not yet. */
   atRisk?: number;
+  /**
+   * Regions a run in progress names as its source or target; undefined when
+   * the runs could not be read.
+   */
+  inRun?: number;
 }
 
-/** Counts what needs looking at, from one `/topology` and one `/costs` answer. */
+/**
+ * Counts what needs looking at, from one `/topology`, one `/costs` and one
+ * `/failovers?status=active` answer.
+ */
 export function glanceCounts(
   topology: TopologyResponse,
   costs?: CostSummaryResponse,
+  activeRuns?: ActiveFailoversResponse,
 ): GlanceCounts {
   const regions = topology.regions;
   const count = (test: (region: (typeof regions)[number]) => boolean) =>
@@ -38,5 +48,8 @@ export function glanceCounts(
     degraded: count(r => r.health?.status === 'degraded'),
     overBudget: costs?.regions.filter(r => r.status === 'over').length,
     atRisk: costs?.regions.filter(r => r.status === 'at-risk').length,
+    inRun:
+      activeRuns &&
+      new Set(activeRuns.runs.flatMap(run => [run.region, run.target])).size,
   };
 }
