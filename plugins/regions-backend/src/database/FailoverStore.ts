@@ -72,6 +72,15 @@ export class FailoverStore {
   }
 
   /**
+   * Every run not over yet (pending, awaiting approval, running), newest
+   * first. Holds allow one such run per region, so the list is bounded by
+   * the number of regions.
+   */
+  listUnfinishedRuns(): Promise<FailoverRun[]> {
+    return runs.listUnfinishedRuns(this.table);
+  }
+
+  /**
    * The promotions (switchovers, failovers, detected runs) that ended
    * `succeeded` since `since`, newest first: who is the legitimate primary.
    */
@@ -139,19 +148,6 @@ export class FailoverStore {
   }
 
   // The executor's lease
-
-  /**
-   * Every run not over yet (pending, awaiting approval, running), newest
-   * first. Holds allow one such run per region, so the list is bounded by
-   * the number of regions.
-   */
-  async listUnfinishedRuns(): Promise<FailoverRun[]> {
-    const rows = await this.db<RunRow>(RUNS)
-      .whereIn('status', UNFINISHED)
-      .orderBy('created_at', 'desc')
-      .orderBy('id');
-    return rows.map(toRun);
-  }
 
   /**
    * Claims a `pending` run for execution: raises its lease epoch and marks it

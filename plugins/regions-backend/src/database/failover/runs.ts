@@ -15,6 +15,7 @@ import {
   RunRow,
   RunTable,
   toRun,
+  UNFINISHED,
 } from './runTable';
 
 /** How many runs a region's list answers at most. */
@@ -96,6 +97,17 @@ export async function listRuns(
     .orderBy('created_at', 'desc')
     .orderBy('id')
     .limit(MAX_LISTED_RUNS);
+  return rows.map(toRun);
+}
+
+export async function listUnfinishedRuns(
+  table: RunTable,
+): Promise<FailoverRun[]> {
+  const rows = await table
+    .db<RunRow>(RUNS)
+    .whereIn('status', UNFINISHED)
+    .orderBy('created_at', 'desc')
+    .orderBy('id');
   return rows.map(toRun);
 }
 
