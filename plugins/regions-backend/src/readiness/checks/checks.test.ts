@@ -214,10 +214,31 @@ describe('owner-known', () => {
   it('lets a catalog outage throw, which the evaluator records as unknown', async () => {
     const catalog = catalogServiceMock({ entities: [sreGroup] });
     jest
-      .spyOn(catalog, 'getEntityByRef')
+      .spyOn(catalog, 'getEntities')
       .mockRejectedValue(new Error('catalog unavailable'));
     const check = createOwnerKnownCheck({ catalog, auth });
     await expect(judge(check, sul)).rejects.toThrow('catalog unavailable');
+  });
+
+  it('reads the groups and users once per evaluation run, not once per region, whatever case the owner is written in', async () => {
+    const catalog = catalogServiceMock({ entities: [sreGroup, renderFarm] });
+    const getEntities = jest.spyOn(catalog, 'getEntities');
+    const check = createOwnerKnownCheck({ catalog, auth });
+    const regions = ['a', 'b', 'c'].map(name =>
+      region(`studio-${name}`, { owner: 'sre' }),
+    );
+    for (const subject of regions) {
+      expect(await judge(check, subject)).toMatchObject({ result: 'passed' });
+    }
+    expect(
+      await judge(check, region('shouting', { owner: 'group:default/SRE' })),
+    ).toMatchObject({ result: 'passed' });
+    expect(getEntities).toHaveBeenCalledTimes(1);
+
+    // the next run reads the catalog afresh
+    const later = new Date(now.getTime() + 60_000);
+    await judge(check, regions[0], { now: later });
+    expect(getEntities).toHaveBeenCalledTimes(2);
   });
 });
 

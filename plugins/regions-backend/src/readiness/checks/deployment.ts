@@ -7,6 +7,7 @@ import {
   getDeployedRegionRefs,
 } from '@meridian/plugin-regions-common';
 import { ReadinessCheck } from '@meridian/plugin-regions-node';
+import { perEvaluationRun } from './perEvaluationRun';
 
 /** How many hosted entities the evidence names before it counts the rest. */
 const NAMED_IN_EVIDENCE = 5;
@@ -20,12 +21,6 @@ export function createComponentsDeployedCheck(deps: {
   catalog: CatalogService;
   auth: AuthService;
 }): ReadinessCheck {
-  // The hosted entities by region ref, read once per evaluation run: every
-  // region of one run shares its `now`.
-  let cached:
-    | { at: number; hosted: Promise<Map<string, string[]>> }
-    | undefined;
-
   async function readHosted(): Promise<Map<string, string[]>> {
     const { items } = await deps.catalog.getEntities(
       {
@@ -50,16 +45,15 @@ export function createComponentsDeployedCheck(deps: {
     return hosted;
   }
 
+  const hostedIn = perEvaluationRun(readHosted);
+
   return {
     id: 'components-deployed',
     title: 'Components deployed',
     category: 'deployment',
     remediation: `Annotate the components, resources or systems that run in the region with ${ANNOTATION_DEPLOYED_REGIONS}.`,
     async evaluate({ regionRef, now }) {
-      if (cached?.at !== now.getTime()) {
-        cached = { at: now.getTime(), hosted: readHosted() };
-      }
-      const refs = ((await cached.hosted).get(regionRef) ?? []).sort();
+      const refs = ((await hostedIn(now)).get(regionRef) ?? []).sort();
       if (refs.length === 0) {
         return {
           result: 'failed',
