@@ -1,3 +1,4 @@
+import { startHealthEndpoint } from '../../__testUtils__/healthEndpoint';
 import { createServiceFactory } from '@backstage/backend-plugin-api';
 import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
 import {
@@ -17,8 +18,6 @@ import {
   FailoverRun,
   PlanResponse,
 } from '@meridian/plugin-regions-common';
-import http from 'node:http';
-import { AddressInfo } from 'node:net';
 import request from 'supertest';
 import {
   usEastWestPair,
@@ -46,24 +45,6 @@ import { AUTOMATIC_FAILOVER_ACTOR } from './AutomaticFailover';
 jest.setTimeout(180_000);
 
 const [usEast, usWest] = usEastWestPair();
-
-/** The region's front door, as the probes see it. */
-async function startHealthEndpoint() {
-  const server = http.createServer((_req, res) => res.end('ok'));
-  await new Promise<void>(resolve =>
-    server.listen(0, '127.0.0.1', () => resolve()),
-  );
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}/healthz`,
-    /** The region goes dark: connections are refused. */
-    stop: () =>
-      new Promise<void>(resolve => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}
 
 describe('guarded automatic failover', () => {
   const databases = TestDatabases.create({ ids: ['SQLITE_3'] });

@@ -1,3 +1,4 @@
+import { startHealthEndpoint } from '../../__testUtils__/healthEndpoint';
 import { eastWestDatabases } from '../../__testUtils__/labPair';
 import { DefaultSchedulerService } from '@backstage/backend-defaults/scheduler';
 import {
@@ -20,8 +21,6 @@ import {
   notificationService,
 } from '@backstage/plugin-notifications-node';
 import knexFactory, { Knex } from 'knex';
-import http from 'node:http';
-import { AddressInfo } from 'node:net';
 import {
   usEastWestPair,
   US_EAST as EAST,
@@ -137,29 +136,6 @@ function tickRecordingSchedulerFactory(
   });
 }
 
-/** The region's front door: answers 503 to every probe, and counts them. */
-async function startFailingEndpoint() {
-  let requests = 0;
-  const server = http.createServer((_req, res) => {
-    requests++;
-    res.statusCode = 503;
-    res.end('unavailable');
-  });
-  await new Promise<void>(resolve =>
-    server.listen(0, '127.0.0.1', () => resolve()),
-  );
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}/healthz`,
-    requests: () => requests,
-    stop: () =>
-      new Promise<void>(resolve => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}
-
 describe('global tasks of two backend instances on one PostgreSQL', () => {
   const databases = TestDatabases.create({ ids: ['POSTGRES_15'] });
   let pair: PostgresPair;
@@ -177,7 +153,7 @@ describe('global tasks of two backend instances on one PostgreSQL', () => {
   });
 
   it('runs the probe round, plan validation, automatic failover and alerts once per tick across both', async () => {
-    const endpoint = await startFailingEndpoint();
+    const endpoint = await startHealthEndpoint({ status: 503 });
     const runs: RecordedTaskRun[] = [];
     const sent: Parameters<NotificationService['send']>[0][] = [];
     const config: JsonObject = {
