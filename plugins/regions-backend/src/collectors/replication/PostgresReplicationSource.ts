@@ -14,6 +14,7 @@ import { Pool, PoolClient } from 'pg';
 import { bindDatabase, readDatabaseNodes } from '../../bindings/databaseNodes';
 import { connectionSecrets, networkErrorReason } from '../../lib/errors';
 import { isUnreachable } from '../../postgres/connection';
+import { withClient } from '../../postgres/pooledClient';
 import { NodeSharingSource } from './ReplicationCollector';
 import { readSubscriptions } from './subscriptions';
 import {
@@ -277,56 +278,6 @@ function standbyStateOf(row: StandbyRow): StandbyState {
       ? { upstream: hostPort(row.sender_host, row.sender_port) }
       : {}),
   };
-}
-
-/**
- * Runs `fn` on a pooled connection. An abort rejects at once and destroys the
- * connection, which ends whatever query it was running.
- */
-async function withClient<T>(
-  pool: Pool,
-  signal: AbortSignal,
-  fn: (client: PoolClient) => Promise<T>,
-): Promise<T> {
-  signal.throwIfAborted();
-  const connecting = pool.connect();
-  const client = await new Promise<PoolClient>((resolve, reject) => {
-    const onAbort = () => {
-      reject(signal.reason);
-      connecting.then(late => late.release(true)).catch(() => {});
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-    connecting.then(
-      connected => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(connected);
-      },
-      error => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
-  });
-
-  let released = false;
-  const release = (destroy: boolean) => {
-    if (!released) {
-      released = true;
-      client.release(destroy);
-    }
-  };
-  const onAbort = () => release(true);
-  signal.addEventListener('abort', onAbort, { once: true });
-  try {
-    const result = await fn(client);
-    release(false);
-    return result;
-  } catch (error) {
-    release(true); // after a timeout or a broken socket, do not reuse it
-    throw error;
-  } finally {
-    signal.removeEventListener('abort', onAbort);
-  }
 }
 
 /** A short reason a user can act on, never quoting the connection string, user or password. */
