@@ -1,11 +1,10 @@
 import {
   AuthService,
   LoggerService,
-  readSchedulerServiceTaskScheduleDefinitionFromConfig,
   SchedulerServiceTaskScheduleDefinition,
 } from '@backstage/backend-plugin-api';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
-import { Config, ConfigReader } from '@backstage/config';
+import { Config } from '@backstage/config';
 import { toError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
@@ -21,6 +20,7 @@ import {
   compareRefs,
   DatabaseRegionsStore,
 } from '../database/DatabaseRegionsStore';
+import { readGlobalSchedule } from '../lib/globalSchedule';
 
 /** The scheduler task id of the catalog sync. */
 export const CATALOG_SYNC_TASK_ID = 'regions-catalog-sync';
@@ -42,16 +42,7 @@ const DEFAULT_SCHEDULE = {
 export function readCatalogSyncSchedule(
   config: Config,
 ): SchedulerServiceTaskScheduleDefinition {
-  const configured = config.getOptionalConfig(SCHEDULE_CONFIG_KEY)?.get();
-  const schedule = readSchedulerServiceTaskScheduleDefinitionFromConfig(
-    new ConfigReader(
-      { ...DEFAULT_SCHEDULE, ...(configured as object | undefined) },
-      'regions-backend',
-      undefined,
-      SCHEDULE_CONFIG_KEY,
-    ),
-  );
-  return { ...schedule, scope: 'global' };
+  return readGlobalSchedule(config, SCHEDULE_CONFIG_KEY, DEFAULT_SCHEDULE);
 }
 
 /**

@@ -1,12 +1,5 @@
-import {
-  readSchedulerServiceTaskScheduleDefinitionFromConfig,
-  SchedulerServiceTaskScheduleDefinition,
-} from '@backstage/backend-plugin-api';
-import {
-  Config,
-  ConfigReader,
-  readDurationFromConfig,
-} from '@backstage/config';
+import { SchedulerServiceTaskScheduleDefinition } from '@backstage/backend-plugin-api';
+import { Config, readDurationFromConfig } from '@backstage/config';
 import { durationToMilliseconds } from '@backstage/types';
 import { InputError } from '@backstage/errors';
 import {
@@ -14,6 +7,7 @@ import {
   ReadinessCategoryId,
 } from '@meridian/plugin-regions-common';
 import { ReadinessCheck } from '@meridian/plugin-regions-node';
+import { readGlobalSchedule } from '../lib/globalSchedule';
 
 /** The scheduler task id of the readiness evaluation. */
 export const READINESS_EVALUATION_TASK_ID = 'regions-readiness-evaluation';
@@ -47,16 +41,7 @@ export interface ReadinessSettings {
 export function readReadinessSchedule(
   config: Config,
 ): SchedulerServiceTaskScheduleDefinition {
-  const configured = config.getOptionalConfig(SCHEDULE_CONFIG_KEY)?.get();
-  const schedule = readSchedulerServiceTaskScheduleDefinitionFromConfig(
-    new ConfigReader(
-      { ...DEFAULT_SCHEDULE, ...(configured as object | undefined) },
-      'regions-backend',
-      undefined,
-      SCHEDULE_CONFIG_KEY,
-    ),
-  );
-  return { ...schedule, scope: 'global' };
+  return readGlobalSchedule(config, SCHEDULE_CONFIG_KEY, DEFAULT_SCHEDULE);
 }
 
 function readWeight(config: Config, key: string, path: string): number {

@@ -1,15 +1,15 @@
 import {
   LoggerService,
-  readSchedulerServiceTaskScheduleDefinitionFromConfig,
   SchedulerServiceTaskScheduleDefinition,
 } from '@backstage/backend-plugin-api';
 import { stringifyEntityRef } from '@backstage/catalog-model';
-import { Config, ConfigReader, JsonObject } from '@backstage/config';
+import { Config } from '@backstage/config';
 import { toError } from '@backstage/errors';
 import { RegionEntity } from '@meridian/plugin-regions-common';
 import { CostSource } from '@meridian/plugin-regions-node';
 import { CostStore } from '../../database/CostStore';
 import { DatabaseRegionsStore } from '../../database/DatabaseRegionsStore';
+import { readGlobalSchedule } from '../../lib/globalSchedule';
 import { addDays, startOfUtcDay, utcDay } from './days';
 
 /** The scheduler task id of the cost collector. */
@@ -46,20 +46,10 @@ export function readCostCollectorSchedule(
   config: Config,
 ): SchedulerServiceTaskScheduleDefinition {
   // the depth keys are the collector's, not the scheduler's
-  const {
-    backfillDays: _backfill,
-    revisitDays: _revisit,
-    ...configured
-  } = config.getOptionalConfig(CONFIG_KEY)?.get<JsonObject>() ?? {};
-  const schedule = readSchedulerServiceTaskScheduleDefinitionFromConfig(
-    new ConfigReader(
-      { ...DEFAULT_SCHEDULE, ...configured },
-      'regions-backend',
-      undefined,
-      CONFIG_KEY,
-    ),
-  );
-  return { ...schedule, scope: 'global' };
+  return readGlobalSchedule(config, CONFIG_KEY, DEFAULT_SCHEDULE, [
+    'backfillDays',
+    'revisitDays',
+  ]);
 }
 
 /** Reads `regions.collectors.cost.backfillDays` and `.revisitDays`. */

@@ -1,15 +1,9 @@
 import {
   LoggerService,
-  readSchedulerServiceTaskScheduleDefinitionFromConfig,
   SchedulerServiceTaskScheduleDefinition,
 } from '@backstage/backend-plugin-api';
 import { stringifyEntityRef } from '@backstage/catalog-model';
-import {
-  Config,
-  ConfigReader,
-  JsonObject,
-  readDurationFromConfig,
-} from '@backstage/config';
+import { Config, readDurationFromConfig } from '@backstage/config';
 import { toError } from '@backstage/errors';
 import { durationToMilliseconds, HumanDuration } from '@backstage/types';
 import { RegionEntity } from '@meridian/plugin-regions-common';
@@ -26,6 +20,7 @@ import {
   ReplicationState,
   ReplicationStore,
 } from '../../database/ReplicationStore';
+import { readGlobalSchedule } from '../../lib/globalSchedule';
 import { inParallel } from '../inParallel';
 import { judgeObservation } from './judgeObservation';
 import { linkLogicalReplication } from './logicalLinks';
@@ -59,20 +54,10 @@ export function readReplicationCollectorSchedule(
   config: Config,
 ): SchedulerServiceTaskScheduleDefinition {
   // retention is the store's and concurrency the collector's, not the scheduler's
-  const {
-    retention: _retention,
-    concurrency: _concurrency,
-    ...configured
-  } = config.getOptionalConfig(CONFIG_KEY)?.get<JsonObject>() ?? {};
-  const schedule = readSchedulerServiceTaskScheduleDefinitionFromConfig(
-    new ConfigReader(
-      { ...DEFAULT_SCHEDULE, ...configured },
-      'regions-backend',
-      undefined,
-      CONFIG_KEY,
-    ),
-  );
-  return { ...schedule, scope: 'global' };
+  return readGlobalSchedule(config, CONFIG_KEY, DEFAULT_SCHEDULE, [
+    'retention',
+    'concurrency',
+  ]);
 }
 
 /**
