@@ -14,14 +14,20 @@ export const US_WEST = 'region:default/us-west';
 export function usEastWestPair(
   options: {
     type?: RegionSpec['type'];
+    owner?: string;
     eastAnnotations?: Record<string, string>;
+    /** More of the standby's replication spec: RPO, RTO. */
+    westReplication?: Partial<NonNullable<RegionSpec['replication']>>;
   } = {},
 ): [RegionEntity, RegionEntity] {
-  const type = options.type ? { type: options.type } : {};
+  const common = {
+    ...(options.type ? { type: options.type } : {}),
+    ...(options.owner ? { owner: options.owner } : {}),
+  };
   return [
     region(
       'us-east',
-      { ...type, replication: { role: 'primary', mode: 'streaming' } },
+      { ...common, replication: { role: 'primary', mode: 'streaming' } },
       {
         annotations: {
           'meridian.dev/database': 'us-east-db',
@@ -32,11 +38,12 @@ export function usEastWestPair(
     region(
       'us-west',
       {
-        ...type,
+        ...common,
         replication: {
           role: 'warm-standby',
           mode: 'streaming',
           source: US_EAST,
+          ...options.westReplication,
         },
       },
       { annotations: { 'meridian.dev/database': 'us-west-db' } },

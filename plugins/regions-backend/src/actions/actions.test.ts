@@ -2,7 +2,7 @@ import { mockCredentials, TestDatabases } from '@backstage/backend-test-utils';
 import { actionsRegistryServiceMock } from '@backstage/backend-test-utils/alpha';
 import { Knex } from 'knex';
 import request from 'supertest';
-import { region } from '../__testUtils__/region';
+import { usEastWestPair } from '../__testUtils__/region';
 import {
   allowOnlyUsers,
   recordingAuditor,
@@ -17,30 +17,11 @@ jest.setTimeout(120_000);
 const OWNER = 'user:default/priya.nair';
 const OTHER = 'user:default/lucas.lima';
 
-const usEast = region(
-  'us-east',
-  {
-    type: 'global-hub',
-    owner: 'group:default/payments-team',
-    replication: { role: 'primary', mode: 'streaming' },
-  },
-  { annotations: { 'meridian.dev/database': 'us-east-db' } },
-);
-const usWest = region(
-  'us-west',
-  {
-    type: 'global-hub',
-    owner: 'group:default/payments-team',
-    replication: {
-      role: 'warm-standby',
-      mode: 'streaming',
-      source: 'region:default/us-east',
-      rpoSeconds: 60,
-      rtoSeconds: 300,
-    },
-  },
-  { annotations: { 'meridian.dev/database': 'us-west-db' } },
-);
+const [usEast, usWest] = usEastWestPair({
+  type: 'global-hub',
+  owner: 'group:default/payments-team',
+  westReplication: { rpoSeconds: 60, rtoSeconds: 300 },
+});
 
 describe('regions actions', () => {
   const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });

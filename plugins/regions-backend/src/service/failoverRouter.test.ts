@@ -9,7 +9,7 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { FailoverRun } from '@meridian/plugin-regions-common';
 import { Knex } from 'knex';
 import request from 'supertest';
-import { region } from '../__testUtils__/region';
+import { usEastWestPair } from '../__testUtils__/region';
 import { regionsPlugin } from '../plugin';
 import { PostgresPair, startPostgresPair } from '../testing/postgresLab';
 
@@ -24,28 +24,10 @@ const TRUSTED_SERVICE = 'external:dr-automation';
 const EAST = 'region:default/us-east';
 const WEST = 'region:default/us-west';
 
-const usEast = region(
-  'us-east',
-  {
-    type: 'global-hub',
-    owner: 'group:default/payments-team',
-    replication: { role: 'primary', mode: 'streaming' },
-  },
-  { annotations: { 'meridian.dev/database': 'us-east-db' } },
-);
-const usWest = region(
-  'us-west',
-  {
-    type: 'global-hub',
-    owner: 'group:default/payments-team',
-    replication: {
-      role: 'warm-standby',
-      mode: 'streaming',
-      source: 'region:default/us-east',
-    },
-  },
-  { annotations: { 'meridian.dev/database': 'us-west-db' } },
-);
+const [usEast, usWest] = usEastWestPair({
+  type: 'global-hub',
+  owner: 'group:default/payments-team',
+});
 
 describe('failover routes', () => {
   const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
