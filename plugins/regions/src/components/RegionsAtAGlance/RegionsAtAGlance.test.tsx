@@ -101,22 +101,27 @@ function tile(label: string) {
   return within(screen.getByRole('region', { name: label }));
 }
 
+/** The card over the 1,200 regions, the API answering with `overrides`. */
+async function renderCard(
+  overrides: Parameters<typeof fakeRegionsApi>[0] = {},
+) {
+  await renderInTestApp(<RegionsAtAGlance />, {
+    mountedRoutes: { ...mountedRoutes, '/regions': rootRouteRef },
+    apis: [
+      [
+        regionsApiRef,
+        fakeRegionsApi({ getTopology: async () => topology(), ...overrides }),
+      ],
+    ],
+  });
+  expect(await screen.findByText('Of 1,200 regions:')).toBeInTheDocument();
+}
+
 describe('RegionsAtAGlance', () => {
   it('counts the regions that breach their RPO, are not ready, are down and are over budget', async () => {
-    await renderInTestApp(<RegionsAtAGlance />, {
-      mountedRoutes: { ...mountedRoutes, '/regions': rootRouteRef },
-      apis: [
-        [
-          regionsApiRef,
-          fakeRegionsApi({
-            getTopology: async () => topology(),
-            getCostSummary: async () => costs(),
-          }),
-        ],
-      ],
+    await renderCard({
+      getCostSummary: async () => costs(),
     });
-
-    expect(await screen.findByText('Of 1,200 regions:')).toBeInTheDocument();
     expect(tile('breach their RPO').getByText('2')).toBeInTheDocument();
     expect(tile('not ready').getByText('1')).toBeInTheDocument();
     expect(
@@ -138,22 +143,11 @@ describe('RegionsAtAGlance', () => {
   });
 
   it('still counts the rest without cost data', async () => {
-    await renderInTestApp(<RegionsAtAGlance />, {
-      mountedRoutes: { ...mountedRoutes, '/regions': rootRouteRef },
-      apis: [
-        [
-          regionsApiRef,
-          fakeRegionsApi({
-            getTopology: async () => topology(),
-            getCostSummary: async () => {
-              throw new Error('OpenCost is not configured');
-            },
-          }),
-        ],
-      ],
+    await renderCard({
+      getCostSummary: async () => {
+        throw new Error('OpenCost is not configured');
+      },
     });
-
-    expect(await screen.findByText('Of 1,200 regions:')).toBeInTheDocument();
     expect(tile('breach their RPO').getByText('2')).toBeInTheDocument();
     expect(tile('over budget').getByText('—')).toBeInTheDocument();
     expect(
@@ -162,29 +156,18 @@ describe('RegionsAtAGlance', () => {
   });
 
   it("counts the regions with a run in progress and links to each run on its region's Failovers tab", async () => {
-    await renderInTestApp(<RegionsAtAGlance />, {
-      mountedRoutes: { ...mountedRoutes, '/regions': rootRouteRef },
-      apis: [
-        [
-          regionsApiRef,
-          fakeRegionsApi({
-            getTopology: async () => topology(),
-            getCostSummary: async () => costs(),
-            listActiveFailovers: async () => ({
-              runs: [
-                activeRun('run-1', 'edge-20', 'edge-21'),
-                activeRun('run-2', 'edge-30', 'edge-31', {
-                  mode: 'drill',
-                  status: 'awaiting-approval',
-                }),
-              ],
-            }),
+    await renderCard({
+      getCostSummary: async () => costs(),
+      listActiveFailovers: async () => ({
+        runs: [
+          activeRun('run-1', 'edge-20', 'edge-21'),
+          activeRun('run-2', 'edge-30', 'edge-31', {
+            mode: 'drill',
+            status: 'awaiting-approval',
           }),
         ],
-      ],
+      }),
     });
-
-    expect(await screen.findByText('Of 1,200 regions:')).toBeInTheDocument();
     const runs = tile('with a run in progress');
     expect(runs.getByText('4')).toBeInTheDocument();
     expect(
@@ -211,22 +194,11 @@ describe('RegionsAtAGlance', () => {
   });
 
   it('says so when the runs in progress cannot be read, and counts the rest', async () => {
-    await renderInTestApp(<RegionsAtAGlance />, {
-      mountedRoutes: { ...mountedRoutes, '/regions': rootRouteRef },
-      apis: [
-        [
-          regionsApiRef,
-          fakeRegionsApi({
-            getTopology: async () => topology(),
-            listActiveFailovers: async () => {
-              throw new Error('503 Service Unavailable');
-            },
-          }),
-        ],
-      ],
+    await renderCard({
+      listActiveFailovers: async () => {
+        throw new Error('503 Service Unavailable');
+      },
     });
-
-    expect(await screen.findByText('Of 1,200 regions:')).toBeInTheDocument();
     expect(tile('breach their RPO').getByText('2')).toBeInTheDocument();
     expect(tile('with a run in progress').getByText('—')).toBeInTheDocument();
     expect(
