@@ -1,9 +1,8 @@
-import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
+import { TestDatabases } from '@backstage/backend-test-utils';
 import { RegionEntity } from '@meridian/plugin-regions-common';
 import { ReplicationObservation } from '@meridian/plugin-regions-node';
 import { region } from '../../__testUtils__/region';
-import { DatabaseRegionsStore } from '../../database/DatabaseRegionsStore';
-import { ReplicationStore } from '../../database/ReplicationStore';
+import { startTestCollector } from '../../__testUtils__/replicationCollector';
 import {
   NodeSharingSource,
   ReplicationCollector,
@@ -76,27 +75,11 @@ describe('ReplicationCollector at scale', () => {
 
   describe.each(databases.eachSupportedId())('on %p', databaseId => {
     async function setup(source: NodeSharingSource) {
-      const knex = await databases.init(databaseId);
-      const database = mockServices.database({ knex });
-      const regionsStore = await DatabaseRegionsStore.create({ database });
-      await regionsStore.replaceSnapshot({
+      return startTestCollector(await databases.init(databaseId), {
         regions,
-        conflicts: [],
-        syncedAt: new Date(),
-      });
-      const store = await ReplicationStore.create({
-        database,
-        staleAfterMs: 30_000,
-      });
-      const logger = mockServices.logger.mock();
-      const collector = new ReplicationCollector({
-        regions: regionsStore,
-        store,
         sources: [source],
-        logger,
         concurrency: CONCURRENCY,
       });
-      return { collector, store, logger };
     }
 
     it('samples each node once a tick, never more nodes at once than the concurrency, and stores every region', async () => {

@@ -1,14 +1,12 @@
-import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
+import { TestDatabases } from '@backstage/backend-test-utils';
 import { RegionEntity } from '@meridian/plugin-regions-common';
 import {
   ReplicationObservation,
   ReplicationSource,
 } from '@meridian/plugin-regions-node';
 import { region } from '../../__testUtils__/region';
-import { DatabaseRegionsStore } from '../../database/DatabaseRegionsStore';
-import { ReplicationStore } from '../../database/ReplicationStore';
+import { startTestCollector } from '../../__testUtils__/replicationCollector';
 import { formatLag } from './judgeObservation';
-import { ReplicationCollector } from './ReplicationCollector';
 
 jest.setTimeout(60_000);
 
@@ -65,26 +63,10 @@ describe('ReplicationCollector', () => {
       sources: ReplicationSource[],
       regions: RegionEntity[] = [primary, sul, norte, unobserved],
     ) {
-      const knex = await databases.init(databaseId);
-      const database = mockServices.database({ knex });
-      const regionsStore = await DatabaseRegionsStore.create({ database });
-      await regionsStore.replaceSnapshot({
-        regions,
-        conflicts: [],
-        syncedAt: new Date(),
-      });
-      const store = await ReplicationStore.create({
-        database,
-        staleAfterMs: 30_000,
-      });
-      const logger = mockServices.logger.mock();
-      const collector = new ReplicationCollector({
-        regions: regionsStore,
-        store,
-        sources,
-        logger,
-        sampleTimeoutMs: 200,
-      });
+      const { collector, store, logger } = await startTestCollector(
+        await databases.init(databaseId),
+        { regions, sources, sampleTimeoutMs: 200 },
+      );
       const statusOf = async (name: string) => {
         const state = await store.getLatestState(`region:default/${name}`);
         return state && [state.status, state.reason];
