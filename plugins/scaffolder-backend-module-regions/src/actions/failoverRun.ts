@@ -59,11 +59,6 @@ function regionRefOf(field: string, value: string): string {
   return stringifyEntityRef(ref);
 }
 
-/**
- * Turns a non-2xx answer of the regions backend into the matching Backstage
- * error, keeping the backend's own message (it says which check or field).
- */
-
 function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(2)} s`;
 }
