@@ -104,7 +104,7 @@ test('a dry run of "Run a failover" from the template editor runs the pre-flight
     // us-west took over earlier in the run: the editor shows the refusal
     await expect(
       page.getByText(
-        /^Error: Failover run \S+ \(switchover of region:default\/us-east to region:default\/us-west\) refused: refused, nothing changed: /,
+        /^Error: Failover run \S+ \(switchover of region:default\/us-east to region:default\/us-west\) refused, nothing changed: /,
       ),
     ).toBeVisible();
   }

@@ -262,6 +262,16 @@ describe('FailoverOrchestrator on a real PostgreSQL pair', () => {
       expect(run.error).toContain(
         'Region is the primary: us-west-db is in recovery: it is not the primary',
       );
+      // the pre-flight step shows the refusal; nothing after it ran
+      expect(run.steps.map(step => [step.id, step.status])).toEqual([
+        ['preflight', 'failed'],
+        ['fence', 'skipped'],
+        ['promote', 'skipped'],
+        ['switch-traffic', 'skipped'],
+        ['verify', 'skipped'],
+        ['record', 'skipped'],
+      ]);
+      expect(run.steps[0].error).toBe(run.error);
       expect(await inRecovery(pair.standby)).toBe(true);
     });
   });

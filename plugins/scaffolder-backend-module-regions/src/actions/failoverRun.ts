@@ -121,14 +121,22 @@ class StepStreamer {
   }
 }
 
-/** Why a run did not succeed, with every failed pre-flight check named. */
+/**
+ * Why a run did not succeed. A refused run's error already names each check
+ * that refused it; after any other end, the failed checks (overridden by
+ * force) are named too.
+ */
 function runFailure(run: FailoverRun): Error {
-  const failedChecks = run.preflight.filter(check => !check.passed);
+  const reason = run.error?.replace(/\.$/, '');
   const parts = [
-    `Failover run ${run.id} (${run.mode} of ${run.region} to ${run.target}) ${run.status}`,
+    `Failover run ${run.id} (${run.mode} of ${run.region} to ${run.target}) ${
+      reason?.startsWith(run.status)
+        ? reason
+        : `${run.status}${reason ? `: ${reason}` : ''}`
+    }`,
   ];
-  if (run.error) parts.push(`: ${run.error.replace(/\.$/, '')}`);
-  if (failedChecks.length > 0) {
+  const failedChecks = run.preflight.filter(check => !check.passed);
+  if (run.status !== 'refused' && failedChecks.length > 0) {
     parts.push(
       `. Failed pre-flight checks: ${failedChecks
         .map(

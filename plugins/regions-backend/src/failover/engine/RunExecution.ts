@@ -233,6 +233,17 @@ export class RunExecution<P extends EngineProgress> {
     await this.save();
   }
 
+  /**
+   * Records a step that ran to its end as failed after all, with why: the
+   * pre-flight whose checks refuse the run.
+   */
+  async failFinished(id: FailoverStepId, error: string) {
+    const step = this.find(id);
+    step.status = 'failed';
+    step.error = error;
+    await this.save();
+  }
+
   /** Records a step as skipped, with why. */
   async skip(id: FailoverStepId, reason: string) {
     const step = this.find(id);

@@ -34,20 +34,20 @@ export async function runFailoverSteps(
   if (preflight) {
     const blocking = blockingChecks(preflight.checks, run.force);
     if (blocking.length > 0) {
+      const error = `refused, nothing changed: ${blocking
+        .map(
+          check =>
+            `${check.title}: ${check.detail}${
+              check.forcible ? ' (force overrides it)' : ''
+            }`,
+        )
+        .join('; ')}`;
+      // the step ran, but its verdict is the run's refusal: shown failed
+      await execution.failFinished('preflight', error);
       await execution.skipRest(
         'refused by the pre-flight checks: nothing changed',
       );
-      return {
-        status: 'refused',
-        error: `refused, nothing changed: ${blocking
-          .map(
-            check =>
-              `${check.title}: ${check.detail}${
-                check.forcible ? ' (force overrides it)' : ''
-              }`,
-          )
-          .join('; ')}`,
-      };
+      return { status: 'refused', error };
     }
   }
   if (run.approvalsRequired > 0) {
