@@ -3,10 +3,7 @@ import { RegionEntity } from '@meridian/plugin-regions-common';
 import { ReplicationObservation } from '@meridian/plugin-regions-node';
 import { region } from '../../__testUtils__/region';
 import { startTestCollector } from '../../__testUtils__/replicationCollector';
-import {
-  NodeSharingSource,
-  ReplicationCollector,
-} from './ReplicationCollector';
+import { NodeSharingSource } from './ReplicationCollector';
 
 jest.setTimeout(60_000);
 
