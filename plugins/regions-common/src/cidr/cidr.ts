@@ -28,7 +28,11 @@ export function parseCidr(cidr: string): ParsedCidr {
   let address: ipaddr.IPv4 | ipaddr.IPv6;
   let prefixLength: number;
   try {
-    [address, prefixLength] = ipaddr.parseCIDR(cidr);
+    // By family: ipaddr.parseCIDR tries IPv6 first and throws on every IPv4
+    // block, which a sync over 10,000 regions pays for in seconds.
+    [address, prefixLength] = cidr.includes(':')
+      ? ipaddr.IPv6.parseCIDR(cidr)
+      : ipaddr.IPv4.parseCIDR(cidr);
   } catch {
     throw new Error(`"${cidr}" is not a CIDR block like 10.16.0.0/16`);
   }
