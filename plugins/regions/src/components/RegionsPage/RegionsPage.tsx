@@ -30,6 +30,20 @@ const VIEWS = [
 type View = (typeof VIEWS)[number]['id'];
 
 /**
+ * What the table and the topology read of a Region entity: not its
+ * relations, annotations or status, which make up most of the catalog's
+ * answer (1,000 regions hosting 2,000 components: about 1 MB in all).
+ */
+const REGION_FIELDS = [
+  'apiVersion',
+  'kind',
+  'metadata.name',
+  'metadata.namespace',
+  'metadata.title',
+  'spec',
+];
+
+/**
  * The Regions page body: a table and a topology view of every region. The
  * catalog is the source of the regions and their edges; the backend adds
  * their status, and the page still works from the catalog alone when the
@@ -47,6 +61,7 @@ export function RegionsPageContent() {
   const regions = useAsync(async () => {
     const response = await catalogApi.getEntities({
       filter: { kind: REGION_KIND },
+      fields: REGION_FIELDS,
     });
     // Another plugin's Region kind under a different apiVersion is not ours.
     return response.items.filter(isRegionEntity);
