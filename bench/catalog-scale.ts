@@ -10,9 +10,12 @@
  *   Region entities and BENCH_COMPONENTS Components annotated with
  *   meridian.dev/regions (each naming one region).
  * Each figure is the time from the provider's full mutation until every
- * entity is processed and stitched (final_entities). Then, in the `meridian`
- * run, GET /api/regions/topology once the regions plugin has synced every
- * region: p50/p95 over BENCH_RUNS requests. Goals: overhead ≤ 5 %, p95 ≤ 100 ms.
+ * entity is processed and stitched (final_entities). The regions plugin's
+ * catalog sync is held back meanwhile (the figure is the catalog module's:
+ * the sync runs once at startup, then not for an hour), then started: the
+ * time until it holds every region is printed, and GET /api/regions/topology
+ * is timed: p50/p95 over BENCH_RUNS requests. Goals: overhead ≤ 5 %,
+ * p95 ≤ 100 ms.
  *
  * Run from the repository root:
  *
@@ -25,7 +28,9 @@ import { databaseServiceFactory } from '@backstage/backend-defaults/database';
 import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
 import {
   BackendFeature,
+  coreServices,
   createBackendModule,
+  SchedulerService,
 } from '@backstage/backend-plugin-api';
 import {
   mockCredentials,
@@ -120,6 +125,30 @@ function benchProvider() {
   };
 }
 
+/**
+ * A module of the regions plugin that starts its catalog sync when the bench
+ * says so (its scheduler is the plugin's own).
+ */
+function catalogSyncTrigger() {
+  let scheduler: SchedulerService | undefined;
+  const module = createBackendModule({
+    pluginId: 'regions',
+    moduleId: 'bench-sync-trigger',
+    register(reg) {
+      reg.registerInit({
+        deps: { scheduler: coreServices.scheduler },
+        async init(deps) {
+          scheduler = deps.scheduler;
+        },
+      });
+    },
+  });
+  return {
+    module,
+    trigger: () => scheduler!.triggerTask('regions-catalog-sync'),
+  };
+}
+
 async function waitUntil(what: string, done: () => Promise<boolean>) {
   const deadline = Date.now() + 60 * 60_000;
   while (!(await done())) {
@@ -134,6 +163,7 @@ async function waitUntil(what: string, done: () => Promise<boolean>) {
 async function run(label: 'plain' | 'meridian') {
   const prefix = `meridian_bench_${label}_${process.pid}_`;
   const provider = benchProvider();
+  const sync = catalogSyncTrigger();
   const features: BackendFeature[] = [
     catalogPlugin,
     provider.module,
@@ -147,14 +177,15 @@ async function run(label: 'plain' | 'meridian') {
         },
         // no re-processing of what was just processed while the bench runs
         catalog: { processingInterval: { minutes: 30 } },
+        // once at startup (an empty catalog), then when the bench triggers it
         regions: {
-          collectors: { catalog: { frequency: { seconds: 5 } } },
+          collectors: { catalog: { frequency: { hours: 1 } } },
         },
       },
     }),
   ];
   if (label === 'meridian') {
-    features.push(catalogModuleRegions, regionsPlugin);
+    features.push(catalogModuleRegions, regionsPlugin, sync.module);
   }
   const backend = await startTestBackend({ features });
   const catalogDb = knexFactory({
@@ -188,20 +219,23 @@ async function run(label: 'plain' | 'meridian') {
       .count({ errors: '*' });
 
     let topology: number[] | undefined;
+    let syncSeconds: number | undefined;
     if (label === 'meridian') {
       const { port } = backend.server.address() as AddressInfo;
       const get = () =>
         fetch(`http://127.0.0.1:${port}/api/regions/topology`, {
           headers: { authorization: mockCredentials.user.header() },
         }).then(r => r.json());
-      // the regions plugin syncs from the catalog every 15 s
+      const syncStarted = performance.now();
+      await sync.trigger();
       await waitUntil('topology has every region', async () => {
         const body = await get();
         return body.regions?.length === REGIONS;
       });
+      syncSeconds = (performance.now() - syncStarted) / 1000;
       topology = await time(get);
     }
-    return { ingestSeconds, errors: Number(errors), topology };
+    return { ingestSeconds, errors: Number(errors), topology, syncSeconds };
   } finally {
     await catalogDb.destroy();
     await backend.stop();
@@ -240,6 +274,11 @@ async function main() {
   );
   console.log(
     `processing overhead of the module: ${overhead.toFixed(1)} % (goal ≤ 5 %)`,
+  );
+  console.log(
+    `regions plugin: first catalog sync holds all ${REGIONS} regions after ${meridian.syncSeconds!.toFixed(
+      1,
+    )} s`,
   );
   console.log(
     `GET /api/regions/topology at ${REGIONS} regions: p50 ${percentile(
