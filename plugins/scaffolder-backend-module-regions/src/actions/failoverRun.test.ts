@@ -188,7 +188,7 @@ describe('meridian:failover:run against the real regions backend', () => {
             /^ {2}pre-flight FAILED: Target is production-ready — region:default\/us-east scores [\d.]+ < threshold 94$/,
           ),
           expect.stringMatching(
-            /^✖ Pre-flight checks failed after [\d.]+ s: refused, nothing changed: Target is a healthy standby: /,
+            /^✖ Pre-flight checks failed after [\d.]+ s: 3 of \d+ checks refuse the run: Target is a healthy standby, Region is the primary, Target is production-ready$/,
           ),
           '– Fence the old primary: skipped',
           '– Promote the target: skipped',

@@ -42,8 +42,16 @@ export async function runFailoverSteps(
             }`,
         )
         .join('; ')}`;
-      // the step ran, but its verdict is the run's refusal: shown failed
-      await execution.failFinished('preflight', error);
+      // the step ran, but its verdict is the run's refusal: shown failed,
+      // naming the checks (the run's error gives their details)
+      await execution.failFinished(
+        'preflight',
+        `${blocking.length} of ${
+          preflight.checks.length
+        } checks refuse the run: ${blocking
+          .map(check => check.title)
+          .join(', ')}`,
+      );
       await execution.skipRest(
         'refused by the pre-flight checks: nothing changed',
       );

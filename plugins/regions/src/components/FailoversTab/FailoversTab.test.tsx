@@ -175,7 +175,12 @@ describe('FailoversTab', () => {
       expect(
         preflight.getByText('failed · started +0 ms, took 90 ms'),
       ).toBeInTheDocument();
-      expect(preflight.getByText(/Nothing was changed\.$/)).toBeInTheDocument();
+      // the step names the check; the run's error above gives its detail
+      expect(
+        preflight.getByText(
+          '1 of 5 checks refuse the run: Lag within the limit',
+        ),
+      ).toBeInTheDocument();
       expect(
         within(
           run.getByRole('listitem', { name: 'Promote the target' }),

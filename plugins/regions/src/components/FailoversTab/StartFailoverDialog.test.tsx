@@ -66,10 +66,20 @@ async function openDialog(
   return dialog;
 }
 
-/** The checklist of the pre-flight preview once the backend has answered. */
-async function previewChecklist(dialog: ReturnType<typeof within>) {
+/**
+ * The preview's checklist once it answers with `verdict`. A changed input
+ * starts a new preview after a pause, so an idle preview may still show the
+ * previous answer: wait for the one the test expects.
+ */
+async function previewChecklist(
+  dialog: ReturnType<typeof within>,
+  verdict: string,
+) {
   const preview = dialog.getByRole('region', { name: 'Pre-flight preview' });
-  await waitFor(() => expect(preview).toHaveAttribute('aria-busy', 'false'));
+  await waitFor(() => {
+    expect(preview).toHaveAttribute('aria-busy', 'false');
+    expect(within(preview).getByText(verdict)).toBeInTheDocument();
+  });
   return within(preview);
 }
 
@@ -169,10 +179,7 @@ describe('StartFailoverDialog', () => {
       dialog.getByText(/Forcing overrides the checks/),
     ).toBeInTheDocument();
 
-    const checklist = await previewChecklist(dialog);
-    expect(
-      checklist.getByText('Every check passes: the run would start.'),
-    ).toBeInTheDocument();
+    await previewChecklist(dialog, 'Every check passes: the run would start.');
     expect(previewFailover).toHaveBeenLastCalledWith({
       region: 'region:default/studio-primary',
       target: 'region:default/studio-sul',
@@ -284,10 +291,10 @@ describe('StartFailoverDialog', () => {
       'studio-primary',
     );
 
-    const checklist = await previewChecklist(dialog);
-    expect(
-      checklist.getByText('The run would be refused: 1 of 5 checks fail.'),
-    ).toBeInTheDocument();
+    const checklist = await previewChecklist(
+      dialog,
+      'The run would be refused: 1 of 5 checks fail.',
+    );
     const fence = within(
       checklist.getByRole('listitem', {
         name: 'The old primary can be fenced',
@@ -346,10 +353,7 @@ describe('StartFailoverDialog', () => {
 
     const callsBefore = previewFailover.mock.calls.length;
     await userEvent.type(attestation, primaryPoweredOff);
-    const checklist = await previewChecklist(dialog);
-    expect(
-      checklist.getByText('Every check passes: the run would start.'),
-    ).toBeInTheDocument();
+    await previewChecklist(dialog, 'Every check passes: the run would start.');
     // debounced: the backend is asked once typing settles, not per keystroke
     expect(previewFailover.mock.calls.length - callsBefore).toBeLessThan(
       primaryPoweredOff.length / 4,
