@@ -59,3 +59,15 @@ export function topologyFromEntities(
     }),
   };
 }
+
+/**
+ * The catalog fields that identify a Region entity and name it: what every
+ * view asks for before the parts of its spec it shows.
+ */
+export const REGION_IDENTITY_FIELDS = [
+  'apiVersion',
+  'kind',
+  'metadata.name',
+  'metadata.namespace',
+  'metadata.title',
+];

@@ -32,13 +32,10 @@ import { regionsApiRef } from '../../api';
 import { useLiveData } from '../../lib/useLiveData';
 import { StaleBanner } from '../StaleBanner';
 import { formatLocation, formatTier } from '../../lib/format';
+import { REGION_IDENTITY_FIELDS } from '../../lib/regions';
 
 const REGION_FIELDS = [
-  'apiVersion',
-  'kind',
-  'metadata.name',
-  'metadata.namespace',
-  'metadata.title',
+  ...REGION_IDENTITY_FIELDS,
   'spec.type',
   'spec.lifecycle',
   'spec.location',

@@ -16,7 +16,10 @@ import { useMemo } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import useAsync from 'react-use/esm/useAsync';
 import { regionsApiRef } from '../../api';
-import { topologyFromEntities } from '../../lib/regions';
+import {
+  REGION_IDENTITY_FIELDS,
+  topologyFromEntities,
+} from '../../lib/regions';
 import { NetworkView } from '../NetworkView';
 import { RegionsTable } from '../RegionsTable';
 import { TopologyGraph } from '../TopologyGraph';
@@ -34,14 +37,7 @@ type View = (typeof VIEWS)[number]['id'];
  * relations, annotations or status, which make up most of the catalog's
  * answer (1,000 regions hosting 2,000 components: about 1 MB in all).
  */
-const REGION_FIELDS = [
-  'apiVersion',
-  'kind',
-  'metadata.name',
-  'metadata.namespace',
-  'metadata.title',
-  'spec',
-];
+const REGION_FIELDS = [...REGION_IDENTITY_FIELDS, 'spec'];
 
 /**
  * The Regions page body: a table and a topology view of every region. The
