@@ -10,11 +10,14 @@
  *   Region entities and BENCH_COMPONENTS Components annotated with
  *   meridian.dev/regions (each naming one region).
  * Each figure is the time from the provider's full mutation until every
- * entity is processed and stitched (final_entities). The regions plugin's
- * catalog sync is held back meanwhile (the figure is the catalog module's:
- * the sync runs once at startup, then not for an hour), then started: the
- * time until it holds every region is printed, and GET /api/regions/topology
- * is timed: p50/p95 over BENCH_RUNS requests. Goals: overhead ≤ 5 %,
+ * entity is processed and stitched (final_entities, an empty stitch queue),
+ * and the CPU time the backend and PostgreSQL spent meanwhile: identical runs
+ * differ by up to ±15 % in wall time on two cores, so BENCH_PAIRS pairs of
+ * runs, alternated, give medians. The regions plugin's catalog sync is held
+ * back meanwhile (the figure is the catalog module's: the sync runs once at
+ * startup, then not for an hour); after the last pair it is started: the time
+ * until it holds every region is printed, and GET /api/regions/topology is
+ * timed: p50/p95 over BENCH_RUNS requests. Goals: overhead ≤ 5 %,
  * p95 ≤ 100 ms.
  *
  * Run from the repository root:
@@ -22,7 +25,9 @@
  *   node --require @backstage/cli/config/nodeTransform.cjs bench/catalog-scale.ts
  *
  * Environment: BENCH_POSTGRES (default postgresql://postgres@127.0.0.1:5432),
- * BENCH_REGIONS (10000), BENCH_COMPONENTS (100000), BENCH_RUNS (50).
+ * BENCH_REGIONS (10000), BENCH_COMPONENTS (100000), BENCH_PAIRS (1),
+ * BENCH_ANCHOR (0 for the meridian runs alone),
+ * BENCH_RUNS (50).
  */
 import { databaseServiceFactory } from '@backstage/backend-defaults/database';
 import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
@@ -44,6 +49,8 @@ import {
   EntityProviderConnection,
 } from '@backstage/plugin-catalog-node';
 import knexFactory from 'knex';
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { AddressInfo } from 'node:net';
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
@@ -159,8 +166,47 @@ async function waitUntil(what: string, done: () => Promise<boolean>) {
   }
 }
 
-/** One run on fresh databases; answers the ingest seconds and, with regions, /topology times. */
-async function run(label: 'plain' | 'meridian') {
+const CLOCK_TICKS_PER_SECOND = Number(
+  execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }),
+);
+
+/**
+ * CPU seconds used so far by this process (the backend runs in it) and by the
+ * PostgreSQL servers' processes, ended ones included: a postmaster's reaped
+ * children are in its cutime and cstime. Wall time swings by ±15 % between
+ * identical runs on two cores; CPU time is the work done.
+ */
+function cpuSeconds() {
+  const { user, system } = process.cpuUsage();
+  let ticks = 0;
+  for (const pid of readdirSync('/proc').filter(name => /^\d+$/.test(name))) {
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    } catch {
+      continue; // ended meanwhile: counted by its postmaster
+    }
+    const commEnd = stat.lastIndexOf(')');
+    if (stat.slice(stat.indexOf('(') + 1, commEnd) !== 'postgres') {
+      continue;
+    }
+    // utime, stime, cutime, cstime are fields 14–17 (proc(5)); these count from field 3
+    const fields = stat.slice(commEnd + 2).split(' ');
+    ticks += fields
+      .slice(11, 15)
+      .reduce((sum, field) => sum + Number(field), 0);
+  }
+  return {
+    node: (user + system) / 1e6,
+    postgres: ticks / CLOCK_TICKS_PER_SECOND,
+  };
+}
+
+/**
+ * One run on fresh databases: the ingest's wall and CPU seconds and, for the
+ * last meridian run, the sync and /topology times.
+ */
+async function run(label: 'plain' | 'meridian', measureTopology = false) {
   const prefix = `meridian_bench_${label}_${process.pid}_`;
   const provider = benchProvider();
   const sync = catalogSyncTrigger();
@@ -203,6 +249,7 @@ async function run(label: 'plain' | 'meridian') {
             ),
           ];
     const started = performance.now();
+    const cpuBefore = cpuSeconds();
     await provider.apply(entities);
     await waitUntil(
       `${label}: ${entities.length} entities processed`,
@@ -210,17 +257,27 @@ async function run(label: 'plain' | 'meridian') {
         const [{ count }] = await catalogDb('final_entities')
           .whereNotNull('final_entity')
           .count({ count: '*' });
-        return Number(count) >= entities.length;
+        // stitching is deferred: an entity restitched for a new relation
+        // (a hub for its spoke) is done when the queue holds it no more
+        const [{ queued }] = await catalogDb('stitch_queue').count({
+          queued: '*',
+        });
+        return Number(count) >= entities.length && Number(queued) === 0;
       },
     );
     const ingestSeconds = (performance.now() - started) / 1000;
+    const cpuAfter = cpuSeconds();
+    const ingestCpu = {
+      node: cpuAfter.node - cpuBefore.node,
+      postgres: cpuAfter.postgres - cpuBefore.postgres,
+    };
     const [{ errors }] = await catalogDb('refresh_state')
       .whereRaw("errors is not null and errors <> '[]'")
       .count({ errors: '*' });
 
     let topology: number[] | undefined;
     let syncSeconds: number | undefined;
-    if (label === 'meridian') {
+    if (label === 'meridian' && measureTopology) {
       const { port } = backend.server.address() as AddressInfo;
       const get = () =>
         fetch(`http://127.0.0.1:${port}/api/regions/topology`, {
@@ -235,7 +292,13 @@ async function run(label: 'plain' | 'meridian') {
       syncSeconds = (performance.now() - syncStarted) / 1000;
       topology = await time(get);
     }
-    return { ingestSeconds, errors: Number(errors), topology, syncSeconds };
+    return {
+      ingestSeconds,
+      ingestCpu,
+      errors: Number(errors),
+      topology,
+      syncSeconds,
+    };
   } finally {
     await catalogDb.destroy();
     await backend.stop();
@@ -251,40 +314,74 @@ async function run(label: 'plain' | 'meridian') {
   }
 }
 
+const PAIRS = Number(process.env.BENCH_PAIRS ?? 1);
+/** BENCH_ANCHOR=0 leaves out the plain runs: the sync and /topology figures alone. */
+const SIDES =
+  process.env.BENCH_ANCHOR === '0'
+    ? (['meridian'] as const)
+    : (['plain', 'meridian'] as const);
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2
+    ? sorted[middle]
+    : (sorted[middle - 1] + sorted[middle]) / 2;
+};
+const percentOver = (ours: number, anchor: number) =>
+  `${(((ours - anchor) / anchor) * 100).toFixed(1)} %`;
+
 async function main() {
   const total = REGIONS + COMPONENTS;
   console.log(
-    `catalog-scale: ${REGIONS} regions + ${COMPONENTS} annotated components vs ${total} plain components, PostgreSQL ${POSTGRES}`,
+    `catalog-scale: ${REGIONS} regions + ${COMPONENTS} annotated components vs ${total} plain components, ${PAIRS} pair(s) of runs, PostgreSQL ${POSTGRES}`,
   );
-  const plain = await run('plain');
-  const meridian = await run('meridian');
-  const overhead =
-    ((meridian.ingestSeconds - plain.ingestSeconds) / plain.ingestSeconds) *
-    100;
-  const rate = (s: number) => Math.round(total / s);
+  const runs: Record<'plain' | 'meridian', Awaited<ReturnType<typeof run>>[]> =
+    { plain: [], meridian: [] };
+  for (let pair = 1; pair <= PAIRS; pair++) {
+    // alternated, so that neither side always runs on a warmer machine
+    for (const label of SIDES) {
+      const result = await run(label, pair === PAIRS);
+      runs[label].push(result);
+      const { ingestSeconds, ingestCpu, errors } = result;
+      console.log(
+        `${label.padEnd(8)} ingest ${ingestSeconds.toFixed(1)} s (${Math.round(
+          total / ingestSeconds,
+        )} entities/s), CPU ${ingestCpu.node.toFixed(
+          1,
+        )} s backend + ${ingestCpu.postgres.toFixed(
+          1,
+        )} s PostgreSQL, entities with errors: ${errors}`,
+      );
+    }
+  }
+  if (SIDES.length === 2) {
+    const wall = (label: 'plain' | 'meridian') =>
+      median(runs[label].map(r => r.ingestSeconds));
+    const cpu = (label: 'plain' | 'meridian') =>
+      median(runs[label].map(r => r.ingestCpu.node + r.ingestCpu.postgres));
+    console.log(
+      `processing overhead of the module (median of ${PAIRS}; goal ≤ 5 %): CPU ${percentOver(
+        cpu('meridian'),
+        cpu('plain'),
+      )} (${cpu('meridian').toFixed(1)} vs ${cpu('plain').toFixed(
+        1,
+      )} s), wall ${percentOver(wall('meridian'), wall('plain'))} (${wall(
+        'meridian',
+      ).toFixed(1)} vs ${wall('plain').toFixed(1)} s)`,
+    );
+  }
+  const last = runs.meridian[PAIRS - 1];
   console.log(
-    `plain (anchor)  ingest ${plain.ingestSeconds.toFixed(1)} s (${rate(
-      plain.ingestSeconds,
-    )} entities/s), entities with errors: ${plain.errors}`,
-  );
-  console.log(
-    `meridian        ingest ${meridian.ingestSeconds.toFixed(1)} s (${rate(
-      meridian.ingestSeconds,
-    )} entities/s), entities with errors: ${meridian.errors}`,
-  );
-  console.log(
-    `processing overhead of the module: ${overhead.toFixed(1)} % (goal ≤ 5 %)`,
-  );
-  console.log(
-    `regions plugin: first catalog sync holds all ${REGIONS} regions after ${meridian.syncSeconds!.toFixed(
+    `regions plugin: first catalog sync holds all ${REGIONS} regions after ${last.syncSeconds!.toFixed(
       1,
     )} s`,
   );
   console.log(
     `GET /api/regions/topology at ${REGIONS} regions: p50 ${percentile(
-      meridian.topology!,
+      last.topology!,
       0.5,
-    )} ms, p95 ${percentile(meridian.topology!, 0.95)} ms (goal p95 ≤ 100 ms)`,
+    )} ms, p95 ${percentile(last.topology!, 0.95)} ms (goal p95 ≤ 100 ms)`,
   );
   // figures taken on a busy machine say so
   console.log(`load average at the end: ${loadavg()[0].toFixed(1)}`);

@@ -100,7 +100,7 @@ async function openedRun(page: Page, previous: Array<string | null>) {
 
 /**
  * Presses the dialog's "Check again" until its pre-flight lets the run start:
- * a standby earns the readiness a switchover wants from minutes of lag
+ * a standby earns the readiness a switchover wants from a minute of lag
  * evidence (the demo's regions.readiness.lagEvidence), which the readiness
  * collector scores each minute. A newcomer waits; nothing is forced.
  */
@@ -122,7 +122,7 @@ async function checkAgainUntilReady(dialog: Locator) {
 test("from us-east's Failovers tab a newcomer runs a drill, switches over to us-west, re-attaches us-east with the demo's command and fails back", async ({
   page,
 }) => {
-  test.setTimeout(540_000); // minutes of lag evidence, twice at most
+  test.setTimeout(540_000); // lag evidence and its scoring, twice at most
   await enterAsGuest(page);
   const main = page.getByRole('main');
   const dialog = page.getByRole('dialog');
