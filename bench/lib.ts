@@ -1,12 +1,14 @@
 /*
  * What the benchmarks share: scratch databases on both engines the plugin
- * supports, timing with percentiles, and a logger that prints nothing.
+ * supports, timing with percentiles, the topology route's timing, and a
+ * logger that prints nothing.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { DatabaseService, LoggerService } from '@backstage/backend-plugin-api';
+import { mockCredentials } from '@backstage/backend-test-utils';
 import knexFactory, { Knex } from 'knex';
 
 /** The server scratch databases are made on; empty to bench SQLite only. */
@@ -84,3 +86,51 @@ export const silentLogger: LoggerService = {
   debug() {},
   child: () => silentLogger,
 };
+
+/** The size of the topology answer and its timings, in ms, sorted. */
+export type TopologyTiming = {
+  bytes: number;
+  answered: number[];
+  parsed: number[];
+};
+
+/**
+ * GET /api/regions/topology of the backend on `port`, timed RUNS times: until
+ * the answer's last byte, which the goal counts (a browser parses the JSON in
+ * its own process), and again with the JSON parsed here, which in a bench is
+ * the backend's process. `regions` is how many regions the answer holds.
+ */
+export function timeTopology(port: number) {
+  const answer = () =>
+    fetch(`http://127.0.0.1:${port}/api/regions/topology`, {
+      headers: { authorization: mockCredentials.user.header() },
+    }).then(r => r.arrayBuffer());
+  const parsed = async () =>
+    JSON.parse(Buffer.from(await answer()).toString('utf8'));
+  return {
+    regions: async (): Promise<number | undefined> =>
+      (await parsed()).regions?.length,
+    time: async (): Promise<TopologyTiming> => ({
+      bytes: (await answer()).byteLength,
+      answered: await time(answer),
+      parsed: await time(parsed),
+    }),
+  };
+}
+
+/** The figures of {@link timeTopology}'s timing, in one line. */
+export function topologyFigures(figures: TopologyTiming): string {
+  const { bytes, answered, parsed } = figures;
+  return `(${(bytes / 1e6).toFixed(
+    1,
+  )} MB), until the last byte: p50 ${percentile(
+    answered,
+    0.5,
+  )} ms, p95 ${percentile(
+    answered,
+    0.95,
+  )} ms (goal p95 ≤ 100 ms); with the client's JSON.parse in the backend's process: p50 ${percentile(
+    parsed,
+    0.5,
+  )} ms, p95 ${percentile(parsed, 0.95)} ms`;
+}

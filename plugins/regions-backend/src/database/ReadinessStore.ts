@@ -25,6 +25,9 @@ export const TREND_WINDOW_MS = 30 * DAY;
 /** How long scores are kept by default: longer than the trend reaches. */
 export const DEFAULT_READINESS_HISTORY_RETENTION_MS = 90 * DAY;
 
+// Rows per statement: well under SQLite's limit of bound parameters.
+const WRITE_BATCH = 200;
+
 /** One region's scorecard as one evaluation computed it. */
 export interface ReadinessEvaluation {
   regionRef: string;
@@ -72,24 +75,35 @@ export class ReadinessStore {
     private readonly historyRetentionMs: number,
   ) {}
 
-  /** Records one evaluation: replaces the region's scorecard, appends its score. */
-  async write(evaluation: ReadinessEvaluation): Promise<void> {
-    const { regionRef, evaluatedAt, score, categories } = evaluation;
+  /**
+   * Records evaluations: replaces each region's scorecard and appends its
+   * score, in one transaction of a few statements however many regions a run
+   * scores, so that a run over thousands of regions does not queue thousands
+   * of transactions ahead of the plugin's other queries.
+   */
+  async write(evaluations: ReadinessEvaluation[]): Promise<void> {
     await this.db.transaction(async tx => {
-      await tx(STATE)
-        .insert({
-          region_ref: regionRef,
-          evaluated_at: evaluatedAt,
-          score,
-          categories: JSON.stringify(categories),
-        })
-        .onConflict('region_ref')
-        .merge();
-      await tx(HISTORY).insert({
-        region_ref: regionRef,
-        evaluated_at: evaluatedAt,
-        score,
-      });
+      for (let i = 0; i < evaluations.length; i += WRITE_BATCH) {
+        const batch = evaluations.slice(i, i + WRITE_BATCH);
+        await tx(STATE)
+          .insert(
+            batch.map(({ regionRef, evaluatedAt, score, categories }) => ({
+              region_ref: regionRef,
+              evaluated_at: evaluatedAt,
+              score,
+              categories: JSON.stringify(categories),
+            })),
+          )
+          .onConflict('region_ref')
+          .merge();
+        await tx(HISTORY).insert(
+          batch.map(({ regionRef, evaluatedAt, score }) => ({
+            region_ref: regionRef,
+            evaluated_at: evaluatedAt,
+            score,
+          })),
+        );
+      }
     });
   }
 

@@ -48,14 +48,12 @@ export class ReadinessEvaluator {
     const { regions, conflicts, syncedAt } =
       await this.options.regions.getSnapshot();
     const now = new Date();
-    await Promise.all(
+    const evaluations = await Promise.all(
       regions.map(region =>
-        this.evaluateAndStore(
-          { region, regions, conflicts, syncedAt, now },
-          signal,
-        ),
+        this.evaluate({ region, regions, conflicts, syncedAt, now }, signal),
       ),
     );
+    await this.record(evaluations);
     await this.options.store.prune(
       regions.map(r => stringifyEntityRef(r)),
       now,
@@ -172,19 +170,24 @@ export class ReadinessEvaluator {
 
   private async evaluateAndStore(
     snapshot: Parameters<ReadinessEvaluator['evaluate']>[0],
-    signal?: AbortSignal,
   ): Promise<ReadinessEvaluation> {
-    const evaluation = await this.evaluate(snapshot, signal);
+    const evaluation = await this.evaluate(snapshot);
+    await this.record([evaluation]);
+    return evaluation;
+  }
+
+  private async record(evaluations: ReadinessEvaluation[]): Promise<void> {
     try {
-      await this.options.store.write(evaluation);
+      await this.options.store.write(evaluations);
     } catch (error) {
       this.options.logger.error(
-        `Could not store the readiness of ${evaluation.regionRef}: ${
-          toError(error).message
-        }`,
+        `Could not store the readiness of ${
+          evaluations.length === 1
+            ? evaluations[0].regionRef
+            : `${evaluations.length} regions`
+        }: ${toError(error).message}`,
       );
     }
-    return evaluation;
   }
 
   // A check that throws, times out or answers garbage is `unknown` with the

@@ -3,6 +3,7 @@ import {
   createBackendModule,
 } from '@backstage/backend-plugin-api';
 import { TestDatabases } from '@backstage/backend-test-utils';
+import { Entity } from '@backstage/catalog-model';
 import { JsonObject } from '@backstage/config';
 import {
   ReadinessCheck,
@@ -84,7 +85,11 @@ describe('readiness', () => {
     });
 
     async function startRegionsBackend(
-      options: { config?: JsonObject; features?: BackendFeature[] } = {},
+      options: {
+        entities?: Entity[];
+        config?: JsonObject;
+        features?: BackendFeature[];
+      } = {},
     ) {
       const backend = await startRegionsTestBackend({
         knex,
@@ -164,6 +169,51 @@ describe('readiness', () => {
       );
       // both evaluations fall into the same trend bucket: its lowest score
       expect(second.body.history).toEqual([{ t: isoTimestamp, score: 83.3 }]);
+    });
+
+    it('stores every region of a run, more than one statement holds, each with its own score', async () => {
+      const edges = Array.from({ length: 450 }, (_, i) =>
+        region(`edge-${i}`, {
+          hub: 'studio-primary',
+          // half of them name an owner the catalog does not know
+          ...(i % 2 ? { owner: 'group:default/nobody' } : {}),
+        }),
+      );
+      const { sync, evaluate, get } = await startRegionsBackend({
+        entities: [studioPrimary, sreGroup, renderFarm, ...edges],
+      });
+      await sync();
+      await evaluate();
+
+      const { body } = await get('/topology');
+      const scores = new Map<string, number>(
+        body.regions.map((r: any) => [r.name, r.readiness?.score]),
+      );
+      expect(scores.size).toBe(451);
+      expect(scores.get('studio-primary')).toBe(83.3);
+      const known = scores.get('edge-0')!;
+      expect(known).toBeGreaterThan(0);
+      for (let i = 0; i < 450; i++) {
+        // the unknown owner costs the odd ones the same, and only that
+        expect(scores.get(`edge-${i}`)).toBe(
+          i % 2 ? scores.get('edge-1') : known,
+        );
+      }
+      expect(scores.get('edge-1')).toBeLessThan(known);
+      const [{ count }] = await knex('region_readiness_history').count({
+        count: '*',
+      });
+      expect(Number(count)).toBe(451);
+      const odd = await get('/regions/default/edge-449/readiness');
+      expect(
+        odd.body.categories
+          .flatMap((c: any) => c.checks)
+          .find((c: any) => c.id === 'owner-known'),
+      ).toMatchObject({
+        result: 'failed',
+        evidence: 'spec.owner group:default/nobody is not in the catalog',
+      });
+      expect(odd.body.history).toHaveLength(1);
     });
 
     it('shows checks added by modules, and a check that throws as unknown with its error', async () => {

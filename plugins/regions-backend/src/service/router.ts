@@ -8,7 +8,6 @@ import {
   ReplicationResponse,
   ReplicationWindow,
   ReadinessResponse,
-  TopologyResponse,
 } from '@meridian/plugin-regions-common';
 import express from 'express';
 import Router from 'express-promise-router';
@@ -21,7 +20,7 @@ import { ReadinessEvaluator } from '../readiness/ReadinessEvaluator';
 import { directionsOf } from './replicationDirections';
 import { ObservedRoles, roleDriftOf } from './observedRoles';
 import { regionRefOfPath } from './regionPath';
-import { buildTopology, summarizeRegion } from './topology';
+import { summarizeRegion, topologyJson } from './topology';
 
 /** The `/api/regions` routes, answered from the stored snapshot. */
 /** Why no source samples a region, with what to do about it. */
@@ -56,7 +55,7 @@ export async function createRouter(options: {
   }
 
   router.get('/topology', async (_req, res) => {
-    const body: TopologyResponse = buildTopology(await store.getSnapshot(), {
+    const body = topologyJson(await store.getSnapshot(), {
       replication: await replication.store.getLatestStates(),
       readiness: await readiness.getLatestScores(),
       observed: {
@@ -71,7 +70,7 @@ export async function createRouter(options: {
           }
         : {}),
     });
-    res.json(body);
+    res.type('json').send(body);
   });
 
   router.get('/regions/:namespace/:name', async (req, res) => {

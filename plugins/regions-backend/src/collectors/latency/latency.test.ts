@@ -1,12 +1,13 @@
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import { NotificationService } from '@backstage/plugin-notifications-node';
+import { TopologyResponse } from '@meridian/plugin-regions-common';
 import { region } from '../../__testUtils__/region';
 import { RegionAlerts } from '../../alerts/RegionAlerts';
 import { AlertStateStore } from '../../database/AlertStateStore';
 import { DatabaseRegionsStore } from '../../database/DatabaseRegionsStore';
 import { LinkLatencyStore } from '../../database/LinkLatencyStore';
 import { createLatencyWithinTargetsCheck } from '../../readiness/checks/infrastructure';
-import { buildTopology } from '../../service/topology';
+import { topologyJson } from '../../service/topology';
 import { findFreePort } from '../../testing/ports';
 import {
   PrometheusLab,
@@ -113,10 +114,14 @@ describe('measured link latency through a real Prometheus', () => {
       }),
     });
     const linkOf = async (from: string) =>
-      buildTopology(await regions.getSnapshot(), {
-        replication: new Map(),
-        linkLatency: await store.list(),
-      }).edges.find(edge => edge.from === from && edge.kind === 'link')!;
+      (
+        JSON.parse(
+          topologyJson(await regions.getSnapshot(), {
+            replication: new Map(),
+            linkLatency: await store.list(),
+          }).toString('utf8'),
+        ) as TopologyResponse
+      ).edges.find(edge => edge.from === from && edge.kind === 'link')!;
     const check = createLatencyWithinTargetsCheck({ linkLatency: store });
     const readiness = async (entity = sul) =>
       check.evaluate({

@@ -240,6 +240,33 @@ describe('owner-known', () => {
     await judge(check, regions[0], { now: later });
     expect(getEntities).toHaveBeenCalledTimes(2);
   });
+
+  it('looks up an owner that is no group or user once per run, however many regions name it', async () => {
+    const catalog = catalogServiceMock({ entities: [sreGroup, renderFarm] });
+    const getEntityByRef = jest.spyOn(catalog, 'getEntityByRef');
+    const check = createOwnerKnownCheck({ catalog, auth });
+    for (const name of ['a', 'b', 'c']) {
+      expect(
+        await judge(check, region(`studio-${name}`, { owner: 'platform' })),
+      ).toMatchObject({
+        result: 'failed',
+        evidence: 'spec.owner group:default/platform is not in the catalog',
+      });
+      expect(
+        await judge(
+          check,
+          region(`farm-${name}`, {
+            owner: 'component:default/render-farm',
+          }),
+        ),
+      ).toMatchObject({
+        result: 'failed',
+        evidence:
+          'spec.owner component:default/render-farm is a Component, not a Group or User',
+      });
+    }
+    expect(getEntityByRef).toHaveBeenCalledTimes(2);
+  });
 });
 
 describe('residency-declared', () => {

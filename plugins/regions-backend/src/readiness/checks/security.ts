@@ -1,9 +1,15 @@
 import { AuthService } from '@backstage/backend-plugin-api';
-import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import {
+  Entity,
+  parseEntityRef,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { RegionEntity } from '@meridian/plugin-regions-common';
 import { ReadinessCheck } from '@meridian/plugin-regions-node';
 import { perEvaluationRun } from './perEvaluationRun';
+
+const caseless = (ref: string) => ref.toLocaleLowerCase('en-US');
 
 /**
  * The owner is a group or user that exists in the catalog, so someone is
@@ -14,7 +20,8 @@ export function createOwnerKnownCheck(deps: {
   auth: AuthService;
 }): ReadinessCheck {
   // Every group and user, once per evaluation run: one catalog read for a
-  // thousand regions rather than one each.
+  // thousand regions rather than one each. Refs compare without case, as the
+  // catalog's do.
   const ownersIn = perEvaluationRun(async () => {
     const { items } = await deps.catalog.getEntities(
       {
@@ -23,8 +30,26 @@ export function createOwnerKnownCheck(deps: {
       },
       { credentials: await deps.auth.getOwnServiceCredentials() },
     );
-    return new Set(items.map(entity => stringifyEntityRef(entity)));
+    return new Set(items.map(entity => caseless(stringifyEntityRef(entity))));
   });
+  // An owner that is no group or user is looked up once per run to say what
+  // it is, however many regions name it.
+  const lookupsIn = perEvaluationRun(
+    async () => new Map<string, Promise<Entity | undefined>>(),
+  );
+  const lookUp = async (ownerRef: string, now: Date) => {
+    const lookups = await lookupsIn(now);
+    let found = lookups.get(caseless(ownerRef));
+    if (!found) {
+      found = deps.auth
+        .getOwnServiceCredentials()
+        .then(credentials =>
+          deps.catalog.getEntityByRef(ownerRef, { credentials }),
+        );
+      lookups.set(caseless(ownerRef), found);
+    }
+    return found;
+  };
 
   return {
     id: 'owner-known',
@@ -48,17 +73,15 @@ export function createOwnerKnownCheck(deps: {
           evidence: `spec.owner "${raw}" is not an entity reference`,
         };
       }
-      if ((await ownersIn(now)).has(ownerRef)) {
+      if ((await ownersIn(now)).has(caseless(ownerRef))) {
         return {
           result: 'passed',
           evidence: `owned by ${ownerRef}, in the catalog`,
           evidenceAt: now,
         };
       }
-      // not among them as written: which entity it is, if any, says why
-      const owner = await deps.catalog.getEntityByRef(ownerRef, {
-        credentials: await deps.auth.getOwnServiceCredentials(),
-      });
+      // not a group or user: which entity it is, if any, says why
+      const owner = await lookUp(ownerRef, now);
       if (!owner) {
         return {
           result: 'failed',
@@ -73,7 +96,7 @@ export function createOwnerKnownCheck(deps: {
           evidenceAt: now,
         };
       }
-      // a group or user written in another case than its entity's name
+      // a group or user registered since the run read them
       return {
         result: 'passed',
         evidence: `owned by ${ownerRef}, in the catalog`,
