@@ -100,10 +100,10 @@ export type TopologyObservations = {
  */
 function regionJson(
   region: RegionEntity,
+  { ref, summary: base, summaryJson }: Declared,
   conflicted: number,
   observations: TopologyObservations,
 ): Buffer[] {
-  const { ref, summary: base, summaryJson } = declared(region);
   const { replication, readiness, observed, health, userLatency } =
     observations;
   const scored = readiness?.get(ref);
@@ -182,8 +182,14 @@ export function topologyJson(
     if (i > 0) {
       chunks.push(COMMA);
     }
+    const declaration = declarations[i];
     chunks.push(
-      ...regionJson(region, counts.get(declarations[i].ref) ?? 0, observations),
+      ...regionJson(
+        region,
+        declaration,
+        counts.get(declaration.ref) ?? 0,
+        observations,
+      ),
     );
   });
   chunks.push(Buffer.from('],"edges":['));
