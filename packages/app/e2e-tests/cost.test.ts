@@ -76,9 +76,18 @@ test('the Cost tab shows the month against the budget, the breakdown, efficiency
   page,
 }) => {
   await signInAsGuest(page);
-  const cost = await readCost(page, 'us-east');
+  await readCost(page, 'us-east');
 
+  // the collector re-reads every minute and each read moves the forecast: the
+  // page is checked against the answer it was given
+  const answered = page.waitForResponse(
+    response =>
+      response.url().includes('/api/regions/regions/default/us-east/cost?') &&
+      response.request().method() === 'GET',
+    { timeout: 150_000 },
+  );
   await page.goto('/catalog/default/region/us-east/cost');
+  const cost = await (await answered).json();
   const main = page.getByRole('main');
   const month = main
     .locator('.MuiCard-root')
@@ -89,6 +98,18 @@ test('the Cost tab shows the month against the budget, the breakdown, efficiency
   await expect(field(month, 'Monthly budget')).toHaveText('$3,500.00');
   await expect(field(month, 'Clusters')).toHaveText('us-east');
   // the forecast extends the month so far to the whole month, up to the last read
+  const readAt = new Date(cost.month.collectedAt);
+  const monthStart = Date.UTC(readAt.getUTCFullYear(), readAt.getUTCMonth(), 1);
+  const monthEnd = Date.UTC(
+    readAt.getUTCFullYear(),
+    readAt.getUTCMonth() + 1,
+    1,
+  );
+  expect(cost.month.forecast).toBeCloseTo(
+    (cost.month.monthToDate * (monthEnd - monthStart)) /
+      (readAt.getTime() - monthStart),
+    6,
+  );
   await expect(field(month, 'Month-end forecast')).toHaveText(
     usd(cost.month.forecast),
   );
