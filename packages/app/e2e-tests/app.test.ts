@@ -1,8 +1,10 @@
 import { expect, test } from '@playwright/test';
-import { signInAsGuest } from './stack';
+import { ensurePrimary } from './pair';
+import { backendUrl, guestHeaders, signInAsGuest } from './stack';
 
 test('the sidebar leads to the Regions page, which lists every example region', async ({
   page,
+  request,
 }) => {
   await signInAsGuest(page);
   await page
@@ -25,7 +27,16 @@ test('the sidebar leads to the Regions page, which lists every example region', 
       table.getByRole('link', { name, exact: true }).first(),
     ).toBeVisible();
   }
-  await expect(table.getByRole('row')).toHaveCount(16); // 14 examples, 1 e2e fixture, header
+  // one row per Region the catalog holds (a region provisioned by another
+  // test included), and the header
+  const { totalItems } = await (
+    await request.get(
+      `${backendUrl}/api/catalog/entities/by-query?filter=kind=region&limit=1`,
+      { headers: await guestHeaders(request) },
+    )
+  ).json();
+  expect(totalItems).toBeGreaterThanOrEqual(15); // 14 examples, 1 e2e fixture
+  await expect(table.getByRole('row')).toHaveCount(totalItems + 1);
   // the block is a column picked on demand; a link carries the choice
   await page.goto('/regions?columns=health,role,readiness.score,cidr');
   await expect(table.getByText('10.16.0.0/16')).toBeVisible();
@@ -43,8 +54,7 @@ test('the sidebar leads to the Regions page, which lists every example region', 
 test('a Region page shows its hub and the components it hosts, and they show it back', async ({
   page,
 }) => {
-  await signInAsGuest(page);
-  await page.goto('/regions');
+  await signInAsGuest(page, '/regions');
   await page
     .getByRole('table')
     .getByRole('link', { name: 'studio-sul', exact: true })
@@ -78,8 +88,7 @@ test('a Region page shows its hub and the components it hosts, and they show it 
 test('the topology view draws every region as a link to its page', async ({
   page,
 }) => {
-  await signInAsGuest(page);
-  await page.goto('/regions');
+  await signInAsGuest(page, '/regions');
   await page.getByRole('tab', { name: 'Topology' }).click();
   const graph = page.getByRole('group', { name: 'Region topology' });
   for (const name of ['studio-primary', 'studio-n', 'eu-west-1', 'us-east']) {
@@ -94,8 +103,7 @@ test('the topology view draws every region as a link to its page', async ({
 test('a conflict found by the backend shows on both regions and in the table', async ({
   page,
 }) => {
-  await signInAsGuest(page);
-  await page.goto('/regions');
+  await signInAsGuest(page, '/regions');
   const table = page.getByRole('table');
   await table
     .getByRole('link', { name: 'studio-overlap', exact: true })
@@ -127,9 +135,10 @@ test('a conflict found by the backend shows on both regions and in the table', a
 
 test('the Replication tab shows the real standby streaming from both sides, and the Regions page its status', async ({
   page,
+  request,
 }) => {
-  await signInAsGuest(page);
-  await page.goto('/catalog/default/region/us-east/replication');
+  await ensurePrimary(request, 'us-east');
+  await signInAsGuest(page, '/catalog/default/region/us-east/replication');
   const main = page.getByRole('main');
   await expect(
     main.getByRole('heading', { name: 'Replicas (1)' }),
@@ -157,8 +166,7 @@ test('the Replication tab shows the real standby streaming from both sides, and 
 test("a Region's runbooks render in the portal's Docs, built by the local mkdocs", async ({
   page,
 }) => {
-  await signInAsGuest(page);
-  await page.goto('/catalog/default/region/us-west');
+  await signInAsGuest(page, '/catalog/default/region/us-west');
   const runbooks = page
     .getByRole('main')
     .locator('.MuiCard-root')

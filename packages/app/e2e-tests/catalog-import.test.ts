@@ -36,8 +36,7 @@ test('"Register existing component" refuses an invalid Region and says which fie
   const file = `${name}.yaml`;
   entities.put(file, invalidRegion(name));
   try {
-    await signInAsGuest(page);
-    await page.goto('/catalog-import');
+    await signInAsGuest(page, '/catalog-import');
     await page.getByRole('textbox', { name: 'URL' }).fill(entities.url(file));
     await page.getByRole('button', { name: 'Analyze' }).click();
 

@@ -57,8 +57,7 @@ test('the Network view shows every CIDR pool and allocation the backend holds, a
   ).json();
   expect(pools.find(pool => pool.name === 'aws')!.used).toBe(aws.used + 1);
 
-  await signInAsGuest(page);
-  await page.goto('/regions');
+  await signInAsGuest(page, '/regions');
   await page.getByRole('tab', { name: 'Network' }).click();
   // the Regions page has no main landmark: its article holds the view
   const main = page.getByRole('article');

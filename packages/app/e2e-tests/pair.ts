@@ -3,12 +3,20 @@
  * node is a standby (pg_is_in_recovery on the node itself) and what the
  * record answers. A switchover earlier in the run leaves the old primary
  * fenced; ensureStreamingPair rewinds it into a standby, as the failback
- * runbook does, so that a test needing a streaming pair can run after it.
+ * runbook does, and ensurePrimary switches over through the backend when the
+ * other node is the primary: each test sets up the pair it needs, in any order.
  */
 import { Resolver } from 'node:dns/promises';
-import { APIRequestContext } from '@playwright/test';
+import { APIRequestContext, expect } from '@playwright/test';
 import { Client } from 'pg';
-import { E2E_ADDRESSES, E2E_RECORD, readStack, rewindAsStandby } from './stack';
+import {
+  backendUrl,
+  E2E_ADDRESSES,
+  E2E_RECORD,
+  guestHeaders,
+  readStack,
+  rewindAsStandby,
+} from './stack';
 
 export type PairNode = keyof typeof E2E_ADDRESSES;
 
@@ -55,4 +63,62 @@ export async function ensureStreamingPair(
     await rewindAsStandby(request, standby);
   }
   return { primary, standby };
+}
+
+/**
+ * Makes `node` the primary of a pair whose standby the backend has seen
+ * streaming: a switchover to the standby would pass its pre-flight. When the
+ * other node is the primary, a forced switchover runs through the backend, as
+ * an operator would start it (a node promoted behind the backend's back would
+ * be fenced again), and the old primary is rewound into the standby.
+ */
+export async function ensurePrimary(
+  request: APIRequestContext,
+  node: PairNode,
+): Promise<void> {
+  const headers = await guestHeaders(request);
+  const pair = await ensureStreamingPair(request);
+  const switchover = {
+    region: `region:default/${pair.primary}`,
+    target: `region:default/${pair.standby}`,
+    mode: 'switchover',
+    force: true,
+  };
+  // the replication collector sees a rewound standby stream within seconds
+  await expect
+    .poll(
+      async () => {
+        const res = await request.post(
+          `${backendUrl}/api/regions/failovers/preflight`,
+          { headers, data: switchover },
+        );
+        return (await res.json()).ok;
+      },
+      { timeout: 90_000, intervals: [2_000] },
+    )
+    .toBe(true);
+  if (pair.primary === node) return;
+
+  const started = await request.post(`${backendUrl}/api/regions/failovers`, {
+    headers,
+    data: switchover,
+  });
+  expect(started.status(), await started.text()).toBe(202);
+  const { id } = await started.json();
+  let run: { status: string } = { status: 'pending' };
+  await expect
+    .poll(
+      async () => {
+        run = await (
+          await request.get(`${backendUrl}/api/regions/failovers/${id}`, {
+            headers,
+          })
+        ).json();
+        return run.status;
+      },
+      { timeout: 90_000, intervals: [1_000] },
+    )
+    .toMatch(/^(succeeded|failed|refused|interrupted|cancelled|expired)$/);
+  expect(run.status, JSON.stringify(run)).toBe('succeeded');
+  await ensurePrimary(request, node);
 }

@@ -43,8 +43,7 @@ test('"Provision a region" filled in the browser previews the block and entity, 
   const { pools } = await json(request, headers, '/api/regions/pools');
   const brazil = pools.find((p: { name: string }) => p.name === 'brazil');
 
-  await signInAsGuest(page);
-  await page.goto('/create');
+  await signInAsGuest(page, '/create');
   await page
     .locator('.MuiCard-root')
     .filter({ hasText: 'Provision a region' })

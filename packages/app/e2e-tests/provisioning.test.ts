@@ -1,8 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { backendUrl as backend, guestHeaders, signInAsGuest } from './stack';
 
-// Runs after app.test.ts (files run in name order on one worker), whose
-// Regions table count does not include the region provisioned here.
 function valuesFor(name: string) {
   return {
     name,
@@ -25,7 +23,8 @@ function valuesFor(name: string) {
     replication: {
       role: 'cold-standby',
       mode: 'backup',
-      source: 'region:default/studio-sul',
+      // as the brazil spokes: studio-sul is a warm standby, not a source
+      source: 'region:default/studio-primary',
       rpoSeconds: 3600,
       rtoSeconds: 7200,
     },
@@ -153,11 +152,13 @@ test('"Provision a region" runs through the real scaffolder and the region shows
     )
     .toBe(200);
 
-  // the regions backend reads it from the catalog on its next sync
+  // the regions backend reads it from the catalog on its next sync, and finds
+  // no conflict with the regions already there
+  let topology: any;
   await expect
     .poll(
       async () => {
-        const topology = await (
+        topology = await (
           await request.get(`${backend}/api/regions/topology`, { headers })
         ).json();
         return topology.regions.find((r: { name: string }) => r.name === name)
@@ -166,10 +167,14 @@ test('"Provision a region" runs through the real scaffolder and the region shows
       { timeout: 60_000 },
     )
     .toBe('provisioning');
+  expect(
+    topology.conflicts.filter((c: { regions: string[] }) =>
+      c.regions.includes(`region:default/${name}`),
+    ),
+  ).toEqual([]);
 
   // and the Regions page lists it, provisioning, with its block
-  await signInAsGuest(page);
-  await page.goto('/regions?columns=lifecycle,cidr');
+  await signInAsGuest(page, '/regions?columns=lifecycle,cidr');
   const row = page
     .getByRole('row')
     .filter({ has: page.getByRole('link', { name, exact: true }) });

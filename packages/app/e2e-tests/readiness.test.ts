@@ -116,8 +116,7 @@ test('a failing readiness check passes once the owner fixes the entity, and the 
   const location = await registerLocation(request, headers, entities.url(file));
   try {
     const before = await readinessWhen(request, headers, name, 'failed');
-    await signInAsGuest(page);
-    await page.goto(`/catalog/default/region/${name}/readiness`);
+    await signInAsGuest(page, `/catalog/default/region/${name}/readiness`);
     await expectTab(
       page,
       before.score,

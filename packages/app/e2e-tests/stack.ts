@@ -82,15 +82,17 @@ export async function guestHeaders(request: APIRequestContext) {
 /**
  * Signs in to the portal as a user of examples/org.yaml, the way a portal
  * behind oauth2-proxy does (app-config.e2e.yaml: the proxy's forwarded user,
- * which this adds to the sign-in request), and waits for the app's sidebar.
+ * which this adds to the sign-in request), on the page at `url`, and waits
+ * for the app's sidebar. Signing in on the page a test opens spares it a
+ * second load of the development bundle.
  */
-export async function signInAs(page: Page, user: string) {
+export async function signInAs(page: Page, user: string, url = '/') {
   await page.route('**/api/auth/oauth2Proxy/refresh*', route =>
     route.continue({
       headers: { ...route.request().headers(), 'x-forwarded-user': user },
     }),
   );
-  await page.goto('/');
+  await page.goto(url);
   await page
     .getByRole('navigation', { name: 'sidebar nav' })
     .getByRole('link', { name: 'Regions', exact: true })
@@ -98,6 +100,6 @@ export async function signInAs(page: Page, user: string) {
 }
 
 /** Signs in as the guest user, a member of every team that owns a region. */
-export async function signInAsGuest(page: Page) {
-  await signInAs(page, 'guest');
+export async function signInAsGuest(page: Page, url = '/') {
+  await signInAs(page, 'guest', url);
 }
