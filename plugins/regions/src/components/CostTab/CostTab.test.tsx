@@ -138,6 +138,8 @@ describe('CostTab', () => {
     const chart = within(
       await screen.findByRole('figure', { name: 'Daily cost' }),
     );
+    // recharts draws once it has measured its container, a render later
+    await chart.findByText('CPU');
     for (const bucket of ['CPU', 'RAM', 'Storage', 'Idle']) {
       expect(chart.getByText(bucket)).toBeInTheDocument();
     }

@@ -239,14 +239,18 @@ describe('StartFailoverDialog', () => {
       dialog.getByRole('radio', { name: /^Emergency failover/ }),
     );
     await userEvent.click(dialog.getByRole('checkbox', { name: /^Force/ }));
-    await userEvent.type(
+    // pasted, as an operator would from their notes: typing is tested below
+    await userEvent.click(
       dialog.getByLabelText(/make sure studio-primary is down or isolated/),
-      primaryPoweredOff,
     );
-    await userEvent.type(
+    await userEvent.paste(primaryPoweredOff);
+    await userEvent.click(
       dialog.getByLabelText('Type studio-primary to confirm'),
-      'studio-primary',
     );
+    await userEvent.paste('studio-primary');
+    expect(
+      dialog.getByLabelText(/make sure studio-primary is down or isolated/),
+    ).toHaveValue(primaryPoweredOff);
     await userEvent.click(dialog.getByRole('button', { name: 'Cancel' }));
     await waitFor(() =>
       expect(screen.queryByRole('dialog')).not.toBeInTheDocument(),

@@ -117,7 +117,8 @@ describe('ReadinessTab', () => {
     const chart = within(
       await screen.findByRole('figure', { name: 'Readiness score over time' }),
     );
-    expect(chart.getByText('ready from 94%')).toBeInTheDocument();
+    // recharts draws once it has measured its container, a render later
+    expect(await chart.findByText('ready from 94%')).toBeInTheDocument();
   });
 
   it('says so before the first evaluation', async () => {

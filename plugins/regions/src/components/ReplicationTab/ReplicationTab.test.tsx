@@ -218,7 +218,8 @@ describe('ReplicationTab', () => {
     const chart = within(
       await screen.findByRole('figure', { name: 'Replication lag over time' }),
     );
-    expect(chart.getByText('RPO 1 min')).toBeInTheDocument();
+    // recharts draws once it has measured its container, a render later
+    expect(await chart.findByText('RPO 1 min')).toBeInTheDocument();
     expect(chart.getByText('Lag (seconds)')).toBeInTheDocument();
     expect(chart.getByText('Lag (bytes)')).toBeInTheDocument();
   });
