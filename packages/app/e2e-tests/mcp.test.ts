@@ -1,5 +1,5 @@
 import { APIRequestContext, expect, test } from '@playwright/test';
-import { ensureStreamingPair } from './pair';
+import { ensureStreamingPair, runFailover } from './pair';
 import { backendUrl, guestHeaders } from './stack';
 
 /*
@@ -166,31 +166,13 @@ test('get-failover-run answers over MCP the drill a user just started', async ({
   const headers = await guestHeaders(request);
   const { primary, standby } = await currentPair(request, headers);
 
-  const started = await request.post(`${backendUrl}/api/regions/failovers`, {
-    headers,
-    data: {
-      region: `region:default/${primary}`,
-      target: `region:default/${standby}`,
-      mode: 'drill',
-    },
+  const rest = await runFailover(request, headers, {
+    region: `region:default/${primary}`,
+    target: `region:default/${standby}`,
+    mode: 'drill',
   });
-  expect(started.status(), await started.text()).toBe(202);
-  const { id } = await started.json();
-
-  let rest: any;
-  await expect
-    .poll(
-      async () => {
-        rest = await (
-          await request.get(`${backendUrl}/api/regions/failovers/${id}`, {
-            headers,
-          })
-        ).json();
-        return rest.status;
-      },
-      { timeout: 60_000 },
-    )
-    .toMatch(/^(succeeded|refused|failed)$/);
+  expect(rest.status).toMatch(/^(succeeded|refused|failed)$/);
+  const { id } = rest;
 
   const run = await callTool<any>(
     request,
